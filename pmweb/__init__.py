@@ -1,0 +1,70 @@
+"""pmweb: a private space for each manager and each person who reports to them."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from pmweb import config as default_config
+
+
+def create_app(config=None):
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(default_config)
+    app.config.from_prefixed_env("PMWEB")
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    if config:
+        app.config.update(config)
+    _require_secret_key(app)
+
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    from pmweb import access, auth, db, formatting, htmx, meetings, org
+
+    db.init_app(app)
+    formatting.init_app(app)
+    app.jinja_env.globals["access"] = access
+    htmx.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(org.bp)
+    app.register_blueprint(meetings.bp)
+    org.register_cli(app)
+
+    from pmweb import demo
+
+    demo.register_cli(app)
+    return app
+
+
+def _require_secret_key(app):
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("TESTING"):
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    elif app.config.get("DEMO"):
+        app.config["SECRET_KEY"] = _demo_secret_key(Path(app.instance_path))
+    else:
+        raise RuntimeError(
+            "pmweb needs a secret key: set PMWEB_SECRET_KEY to a long random string "
+            "(for example the output of `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+        )
+
+
+def _demo_secret_key(instance_path):
+    """A random key kept in the instance folder, so demo sessions survive a restart."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "demo_secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

@@ -1,0 +1,191 @@
+"""The access policy: who may see or change what. Nothing else in pmweb decides it.
+
+- A one-on-one's meetings, talking points, shared notes and action items: its two
+  participants. Changing them also needs the pair's reporting line to be current
+  and the meeting not completed; after a reporting line ends both keep read-only
+  access to the meetings they took part in.
+- A private note: its author only — not the other participant, not an administrator.
+- Administrators manage people and reporting lines and read no one-on-one content.
+
+Loaders return the object or abort with 404: someone who may not see a thing must
+not learn that it exists. A participant who may read but not change (a completed
+meeting, an ended reporting line) gets 409 with the reason instead.
+"""
+import datetime
+
+from flask import abort
+from peewee import fn
+
+from pmweb.models import (
+    ActionItem,
+    Meeting,
+    OneOnOne,
+    PrivateNote,
+    ReportingLine,
+    TalkingPoint,
+    User,
+)
+
+Manager = User.alias("manager")
+Employee = User.alias("employee")
+
+
+class ReadOnly(Exception):
+    """A participant tried to change something that is read-only for them now."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def today():
+    return datetime.date.today()
+
+
+# --- predicates --------------------------------------------------------------
+
+def is_participant(user, one_on_one):
+    return user.is_authenticated and user.id in (one_on_one.manager_id, one_on_one.employee_id)
+
+
+def can_edit_one_on_one(user, one_on_one):
+    return is_participant(user, one_on_one) and one_on_one.is_current
+
+
+def can_edit_meeting(user, meeting):
+    return can_edit_one_on_one(user, meeting.one_on_one) and not meeting.is_done
+
+
+def can_delete_talking_point(user, point):
+    return point.author_id == user.id and can_edit_meeting(user, point.meeting)
+
+
+def can_write_private_note(user, meeting):
+    # A completed meeting stays open for each person's own reflection.
+    return is_participant(user, meeting.one_on_one)
+
+
+def is_administrator(user):
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
+def require_edit(allowed, reason):
+    if not allowed:
+        raise ReadOnly(reason)
+
+
+def require_meeting_editable(user, meeting):
+    if meeting.is_done:
+        raise ReadOnly("This meeting is completed and can no longer be changed.")
+    require_edit(
+        can_edit_meeting(user, meeting),
+        "This one-on-one has ended; its meetings are kept read-only.",
+    )
+
+
+# --- scoped queries ----------------------------------------------------------
+
+def _pair_is_current(day):
+    line = ReportingLine.current_on(day).where(
+        (ReportingLine.manager == OneOnOne.manager)
+        & (ReportingLine.employee == OneOnOne.employee)
+    )
+    return fn.EXISTS(line)
+
+
+def _with_pair(query):
+    """Join a Meeting-rooted query with its pair, both people, and whether the pair's
+    reporting line is current — everything a permission check needs, in one query."""
+    return (
+        query.join_from(Meeting, OneOnOne)
+        .join_from(OneOnOne, Manager, on=(OneOnOne.manager == Manager.id))
+        .join_from(OneOnOne, Employee, on=(OneOnOne.employee == Employee.id))
+    )
+
+
+def one_on_ones_visible_to(user, day=None):
+    day = day or today()
+    return (
+        OneOnOne.select(OneOnOne, Manager, Employee, _pair_is_current(day).alias("is_current"))
+        .join_from(OneOnOne, Manager, on=(OneOnOne.manager == Manager.id))
+        .join_from(OneOnOne, Employee, on=(OneOnOne.employee == Employee.id))
+        .where((OneOnOne.manager == user.id) | (OneOnOne.employee == user.id))
+    )
+
+
+def meetings_visible_to(user, day=None):
+    day = day or today()
+    query = Meeting.select(
+        Meeting, OneOnOne, Manager, Employee, _pair_is_current(day).alias("pair_is_current")
+    )
+    return _with_pair(query).where(
+        (OneOnOne.manager == user.id) | (OneOnOne.employee == user.id)
+    )
+
+
+def _attach_pair_state(meeting):
+    meeting.one_on_one.is_current = bool(meeting.pair_is_current)
+    return meeting
+
+
+# --- loaders -----------------------------------------------------------------
+
+def get_one_on_one_or_404(user, one_on_one_id):
+    pair = one_on_ones_visible_to(user).where(OneOnOne.id == one_on_one_id).first()
+    if pair is None:
+        abort(404)
+    pair.is_current = bool(pair.is_current)
+    return pair
+
+
+def get_meeting_or_404(user, meeting_id):
+    meeting = meetings_visible_to(user).where(Meeting.id == meeting_id).first()
+    if meeting is None:
+        abort(404)
+    return _attach_pair_state(meeting)
+
+
+def get_talking_point_or_404(user, point_id):
+    point = TalkingPoint.get_or_none(TalkingPoint.id == point_id)
+    if point is None:
+        abort(404)
+    point.meeting = get_meeting_or_404(user, point.meeting_id)
+    return point
+
+
+def get_action_item_of_meeting_or_404(user, meeting, item_id):
+    """An action item of the pair that ``meeting`` (already access-checked) belongs to."""
+    item = ActionItem.get_or_none(
+        (ActionItem.id == item_id) & (ActionItem.one_on_one == meeting.one_on_one_id)
+    )
+    if item is None or not is_participant(user, meeting.one_on_one):
+        abort(404)
+    return item
+
+
+def private_note_of(user, meeting):
+    """The user's own private note on a meeting. There is deliberately no way to ask
+    for someone else's."""
+    return PrivateNote.get_or_none(
+        (PrivateNote.meeting == meeting.id) & (PrivateNote.author == user.id)
+    )
+
+
+def require_administrator(user):
+    if not is_administrator(user):
+        abort(404)
+
+
+def people_visible_to_administrator():
+    """Accounts and reporting lines only: an administrator's view has no 1:1 content."""
+    return User.select().order_by(fn.LOWER(User.name))
+
+
+def reporting_lines_visible_to_administrator():
+    return (
+        ReportingLine.select(ReportingLine, Manager, Employee)
+        .join_from(ReportingLine, Manager, on=(ReportingLine.manager == Manager.id))
+        .join_from(ReportingLine, Employee, on=(ReportingLine.employee == Employee.id))
+        .order_by(ReportingLine.ends_on.is_null(False), fn.LOWER(Manager.name), fn.LOWER(Employee.name))
+    )
+

@@ -1,0 +1,29 @@
+"""Default settings. Each can be overridden by a ``PMWEB_<NAME>`` environment
+variable (``PMWEB_SECRET_KEY``), and the database by ``DATABASE_URL``."""
+
+# The app refuses to start outside tests and demo mode while this is unchanged.
+SECRET_KEY = None
+
+DATABASE_URL = "sqlite:///instance/pmweb.sqlite3"
+
+# Demo mode: a generated secret key kept in the instance folder, and the demo
+# company may be seeded. Never for a real deployment.
+DEMO = False
+
+# Meetings are scheduled in wall-clock time of this zone unless a pair says otherwise.
+DEFAULT_TIMEZONE = "Europe/London"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Secure is also set whenever the request itself came over https (see auth.py).
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "pmweb_session"
+
+# CSRF tokens never expire within a session: meeting pages stay open for hours.
+WTF_CSRF_TIME_LIMIT = None
+WTF_CSRF_HEADERS = ["X-CSRFToken"]
+
+# Trust one proxy's X-Forwarded-* headers (nginx in front of gunicorn).
+PROXY_FIX = False
+
+MEETINGS_PER_PAGE = 20

@@ -1,0 +1,5 @@
+"""The demo company."""
+
+
+def register_cli(app):
+    pass

@@ -1,0 +1,106 @@
+"""Forms of the meeting page and the pair page. Limits keep every stored text to
+something a person would write in a meeting."""
+import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from pmweb.models import OneOnOne
+
+TALKING_POINT_MAX = 1000
+ACTION_ITEM_MAX = 1000
+NOTES_MAX = 10000
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _not_blank(form, field):
+    if not field.data:
+        raise ValidationError("Write something first.")
+
+
+class TalkingPointForm(FlaskForm):
+    text = TextAreaField(
+        "Talking point",
+        filters=[_strip],
+        validators=[
+            _not_blank,
+            Length(max=TALKING_POINT_MAX, message=f"Keep a talking point under {TALKING_POINT_MAX} characters."),
+        ],
+    )
+
+
+class EditTalkingPointForm(TalkingPointForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class DiscussedForm(FlaskForm):
+    discussed = SelectField(choices=[("1", "discussed"), ("0", "not discussed")])
+
+
+class MoveForm(FlaskForm):
+    direction = SelectField(choices=[("up", "up"), ("down", "down")])
+
+
+class SharedNotesForm(FlaskForm):
+    shared_notes = TextAreaField(
+        "Shared notes",
+        filters=[_strip],
+        validators=[Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")],
+    )
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class PrivateNoteForm(FlaskForm):
+    body = TextAreaField(
+        "My private note",
+        filters=[_strip],
+        validators=[Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")],
+    )
+
+
+class ActionItemForm(FlaskForm):
+    text = TextAreaField(
+        "Action item",
+        filters=[_strip],
+        validators=[
+            _not_blank,
+            Length(max=ACTION_ITEM_MAX, message=f"Keep an action item under {ACTION_ITEM_MAX} characters."),
+        ],
+    )
+    owner = SelectField("Owner", coerce=int)
+    due = DateField("Due", validators=[Optional()])
+
+    def __init__(self, one_on_one, today, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.owner.choices = [
+            (one_on_one.employee.id, one_on_one.employee.name),
+            (one_on_one.manager.id, one_on_one.manager.name),
+        ]
+
+    def validate_due(self, field):
+        if field.data and field.data < self.today:
+            raise ValidationError("Pick today or a later date.")
+        if field.data and field.data > self.today + datetime.timedelta(days=3 * 366):
+            raise ValidationError("Pick a date within the next three years.")
+
+
+class DoneForm(FlaskForm):
+    done = SelectField(choices=[("1", "done"), ("0", "open")])
+
+
+class CompleteForm(FlaskForm):
+    pass
+
+
+class CadenceForm(FlaskForm):
+    cadence = SelectField("How often", choices=list(OneOnOne.CADENCES.items()))
+    weekday = SelectField("On", coerce=int, choices=list(enumerate(WEEKDAYS)))
+    time_of_day = TimeField("At", validators=[InputRequired(message="Pick a time.")])
+

@@ -1,0 +1,269 @@
+"""Views of the one-on-one area: thin — load through access, validate, call a rule,
+render the fragment (htmx) or redirect (plain form)."""
+import math
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from pmweb import access
+from pmweb.htmx import done, is_partial_request, render_page
+from pmweb.meetings import forms, queries, service
+
+bp = Blueprint("meetings", __name__)
+
+MEETING_PAGE = "meetings/meeting.html"
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+@bp.errorhandler(access.ReadOnly)
+def read_only(error):
+    response = render_page("meetings/read_only.html", "read_only", status=409, reason=error.reason)
+    if is_partial_request():
+        # The message belongs at the top of the page, not in place of the fragment.
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+# --- home and the pair page ------------------------------------------------------
+
+@bp.route("/")
+def home():
+    today = access.today()
+    rows = queries.home_rows(access.one_on_ones_visible_to(current_user))
+    overdue = queries.overdue_counts([row.id for row in rows], today)
+    current = [row for row in rows if row.is_current]
+    return render_template(
+        "meetings/home.html",
+        reports=[row for row in current if row.manager_id == current_user.id],
+        managers=[row for row in current if row.employee_id == current_user.id],
+        past=[row for row in rows if not row.is_current],
+        overdue=overdue,
+    )
+
+
+@bp.route("/one-on-ones/<int:pair_id>")
+def one_on_one(pair_id):
+    pair = access.get_one_on_one_or_404(current_user, pair_id)
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = current_app.config["MEETINGS_PER_PAGE"]
+    query_text = request.args.get("q", "").strip()[:200]
+    meetings, total = queries.past_meetings(pair, max(page, 1), per_page)
+    results = queries.search(pair, query_text) if query_text else None
+    return render_page(
+        "meetings/one_on_one.html",
+        "history",
+        pair=pair,
+        other=pair.other(current_user),
+        upcoming=queries.upcoming_meetings(pair),
+        meetings=meetings,
+        page=page,
+        pages=max(1, math.ceil(total / per_page)),
+        total=total,
+        query_text=query_text,
+        results=results,
+        cadence_form=forms.CadenceForm(obj=pair),
+        can_edit=access.can_edit_one_on_one(current_user, pair),
+    )
+
+
+@bp.route("/one-on-ones/<int:pair_id>/cadence", methods=["POST"])
+def set_cadence(pair_id):
+    pair = access.get_one_on_one_or_404(current_user, pair_id)
+    access.require_edit(
+        access.can_edit_one_on_one(current_user, pair),
+        "This one-on-one has ended; its schedule can no longer be changed.",
+    )
+    form = forms.CadenceForm()
+    location = url_for(".one_on_one", pair_id=pair.id)
+    if not form.validate():
+        return render_page(
+            "meetings/one_on_one.html", "cadence", status=422,
+            pair=pair, cadence_form=form, can_edit=True,
+        )
+    service.set_cadence(
+        pair, form.cadence.data, form.weekday.data, form.time_of_day.data, service.local_now(pair)
+    )
+    return done("meetings/one_on_one.html", "cadence", location,
+                pair=pair, cadence_form=form, can_edit=True, saved=True)
+
+
+# --- the meeting page ------------------------------------------------------------
+
+def _meeting_context(meeting, **overrides):
+    """Everything the meeting page and each of its fragments show."""
+    pair = meeting.one_on_one
+    today = access.today()
+    previous, following = queries.neighbours(meeting)
+    note = access.private_note_of(current_user, meeting)
+    context = {
+        "meeting": meeting,
+        "pair": pair,
+        "other": pair.other(current_user),
+        "points": queries.agenda(meeting),
+        "items": queries.action_items(meeting),
+        "private_note": note,
+        "previous_meeting": previous,
+        "next_meeting": following,
+        "today": today,
+        "can_edit": access.can_edit_meeting(current_user, meeting),
+        "can_write_private_note": access.can_write_private_note(current_user, meeting),
+        "point_form": forms.TalkingPointForm(formdata=None),
+        "notes_form": forms.SharedNotesForm(
+            formdata=None, shared_notes=meeting.shared_notes, version=meeting.shared_notes_version
+        ),
+        "private_note_form": forms.PrivateNoteForm(formdata=None, body=note.body if note else ""),
+        "item_form": forms.ActionItemForm(pair, today, formdata=None, owner=pair.employee_id),
+        "conflict": None,
+        "notes_conflict": None,
+        "edit_errors": {},
+    }
+    context.update(overrides)
+    return context
+
+
+def _meeting_url(meeting, anchor=None):
+    return url_for(".meeting", meeting_id=meeting.id, _anchor=anchor)
+
+
+def _invalid(meeting, block, **forms_with_errors):
+    return render_page(MEETING_PAGE, block, status=422, **_meeting_context(meeting, **forms_with_errors))
+
+
+def _updated(meeting, block, anchor):
+    return done(MEETING_PAGE, block, _meeting_url(meeting, anchor), **_meeting_context(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>")
+def meeting(meeting_id):
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    return render_template(MEETING_PAGE, **_meeting_context(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/talking-points", methods=["POST"])
+def add_talking_point(meeting_id):
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_editable(current_user, meeting)
+    form = forms.TalkingPointForm()
+    if not form.validate():
+        return _invalid(meeting, "talking_points", point_form=form)
+    service.add_talking_point(meeting, current_user.id, form.text.data)
+    return _updated(meeting, "talking_points", "talking-points")
+
+
+@bp.route("/talking-points/<int:point_id>/edit", methods=["POST"])
+def edit_talking_point(point_id):
+    point = access.get_talking_point_or_404(current_user, point_id)
+    meeting = point.meeting
+    access.require_meeting_editable(current_user, meeting)
+    form = forms.EditTalkingPointForm()
+    if not form.validate():
+        errors = form.text.errors or ["Reload the page and try again."]
+        return _invalid(meeting, "talking_points", edit_errors={point.id: errors})
+    try:
+        service.edit_talking_point(point, form.text.data, form.version.data)
+    except service.StaleEdit as stale:
+        conflict = {"point_id": point.id, "mine": form.text.data, "theirs": stale.current.text}
+        return render_page(MEETING_PAGE, "talking_points", status=409,
+                           **_meeting_context(meeting, conflict=conflict))
+    return _updated(meeting, "talking_points", f"talking-point-{point.id}")
+
+
+@bp.route("/talking-points/<int:point_id>/discussed", methods=["POST"])
+def mark_discussed(point_id):
+    point = access.get_talking_point_or_404(current_user, point_id)
+    access.require_meeting_editable(current_user, point.meeting)
+    form = forms.DiscussedForm()
+    if not form.validate():
+        abort(400)
+    service.set_discussed(point, form.discussed.data == "1")
+    return _updated(point.meeting, "talking_points", f"talking-point-{point.id}")
+
+
+@bp.route("/talking-points/<int:point_id>/move", methods=["POST"])
+def move_talking_point(point_id):
+    point = access.get_talking_point_or_404(current_user, point_id)
+    access.require_meeting_editable(current_user, point.meeting)
+    form = forms.MoveForm()
+    if not form.validate():
+        abort(400)
+    service.move_talking_point(point, -1 if form.direction.data == "up" else 1)
+    return _updated(point.meeting, "talking_points", f"talking-point-{point.id}")
+
+
+@bp.route("/talking-points/<int:point_id>/delete", methods=["POST"])
+def delete_talking_point(point_id):
+    point = access.get_talking_point_or_404(current_user, point_id)
+    access.require_meeting_editable(current_user, point.meeting)
+    access.require_edit(
+        access.can_delete_talking_point(current_user, point),
+        "Only the person who added a talking point can delete it.",
+    )
+    service.delete_talking_point(point)
+    return _updated(point.meeting, "talking_points", "talking-points")
+
+
+@bp.route("/meetings/<int:meeting_id>/shared-notes", methods=["POST"])
+def save_shared_notes(meeting_id):
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_editable(current_user, meeting)
+    form = forms.SharedNotesForm()
+    if not form.validate():
+        return _invalid(meeting, "shared_notes", notes_form=form)
+    try:
+        service.save_shared_notes(meeting, form.shared_notes.data, form.version.data)
+    except service.StaleEdit as stale:
+        conflict = {"mine": form.shared_notes.data, "theirs": stale.current.shared_notes}
+        return render_page(MEETING_PAGE, "shared_notes", status=409,
+                           **_meeting_context(meeting, notes_conflict=conflict))
+    return _updated(meeting, "shared_notes", "shared-notes")
+
+
+@bp.route("/meetings/<int:meeting_id>/private-note", methods=["POST"])
+def save_private_note(meeting_id):
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    form = forms.PrivateNoteForm()
+    if not form.validate():
+        return _invalid(meeting, "private_note", private_note_form=form)
+    service.save_private_note(meeting, current_user.id, form.body.data)
+    return _updated(meeting, "private_note", "private-note")
+
+
+@bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
+def add_action_item(meeting_id):
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_editable(current_user, meeting)
+    form = forms.ActionItemForm(meeting.one_on_one, access.today())
+    if not form.validate():
+        return _invalid(meeting, "action_items", item_form=form)
+    service.add_action_item(meeting, current_user.id, form.owner.data, form.text.data, form.due.data)
+    return _updated(meeting, "action_items", "action-items")
+
+
+@bp.route("/meetings/<int:meeting_id>/action-items/<int:item_id>/done", methods=["POST"])
+def mark_action_item_done(meeting_id, item_id):
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    item = access.get_action_item_of_meeting_or_404(current_user, meeting, item_id)
+    access.require_meeting_editable(current_user, meeting)
+    form = forms.DoneForm()
+    if not form.validate():
+        abort(400)
+    service.set_action_item_done(item, form.done.data == "1", meeting)
+    return _updated(meeting, "action_items", f"action-item-{item.id}")
+
+
+@bp.route("/meetings/<int:meeting_id>/complete", methods=["POST"])
+def complete_meeting(meeting_id):
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    if not meeting.is_done:
+        access.require_meeting_editable(current_user, meeting)
+    if not forms.CompleteForm().validate():
+        abort(400)
+    next_meeting = service.complete_meeting(meeting, current_user.id)
+    # A plain form post on purpose: the whole page changes to the next meeting.
+    return redirect(_meeting_url(next_meeting), code=303)

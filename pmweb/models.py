@@ -1,0 +1,167 @@
+"""The domain: people and reporting lines, each pair's one-on-one space, its
+meetings with talking points and notes, and the pair's action items.
+
+Who may read or change any of it is decided in ``pmweb.access``, never here."""
+import datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    TimeField,
+)
+
+from pmweb.db import BaseModel
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class User(BaseModel):
+    email = CharField(unique=True)
+    name = CharField()
+    password_hash = CharField()
+    is_admin = BooleanField(default=False)
+    deactivated_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    # For flask-login: a signed-in user is known by the token of their session row,
+    # never by the user id, so ending that row signs them out (see auth.py).
+    session_token = None
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self):
+        return self.session_token
+
+    @property
+    def is_active(self):
+        return self.deactivated_at is None
+
+    @property
+    def first_name(self):
+        return self.name.split()[0] if self.name.strip() else self.email
+
+    @classmethod
+    def active(cls):
+        return cls.select().where(cls.deactivated_at.is_null())
+
+
+class UserSession(BaseModel):
+    """One signed-in browser. The cookie holds only ``token``; ending the row ends
+    the session everywhere it is used, in every server process."""
+
+    token = CharField(unique=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    ended_at = DateTimeField(null=True)
+
+
+class ReportingLine(BaseModel):
+    manager = ForeignKeyField(User, backref="reporting_lines_managed")
+    employee = ForeignKeyField(User, backref="reporting_lines")
+    starts_on = DateField()
+    ends_on = DateField(null=True)
+
+    @classmethod
+    def current_on(cls, day):
+        return cls.select().where(
+            (cls.starts_on <= day) & (cls.ends_on.is_null() | (cls.ends_on >= day))
+        )
+
+
+class OneOnOne(BaseModel):
+    """The private space of one manager–report pair."""
+
+    CADENCES = {"weekly": "Every week", "biweekly": "Every two weeks", "monthly": "Every month"}
+
+    manager = ForeignKeyField(User, backref="one_on_ones_managed")
+    employee = ForeignKeyField(User, backref="one_on_ones")
+    cadence = CharField(default="weekly")
+    weekday = IntegerField(default=1)  # Monday is 0
+    time_of_day = TimeField(default=datetime.time(10, 0))
+    duration_minutes = IntegerField(default=30)
+    timezone = CharField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("manager", "employee"), True),)
+
+    def other(self, user):
+        return self.employee if user.id == self.manager_id else self.manager
+
+
+class Meeting(BaseModel):
+    one_on_one = ForeignKeyField(OneOnOne, backref="meetings", on_delete="CASCADE")
+    # Wall-clock time in the pair's timezone: "10:00 every Tuesday" survives DST.
+    scheduled_for = DateTimeField()
+    status = CharField(default="upcoming")  # upcoming | done
+    shared_notes = TextField(default="")
+    shared_notes_version = IntegerField(default=1)
+    completed_at = DateTimeField(null=True)
+    completed_by = ForeignKeyField(User, null=True, backref="+")
+
+    class Meta:
+        indexes = ((("one_on_one", "scheduled_for"), True),)
+
+    @property
+    def is_done(self):
+        return self.status == "done"
+
+    @classmethod
+    def open(cls):
+        return cls.select().where(cls.status != "done")
+
+
+class TalkingPoint(BaseModel):
+    meeting = ForeignKeyField(Meeting, backref="talking_points", on_delete="CASCADE")
+    author = ForeignKeyField(User, backref="+")
+    text = TextField()
+    position = IntegerField()
+    discussed = BooleanField(default=False)
+    # Unique: a point is carried forward at most once, however often completion runs.
+    carried_from = ForeignKeyField(
+        "self", null=True, unique=True, backref="carried_to", on_delete="SET NULL"
+    )
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+
+class PrivateNote(BaseModel):
+    """Seen by its author only. Never joined into a shared query, never published."""
+
+    meeting = ForeignKeyField(Meeting, backref="+", on_delete="CASCADE")
+    author = ForeignKeyField(User, backref="+")
+    body = TextField(default="")
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("meeting", "author"), True),)
+
+
+class ActionItem(BaseModel):
+    one_on_one = ForeignKeyField(OneOnOne, backref="action_items", on_delete="CASCADE")
+    owner = ForeignKeyField(User, backref="+")
+    created_by = ForeignKeyField(User, backref="+")
+    text = TextField()
+    due = DateField(null=True)
+    done_at = DateTimeField(null=True)
+    raised_in_meeting = ForeignKeyField(Meeting, null=True, backref="action_items_raised")
+    done_in_meeting = ForeignKeyField(Meeting, null=True, backref="action_items_done")
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def open(cls):
+        return cls.select().where(cls.done_at.is_null())
+
+    def is_overdue(self, today):
+        return self.done_at is None and self.due is not None and self.due < today
+
+
+MODELS = [User, UserSession, ReportingLine, OneOnOne, Meeting, TalkingPoint, PrivateNote, ActionItem]

@@ -1,0 +1,3 @@
+from pmweb import create_app
+
+app = create_app()
