@@ -3,7 +3,7 @@ and action items.
 
 Column defaults computed in Python (timestamps, the default meeting time) are
 set by the application models, so the frozen copies here leave them out."""
-from peewee import *  # noqa: F403 -- a frozen schema reads best with peewee's names
+from peewee import *
 
 
 def up(migrator, db):

@@ -1,4 +1,5 @@
 """pmweb: a private space for each manager and each person who reports to them."""
+
 import os
 import secrets
 from pathlib import Path
@@ -55,8 +56,8 @@ def _require_secret_key(app):
         app.config["SECRET_KEY"] = _demo_secret_key(Path(app.instance_path))
     else:
         raise RuntimeError(
-            "pmweb needs a secret key: set PMWEB_SECRET_KEY to a long random string "
-            "(for example the output of `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+            "pmweb needs a secret key: set PMWEB_SECRET_KEY to a long random string, "
+            "e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`."
         )
 
 

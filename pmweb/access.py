@@ -11,6 +11,7 @@ Loaders return the object or abort with 404: someone who may not see a thing mus
 not learn that it exists. A participant who may read but not change (a completed
 meeting, an ended reporting line) gets 409 with the reason instead.
 """
+
 import datetime
 
 from flask import abort
@@ -43,6 +44,7 @@ def today():
 
 
 # --- predicates --------------------------------------------------------------
+
 
 def is_participant(user, one_on_one):
     return user.is_authenticated and user.id in (one_on_one.manager_id, one_on_one.employee_id)
@@ -85,10 +87,10 @@ def require_meeting_editable(user, meeting):
 
 # --- scoped queries ----------------------------------------------------------
 
+
 def _pair_is_current(day):
     line = ReportingLine.current_on(day).where(
-        (ReportingLine.manager == OneOnOne.manager)
-        & (ReportingLine.employee == OneOnOne.employee)
+        (ReportingLine.manager == OneOnOne.manager) & (ReportingLine.employee == OneOnOne.employee)
     )
     return fn.EXISTS(line)
 
@@ -118,9 +120,7 @@ def meetings_visible_to(user, day=None):
     query = Meeting.select(
         Meeting, OneOnOne, Manager, Employee, _pair_is_current(day).alias("pair_is_current")
     )
-    return _with_pair(query).where(
-        (OneOnOne.manager == user.id) | (OneOnOne.employee == user.id)
-    )
+    return _with_pair(query).where((OneOnOne.manager == user.id) | (OneOnOne.employee == user.id))
 
 
 def _attach_pair_state(meeting):
@@ -129,6 +129,7 @@ def _attach_pair_state(meeting):
 
 
 # --- loaders -----------------------------------------------------------------
+
 
 def get_one_on_one_or_404(user, one_on_one_id):
     pair = one_on_ones_visible_to(user).where(OneOnOne.id == one_on_one_id).first()
@@ -186,6 +187,7 @@ def reporting_lines_visible_to_administrator():
         ReportingLine.select(ReportingLine, Manager, Employee)
         .join_from(ReportingLine, Manager, on=(ReportingLine.manager == Manager.id))
         .join_from(ReportingLine, Employee, on=(ReportingLine.employee == Employee.id))
-        .order_by(ReportingLine.ends_on.is_null(False), fn.LOWER(Manager.name), fn.LOWER(Employee.name))
+        .order_by(
+            ReportingLine.ends_on.is_null(False), fn.LOWER(Manager.name), fn.LOWER(Employee.name)
+        )
     )
-

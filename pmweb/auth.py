@@ -1,6 +1,7 @@
 """Signing in and out. Sessions live in the database (``UserSession``): the cookie
 carries only a random token, so signing out, deactivation or a password reset ends
 a session at once in every server process."""
+
 import secrets
 
 from flask import (

@@ -1,5 +1,6 @@
 """The database: one proxy the models bind to, a connection per request, and the
 `flask db` commands that apply the migrations in ``migrations/``."""
+
 from pathlib import Path
 from urllib.parse import urlparse
 

@@ -1,5 +1,6 @@
 """htmx on the server: one URL renders its full page, or only the fragment that an
 htmx partial request asks for."""
+
 from flask import make_response, redirect, render_template, request
 from flask_htmx import HTMX
 from jinja2_fragments.flask import render_block

@@ -2,6 +2,7 @@
 meetings with talking points and notes, and the pair's action items.
 
 Who may read or change any of it is decided in ``pmweb.access``, never here."""
+
 import datetime
 
 from peewee import (
@@ -164,4 +165,13 @@ class ActionItem(BaseModel):
         return self.done_at is None and self.due is not None and self.due < today
 
 
-MODELS = [User, UserSession, ReportingLine, OneOnOne, Meeting, TalkingPoint, PrivateNote, ActionItem]
+MODELS = [
+    User,
+    UserSession,
+    ReportingLine,
+    OneOnOne,
+    Meeting,
+    TalkingPoint,
+    PrivateNote,
+    ActionItem,
+]

@@ -1,4 +1,5 @@
 """Password hashing (argon2id) and the rules a new password must meet."""
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 

@@ -1,9 +1,16 @@
-"""Fixtures shared by every test: an app on a temporary SQLite file (or the
-PostgreSQL server from ``tests/pg_server.py`` when PMWEB_TEST_DATABASE=postgresql),
-the standard actors, and a way to sign in as one of them."""
+"""Fixtures shared by every test: an app on a fresh database — every test runs on
+SQLite and again on PostgreSQL (a throwaway server from ``tests/pg_server.py``) —
+the standard actors, and a way to sign in as one of them.
+
+PMWEB_TEST_DATABASES=sqlite (or postgresql) runs on one only. With CI=true a
+missing PostgreSQL fails the run instead of skipping."""
+
 import datetime
 import functools
+import itertools
+import os
 
+import psycopg
 import pytest
 
 from pmweb import create_app
@@ -11,6 +18,7 @@ from pmweb.db import db, upgrade
 from pmweb.meetings import service
 from pmweb.models import ReportingLine, User
 from pmweb.passwords import hash_password
+from tests.pg_server import PostgresServer, find_bindir
 
 PASSWORD = "correct-horse-battery"
 
@@ -21,20 +29,67 @@ def _password_hash():
     return hash_password(PASSWORD)
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "WTF_CSRF_ENABLED": False,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'pmweb.sqlite3'}",
-        "SERVER_NAME": "pmweb.test",
-    })
-    with app.app_context():
+DATABASES = os.environ.get("PMWEB_TEST_DATABASES", "sqlite,postgresql").split(",")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason):
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this must run, not skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    """A PostgreSQL server with a database migrated once, which each test copies."""
+    bindir = find_bindir()
+    if bindir is None:
+        unavailable("PostgreSQL is not installed (apt-get install postgresql)")
+    server = PostgresServer(bindir).start()
+    try:
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE pmweb_template")
+        create_app({"TESTING": True, "DATABASE_URL": server.url("pmweb_template")})
         upgrade()
-        db.connect()
-        yield app
-        if not db.is_closed():
-            db.close()
+        yield server
+    finally:
+        server.stop()
+
+
+_database_numbers = itertools.count()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'pmweb.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_template")
+    name = f"pmweb_test_{next(_database_numbers)}"
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE pmweb_template")
+    yield server.url(name)
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE_URL": database_url,
+        }
+    )
+    upgrade()
+    # The test holds a connection of its own for arranging and checking data. No app
+    # context stays pushed: each request gets a fresh one (and a fresh `g`), as in
+    # production.
+    db.connect()
+    yield app
+    if not db.is_closed():
+        db.close()
 
 
 @pytest.fixture

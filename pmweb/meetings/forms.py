@@ -1,9 +1,18 @@
 """Forms of the meeting page and the pair page. Limits keep every stored text to
 something a person would write in a meeting."""
+
 import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from pmweb.models import OneOnOne
@@ -19,6 +28,10 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def choices(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _not_blank(form, field):
     if not field.data:
         raise ValidationError("Write something first.")
@@ -30,7 +43,10 @@ class TalkingPointForm(FlaskForm):
         filters=[_strip],
         validators=[
             _not_blank,
-            Length(max=TALKING_POINT_MAX, message=f"Keep a talking point under {TALKING_POINT_MAX} characters."),
+            Length(
+                max=TALKING_POINT_MAX,
+                message=f"Keep a talking point under {TALKING_POINT_MAX} characters.",
+            ),
         ],
     )
 
@@ -40,18 +56,20 @@ class EditTalkingPointForm(TalkingPointForm):
 
 
 class DiscussedForm(FlaskForm):
-    discussed = SelectField(choices=[("1", "discussed"), ("0", "not discussed")])
+    discussed = SelectField(choices=choices([("1", "discussed"), ("0", "not discussed")]))
 
 
 class MoveForm(FlaskForm):
-    direction = SelectField(choices=[("up", "up"), ("down", "down")])
+    direction = SelectField(choices=choices([("up", "up"), ("down", "down")]))
 
 
 class SharedNotesForm(FlaskForm):
     shared_notes = TextAreaField(
         "Shared notes",
         filters=[_strip],
-        validators=[Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")],
+        validators=[
+            Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")
+        ],
     )
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
@@ -60,7 +78,9 @@ class PrivateNoteForm(FlaskForm):
     body = TextAreaField(
         "My private note",
         filters=[_strip],
-        validators=[Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")],
+        validators=[
+            Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")
+        ],
     )
 
 
@@ -70,7 +90,10 @@ class ActionItemForm(FlaskForm):
         filters=[_strip],
         validators=[
             _not_blank,
-            Length(max=ACTION_ITEM_MAX, message=f"Keep an action item under {ACTION_ITEM_MAX} characters."),
+            Length(
+                max=ACTION_ITEM_MAX,
+                message=f"Keep an action item under {ACTION_ITEM_MAX} characters.",
+            ),
         ],
     )
     owner = SelectField("Owner", coerce=int)
@@ -79,10 +102,12 @@ class ActionItemForm(FlaskForm):
     def __init__(self, one_on_one, today, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.owner.choices = [
-            (one_on_one.employee.id, one_on_one.employee.name),
-            (one_on_one.manager.id, one_on_one.manager.name),
-        ]
+        self.owner.choices = choices(
+            [
+                (one_on_one.employee.id, one_on_one.employee.name),
+                (one_on_one.manager.id, one_on_one.manager.name),
+            ]
+        )
 
     def validate_due(self, field):
         if field.data and field.data < self.today:
@@ -92,7 +117,7 @@ class ActionItemForm(FlaskForm):
 
 
 class DoneForm(FlaskForm):
-    done = SelectField(choices=[("1", "done"), ("0", "open")])
+    done = SelectField(choices=choices([("1", "done"), ("0", "open")]))
 
 
 class CompleteForm(FlaskForm):
@@ -100,7 +125,6 @@ class CompleteForm(FlaskForm):
 
 
 class CadenceForm(FlaskForm):
-    cadence = SelectField("How often", choices=list(OneOnOne.CADENCES.items()))
-    weekday = SelectField("On", coerce=int, choices=list(enumerate(WEEKDAYS)))
+    cadence = SelectField("How often", choices=choices(OneOnOne.CADENCES.items()))
+    weekday = SelectField("On", coerce=int, choices=choices(enumerate(WEEKDAYS)))
     time_of_day = TimeField("At", validators=[InputRequired(message="Pick a time.")])
-

@@ -1,6 +1,7 @@
 """Read-side queries for pages. Each takes objects already loaded through
 ``pmweb.access`` and never widens what they let the user see. Each page issues a
 fixed number of queries, however long the pair's history."""
+
 from peewee import JOIN, fn
 
 from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint, User
@@ -17,7 +18,9 @@ def agenda(meeting):
     rows = (
         TalkingPoint.select(TalkingPoint, Author, OriginMeeting.scheduled_for.alias("from_date"))
         .join_from(TalkingPoint, Author, on=(TalkingPoint.author == Author.id))
-        .join_from(TalkingPoint, Origin, JOIN.LEFT_OUTER, on=(TalkingPoint.carried_from == Origin.id))
+        .join_from(
+            TalkingPoint, Origin, JOIN.LEFT_OUTER, on=(TalkingPoint.carried_from == Origin.id)
+        )
         .join_from(Origin, OriginMeeting, JOIN.LEFT_OUTER, on=(Origin.meeting == OriginMeeting.id))
         .where(TalkingPoint.meeting == meeting.id)
         .order_by(TalkingPoint.position, TalkingPoint.id)
@@ -32,14 +35,21 @@ def action_items(meeting):
     """An open meeting shows every open item of the pair plus those ticked off in it;
     a completed meeting shows what was raised or finished in it."""
     if meeting.is_done:
-        shown = (ActionItem.raised_in_meeting == meeting.id) | (ActionItem.done_in_meeting == meeting.id)
+        shown = (ActionItem.raised_in_meeting == meeting.id) | (
+            ActionItem.done_in_meeting == meeting.id
+        )
     else:
         shown = ActionItem.done_at.is_null() | (ActionItem.done_in_meeting == meeting.id)
     rows = (
         ActionItem.select(ActionItem, Owner)
         .join_from(ActionItem, Owner, on=(ActionItem.owner == Owner.id))
         .where((ActionItem.one_on_one == meeting.one_on_one_id) & shown)
-        .order_by(ActionItem.done_at.is_null(False), ActionItem.due.is_null(), ActionItem.due, ActionItem.id)
+        .order_by(
+            ActionItem.done_at.is_null(False),
+            ActionItem.due.is_null(),
+            ActionItem.due,
+            ActionItem.id,
+        )
     )
     return list(rows)
 
@@ -65,9 +75,8 @@ def neighbours(meeting):
 def home_rows(pairs):
     """For each visible pair: its next open meeting and how many action items are
     open and overdue. ``pairs`` is a scoped query from access."""
-    next_meeting = (
-        Meeting.select(fn.MIN(Meeting.scheduled_for))
-        .where((Meeting.one_on_one == OneOnOne.id) & (Meeting.status != "done"))
+    next_meeting = Meeting.select(fn.MIN(Meeting.scheduled_for)).where(
+        (Meeting.one_on_one == OneOnOne.id) & (Meeting.status != "done")
     )
     next_meeting_id = (
         Meeting.select(Meeting.id)
@@ -75,9 +84,8 @@ def home_rows(pairs):
         .order_by(Meeting.scheduled_for)
         .limit(1)
     )
-    open_actions = (
-        ActionItem.select(fn.COUNT(ActionItem.id))
-        .where((ActionItem.one_on_one == OneOnOne.id) & ActionItem.done_at.is_null())
+    open_actions = ActionItem.select(fn.COUNT(ActionItem.id)).where(
+        (ActionItem.one_on_one == OneOnOne.id) & ActionItem.done_at.is_null()
     )
     rows = list(
         pairs.select_extend(
@@ -110,8 +118,8 @@ def overdue_counts(pair_ids, today):
 
 def past_meetings(pair, page, per_page):
     """Completed meetings, newest first, with how many talking points each had."""
-    points = (
-        TalkingPoint.select(fn.COUNT(TalkingPoint.id)).where(TalkingPoint.meeting == Meeting.id)
+    points = TalkingPoint.select(fn.COUNT(TalkingPoint.id)).where(
+        TalkingPoint.meeting == Meeting.id
     )
     query = (
         Meeting.select(Meeting, points.alias("point_count"))
@@ -123,9 +131,7 @@ def past_meetings(pair, page, per_page):
 
 
 def upcoming_meetings(pair):
-    return list(
-        Meeting.open().where(Meeting.one_on_one == pair.id).order_by(Meeting.scheduled_for)
-    )
+    return list(Meeting.open().where(Meeting.one_on_one == pair.id).order_by(Meeting.scheduled_for))
 
 
 def search(pair, text, limit=50):

@@ -1,5 +1,6 @@
 """When a pair's meetings fall: the cadence (weekly, every two weeks, monthly on the
 same weekday of the month) in the pair's own wall-clock time."""
+
 import datetime
 
 WEEK = datetime.timedelta(days=7)
@@ -24,7 +25,9 @@ def following_day(cadence, weekday, previous):
         # The same "n-th Tuesday" as the previous meeting; a fifth one becomes the fourth
         # so that every month has it.
         nth = min((previous.day - 1) // 7 + 1, 4)
-        year, month = (previous.year + 1, 1) if previous.month == 12 else (previous.year, previous.month + 1)
+        year, month = (
+            (previous.year + 1, 1) if previous.month == 12 else (previous.year, previous.month + 1)
+        )
         return _nth_weekday_of_month(year, month, weekday, nth)
     raise ValueError(f"unknown cadence {cadence!r}")
 

@@ -3,6 +3,7 @@ items, and completing a meeting with its carry-forward.
 
 Every function takes its actors and clock explicitly and runs in one transaction;
 none reads the request. Permission is checked before they are called (access.py)."""
+
 import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ def local_now(one_on_one):
 
 
 # --- the pair's space ----------------------------------------------------------
+
 
 def open_one_on_one(manager, employee, timezone, now=None):
     """The pair's one-on-one, created with its first meeting if it doesn't exist yet.
@@ -72,6 +74,7 @@ def set_cadence(pair, cadence, weekday, time_of_day, now):
 
 
 # --- the agenda ----------------------------------------------------------------
+
 
 def add_talking_point(meeting, author, text):
     with write_transaction():
@@ -122,8 +125,12 @@ def move_talking_point(point, direction):
         )
         if neighbour is None:
             return
-        TalkingPoint.update(position=neighbour.position).where(TalkingPoint.id == point.id).execute()
-        TalkingPoint.update(position=point.position).where(TalkingPoint.id == neighbour.id).execute()
+        TalkingPoint.update(position=neighbour.position).where(
+            TalkingPoint.id == point.id
+        ).execute()
+        TalkingPoint.update(position=point.position).where(
+            TalkingPoint.id == neighbour.id
+        ).execute()
 
 
 def delete_talking_point(point):
@@ -132,6 +139,7 @@ def delete_talking_point(point):
 
 # --- notes ---------------------------------------------------------------------
 
+
 def save_shared_notes(meeting, text, based_on_version):
     with write_transaction():
         changed = (
@@ -139,9 +147,11 @@ def save_shared_notes(meeting, text, based_on_version):
             .where((Meeting.id == meeting.id) & (Meeting.shared_notes_version == based_on_version))
             .execute()
         )
-        current = Meeting.select(Meeting.shared_notes, Meeting.shared_notes_version).where(
-            Meeting.id == meeting.id
-        ).get()
+        current = (
+            Meeting.select(Meeting.shared_notes, Meeting.shared_notes_version)
+            .where(Meeting.id == meeting.id)
+            .get()
+        )
         meeting.shared_notes = current.shared_notes
         meeting.shared_notes_version = current.shared_notes_version
         if not changed:
@@ -164,6 +174,7 @@ def save_private_note(meeting, author, body):
 
 # --- action items --------------------------------------------------------------
 
+
 def add_action_item(meeting, created_by, owner, text, due):
     return ActionItem.create(
         one_on_one=meeting.one_on_one_id,
@@ -185,6 +196,7 @@ def set_action_item_done(item, done, meeting, now=None):
 
 
 # --- completing a meeting ------------------------------------------------------
+
 
 def complete_meeting(meeting, completed_by, now=None):
     """Marks the meeting done and carries every undiscussed talking point into the

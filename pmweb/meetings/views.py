@@ -1,5 +1,6 @@
 """Views of the one-on-one area: thin — load through access, validate, call a rule,
 render the fragment (htmx) or redirect (plain form)."""
+
 import math
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -32,6 +33,7 @@ def read_only(error):
 
 # --- home and the pair page ------------------------------------------------------
 
+
 @bp.route("/")
 def home():
     today = access.today()
@@ -47,29 +49,36 @@ def home():
     )
 
 
+PAIR_PAGE = "meetings/one_on_one.html"
+
+
+def _pair_context(pair, **overrides):
+    """Everything the pair page and its fragments show."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = current_app.config["MEETINGS_PER_PAGE"]
+    query_text = request.args.get("q", "").strip()[:200]
+    meetings, total = queries.past_meetings(pair, page, per_page)
+    context = {
+        "pair": pair,
+        "other": pair.other(current_user),
+        "upcoming": queries.upcoming_meetings(pair),
+        "meetings": meetings,
+        "page": page,
+        "pages": max(1, math.ceil(total / per_page)),
+        "query_text": query_text,
+        "results": queries.search(pair, query_text) if query_text else None,
+        "cadence_form": forms.CadenceForm(formdata=None, obj=pair),
+        "can_edit": access.can_edit_one_on_one(current_user, pair),
+        "saved": False,
+    }
+    context.update(overrides)
+    return context
+
+
 @bp.route("/one-on-ones/<int:pair_id>")
 def one_on_one(pair_id):
     pair = access.get_one_on_one_or_404(current_user, pair_id)
-    page = request.args.get("page", 1, type=int) or 1
-    per_page = current_app.config["MEETINGS_PER_PAGE"]
-    query_text = request.args.get("q", "").strip()[:200]
-    meetings, total = queries.past_meetings(pair, max(page, 1), per_page)
-    results = queries.search(pair, query_text) if query_text else None
-    return render_page(
-        "meetings/one_on_one.html",
-        "history",
-        pair=pair,
-        other=pair.other(current_user),
-        upcoming=queries.upcoming_meetings(pair),
-        meetings=meetings,
-        page=page,
-        pages=max(1, math.ceil(total / per_page)),
-        total=total,
-        query_text=query_text,
-        results=results,
-        cadence_form=forms.CadenceForm(obj=pair),
-        can_edit=access.can_edit_one_on_one(current_user, pair),
-    )
+    return render_page(PAIR_PAGE, "history", **_pair_context(pair))
 
 
 @bp.route("/one-on-ones/<int:pair_id>/cadence", methods=["POST"])
@@ -80,20 +89,23 @@ def set_cadence(pair_id):
         "This one-on-one has ended; its schedule can no longer be changed.",
     )
     form = forms.CadenceForm()
-    location = url_for(".one_on_one", pair_id=pair.id)
     if not form.validate():
         return render_page(
-            "meetings/one_on_one.html", "cadence", status=422,
-            pair=pair, cadence_form=form, can_edit=True,
+            PAIR_PAGE, "cadence", status=422, **_pair_context(pair, cadence_form=form)
         )
     service.set_cadence(
         pair, form.cadence.data, form.weekday.data, form.time_of_day.data, service.local_now(pair)
     )
-    return done("meetings/one_on_one.html", "cadence", location,
-                pair=pair, cadence_form=form, can_edit=True, saved=True)
+    return done(
+        PAIR_PAGE,
+        "cadence",
+        url_for(".one_on_one", pair_id=pair.id),
+        **_pair_context(pair, saved=True),
+    )
 
 
 # --- the meeting page ------------------------------------------------------------
+
 
 def _meeting_context(meeting, **overrides):
     """Everything the meeting page and each of its fragments show."""
@@ -132,7 +144,9 @@ def _meeting_url(meeting, anchor=None):
 
 
 def _invalid(meeting, block, **forms_with_errors):
-    return render_page(MEETING_PAGE, block, status=422, **_meeting_context(meeting, **forms_with_errors))
+    return render_page(
+        MEETING_PAGE, block, status=422, **_meeting_context(meeting, **forms_with_errors)
+    )
 
 
 def _updated(meeting, block, anchor):
@@ -169,8 +183,12 @@ def edit_talking_point(point_id):
         service.edit_talking_point(point, form.text.data, form.version.data)
     except service.StaleEdit as stale:
         conflict = {"point_id": point.id, "mine": form.text.data, "theirs": stale.current.text}
-        return render_page(MEETING_PAGE, "talking_points", status=409,
-                           **_meeting_context(meeting, conflict=conflict))
+        return render_page(
+            MEETING_PAGE,
+            "talking_points",
+            status=409,
+            **_meeting_context(meeting, conflict=conflict),
+        )
     return _updated(meeting, "talking_points", f"talking-point-{point.id}")
 
 
@@ -219,8 +237,12 @@ def save_shared_notes(meeting_id):
         service.save_shared_notes(meeting, form.shared_notes.data, form.version.data)
     except service.StaleEdit as stale:
         conflict = {"mine": form.shared_notes.data, "theirs": stale.current.shared_notes}
-        return render_page(MEETING_PAGE, "shared_notes", status=409,
-                           **_meeting_context(meeting, notes_conflict=conflict))
+        return render_page(
+            MEETING_PAGE,
+            "shared_notes",
+            status=409,
+            **_meeting_context(meeting, notes_conflict=conflict),
+        )
     return _updated(meeting, "shared_notes", "shared-notes")
 
 
@@ -241,7 +263,9 @@ def add_action_item(meeting_id):
     form = forms.ActionItemForm(meeting.one_on_one, access.today())
     if not form.validate():
         return _invalid(meeting, "action_items", item_form=form)
-    service.add_action_item(meeting, current_user.id, form.owner.data, form.text.data, form.due.data)
+    service.add_action_item(
+        meeting, current_user.id, form.owner.data, form.text.data, form.due.data
+    )
     return _updated(meeting, "action_items", "action-items")
 
 

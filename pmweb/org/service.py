@@ -1,5 +1,6 @@
 """Rules of the organisation: accounts and reporting lines. Administrators run these;
 none of them reads one-on-one content."""
+
 import datetime
 import secrets
 

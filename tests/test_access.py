@@ -1,0 +1,212 @@
+"""The policy table: every route of the app × every kind of actor, with the outcome
+each must get. A route missing from the table fails the test, so a new route is
+decided on purpose, not by accident."""
+
+import datetime
+
+import pytest
+
+from pmweb.meetings import service
+from pmweb.models import ActionItem, ReportingLine
+
+ACTORS = ["manager", "report", "other_manager", "other_employee", "admin", "anonymous"]
+PARTICIPANTS = ("manager", "report")
+
+LOGIN = "login"  # redirected to the sign-in page
+OK_PAGE, DONE, MISSING, READ_ONLY = 200, 303, 404, 409
+
+
+class World:
+    """One pair's meeting with a talking point and an action item by Dana, plus the
+    ids every route needs."""
+
+    def __init__(self, actors):
+        self.actors = actors
+        self.meeting = actors.meeting
+        self.point = service.add_talking_point(self.meeting, actors.manager.id, "Roadmap")
+        self.item = service.add_action_item(
+            self.meeting, actors.manager.id, actors.report.id, "Write the RFC", None
+        )
+        self.line = ReportingLine.get(ReportingLine.employee == actors.report.id)
+
+    @property
+    def ids(self):
+        return {
+            "pair_id": self.actors.pair.id,
+            "meeting_id": self.meeting.id,
+            "point_id": self.point.id,
+            "item_id": self.item.id,
+            "user_id": self.actors.hr.id,
+            "line_id": self.line.id,
+        }
+
+
+def only_participants(outcome):
+    return {actor: outcome if actor in PARTICIPANTS else MISSING for actor in ACTORS} | {
+        "anonymous": LOGIN
+    }
+
+
+def only_admin(outcome):
+    return {actor: MISSING for actor in ACTORS} | {"admin": outcome, "anonymous": LOGIN}
+
+
+def everyone_signed_in(outcome):
+    return {actor: outcome for actor in ACTORS} | {"anonymous": LOGIN}
+
+
+# endpoint: (method, form data, expected outcome per actor)
+POLICY = {
+    "static": ("GET", None, None),  # public files; checked separately below
+    "auth.login": ("GET", None, {a: 302 for a in ACTORS} | {"anonymous": OK_PAGE}),
+    "auth.logout": ("POST", {}, everyone_signed_in(DONE)),
+    "meetings.home": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "meetings.one_on_one": ("GET", None, only_participants(OK_PAGE)),
+    "meetings.set_cadence": (
+        "POST",
+        {"cadence": "biweekly", "weekday": "2", "time_of_day": "14:30"},
+        only_participants(DONE),
+    ),
+    "meetings.meeting": ("GET", None, only_participants(OK_PAGE)),
+    "meetings.add_talking_point": ("POST", {"text": "Hiring plan"}, only_participants(DONE)),
+    "meetings.edit_talking_point": (
+        "POST",
+        {"text": "Roadmap v2", "version": "1"},
+        only_participants(DONE),
+    ),
+    "meetings.mark_discussed": ("POST", {"discussed": "1"}, only_participants(DONE)),
+    "meetings.move_talking_point": ("POST", {"direction": "up"}, only_participants(DONE)),
+    # Only the author (Dana) may delete her point; Sam is told why.
+    "meetings.delete_talking_point": (
+        "POST",
+        {},
+        only_participants(DONE) | {"report": READ_ONLY},
+    ),
+    "meetings.save_shared_notes": (
+        "POST",
+        {"shared_notes": "Agreed on scope", "version": "1"},
+        only_participants(DONE),
+    ),
+    "meetings.save_private_note": ("POST", {"body": "mine"}, only_participants(DONE)),
+    "meetings.add_action_item": (
+        "POST",
+        {"text": "Book the room", "owner": "{report_id}", "due": ""},
+        only_participants(DONE),
+    ),
+    "meetings.mark_action_item_done": ("POST", {"done": "1"}, only_participants(DONE)),
+    "meetings.complete_meeting": ("POST", {}, only_participants(DONE)),
+    "org.people": ("GET", None, only_admin(OK_PAGE)),
+    "org.create_person": (
+        "POST",
+        {"email": "new.person@example.com", "name": "New Person"},
+        only_admin(DONE),
+    ),
+    "org.deactivate_person": ("POST", {}, only_admin(DONE)),
+    "org.reactivate_person": ("POST", {}, only_admin(DONE)),
+    "org.reset_password": ("POST", {}, only_admin(OK_PAGE)),
+    "org.reporting_lines": ("GET", None, only_admin(OK_PAGE)),
+    "org.start_reporting_line": (
+        "POST",
+        {"manager": "{other_manager_id}", "employee": "{hr_id}", "starts_on": "{today}"},
+        only_admin(DONE),
+    ),
+    "org.end_reporting_line": ("POST", {"ends_on": "{today}"}, only_admin(DONE)),
+    "org.import_people": ("GET", None, only_admin(OK_PAGE)),
+    "org.preview_import": (
+        "POST",
+        {"csv_text": "email,name,manager_email\nnew@example.com,New Person,\n"},
+        only_admin(OK_PAGE),
+    ),
+    "org.confirm_import": (
+        "POST",
+        {"csv_text": "email,name,manager_email\nnew@example.com,New Person,\n"},
+        only_admin(DONE),
+    ),
+}
+
+
+def rules_by_endpoint(app):
+    rules = {}
+    for rule in app.url_map.iter_rules():
+        rules.setdefault(rule.endpoint, []).append(rule)
+    return rules
+
+
+def test_every_route_is_in_the_policy_table(app):
+    missing = sorted(set(rules_by_endpoint(app)) - set(POLICY))
+    assert missing == [], f"routes with no access decision in POLICY: {missing}"
+    stale = sorted(set(POLICY) - set(rules_by_endpoint(app)))
+    assert stale == [], f"POLICY lists routes that no longer exist: {stale}"
+
+
+def _fill(value, world):
+    if not isinstance(value, str):
+        return value
+    actors = world.actors
+    return value.format(
+        report_id=actors.report.id,
+        hr_id=actors.hr.id,
+        other_manager_id=actors.other_manager.id,
+        today=datetime.date.today().isoformat(),
+    )
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e in POLICY if e != "static"))
+@pytest.mark.parametrize("actor", ACTORS)
+def test_policy(app, client, actors, login, endpoint, actor):
+    method, data, expected = POLICY[endpoint]
+    world = World(actors)
+    if actor != "anonymous":
+        login(getattr(actors, actor))
+    (rule,) = rules_by_endpoint(app)[endpoint]
+    with app.test_request_context():
+        url = app.url_for(endpoint, **{arg: world.ids[arg] for arg in rule.arguments})
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={k: _fill(v, world) for k, v in data.items()})
+
+    outcome = expected[actor]
+    if outcome == LOGIN:
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == outcome, response.get_data(as_text=True)[:500]
+
+
+def test_static_files_are_public(client):
+    with client.get("/static/css/app.css") as response:
+        assert response.status_code == 200
+
+
+def test_htmx_request_without_session_gets_401_with_redirect(client, actors):
+    response = client.post(
+        f"/meetings/{actors.meeting.id}/talking-points",
+        data={"text": "x"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_former_manager_reads_but_cannot_change_old_meetings(client, actors, login):
+    meeting = actors.meeting
+    ReportingLine.update(ends_on=datetime.date.today() - datetime.timedelta(days=1)).execute()
+    login(actors.manager)
+    assert client.get(f"/meetings/{meeting.id}").status_code == 200
+    response = client.post(f"/meetings/{meeting.id}/talking-points", data={"text": "late"})
+    assert response.status_code == 409
+    assert "ended" in response.get_data(as_text=True)
+
+
+def test_an_action_item_of_another_pair_is_not_found(client, actors, login):
+    other_meeting = actors.other_pair.meetings.get()
+    foreign = service.add_action_item(
+        other_meeting, actors.other_manager.id, actors.other_employee.id, "Theirs", None
+    )
+    login(actors.manager)
+    response = client.post(
+        f"/meetings/{actors.meeting.id}/action-items/{foreign.id}/done", data={"done": "1"}
+    )
+    assert response.status_code == 404
+    assert ActionItem.get_by_id(foreign.id).done_at is None

@@ -1,0 +1,95 @@
+"""Signing in and out: argon2 hashes, sessions that end on the server, cookie flags,
+and no redirect to another site."""
+
+from pmweb.models import User, UserSession
+from pmweb.org import service as org
+from tests.conftest import PASSWORD
+
+
+def sign_in(client, email, password=PASSWORD, next_url=None):
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password})
+
+
+def test_passwords_are_stored_as_argon2id(actors):
+    assert User.get_by_id(actors.manager.id).password_hash.startswith("$argon2id$")
+
+
+def test_sign_in_lands_on_home(client, actors):
+    response = sign_in(client, "DANA@example.com ")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    assert "Your reports" in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_is_refused_with_a_message(client, actors):
+    response = sign_in(client, actors.manager.email, "not-the-password")
+    assert response.status_code == 422
+    assert "don&#39;t match an active account" in response.get_data(as_text=True)
+    assert UserSession.select().count() == 0
+
+
+def test_unknown_email_gets_the_same_message(client, actors):
+    response = sign_in(client, "nobody@example.com")
+    assert response.status_code == 422
+    assert "don&#39;t match an active account" in response.get_data(as_text=True)
+
+
+def test_deactivated_account_cannot_sign_in(client, actors):
+    org.deactivate(actors.report)
+    assert sign_in(client, actors.report.email).status_code == 422
+
+
+def test_logout_ends_the_session_on_the_server(client, actors):
+    sign_in(client, actors.manager.email)
+    stolen_cookie = client.get_cookie("pmweb_session").value
+    assert client.post("/logout").status_code == 303
+    client.set_cookie("pmweb_session", stolen_cookie)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_deactivation_ends_open_sessions(client, actors):
+    sign_in(client, actors.report.email)
+    assert client.get("/").status_code == 200
+    org.deactivate(actors.report)
+    assert client.get("/").status_code == 302
+
+
+def test_logout_needs_a_post(client, actors):
+    sign_in(client, actors.manager.email)
+    assert client.get("/logout").status_code == 405
+
+
+def test_session_cookie_is_httponly_and_lax(client, actors):
+    response = sign_in(client, actors.manager.email)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_over_https(app, actors):
+    client = app.test_client()
+    response = client.post(
+        "/login",
+        data={"email": actors.manager.email, "password": PASSWORD},
+        base_url="https://pmweb.test",
+    )
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_next_goes_only_to_this_site(client, actors):
+    assert (
+        sign_in(client, actors.manager.email, next_url="//evil.example/x").headers["Location"]
+        == "/"
+    )
+    client.post("/logout")
+    response = sign_in(client, actors.manager.email, next_url=f"/meetings/{actors.meeting.id}")
+    assert response.headers["Location"] == f"/meetings/{actors.meeting.id}"
+
+
+def test_pages_need_sign_in(client, actors):
+    response = client.get(f"/meetings/{actors.meeting.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")

@@ -1,0 +1,283 @@
+"""The one-on-one pages through the Flask client: what each page shows, htmx
+fragments versus full pages, and bad input that must store nothing."""
+
+import datetime
+
+import pytest
+
+from pmweb.meetings import service
+from pmweb.models import ActionItem, Meeting, PrivateNote, TalkingPoint
+
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+@pytest.fixture
+def dana(client, actors, login):
+    login(actors.manager)
+    return client
+
+
+def text_of(response):
+    return response.get_data(as_text=True)
+
+
+def test_home_lists_reports_with_next_meeting_and_open_actions(dana, actors):
+    meeting = actors.meeting
+    service.add_action_item(meeting, actors.manager.id, actors.report.id, "One", None)
+    service.add_action_item(
+        meeting, actors.manager.id, actors.report.id, "Late", datetime.date(2020, 1, 1)
+    )
+    page = text_of(dana.get("/"))
+    assert "Your reports" in page and "Sam Okafor" in page
+    assert f"/meetings/{meeting.id}" in page
+    assert "2 open" in page and "1 overdue" in page
+    assert "Alex Kim" not in page
+
+
+def test_employee_home_shows_their_manager(client, actors, login):
+    login(actors.report)
+    page = text_of(client.get("/"))
+    assert "With your manager" in page and "Dana Reyes" in page
+    assert "Your reports" not in page
+
+
+def test_adding_a_point_with_htmx_returns_only_the_fragment(dana, actors):
+    response = dana.post(
+        f"/meetings/{actors.meeting.id}/talking-points", data={"text": "Hiring plan"}, headers=HTMX
+    )
+    body = text_of(response)
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="talking-points"')
+    assert "Hiring plan" in body and "<html" not in body
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_adding_a_point_without_javascript_redirects_to_the_meeting(dana, actors):
+    response = dana.post(f"/meetings/{actors.meeting.id}/talking-points", data={"text": "Hiring"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/meetings/{actors.meeting.id}#talking-points")
+    assert "Hiring" in text_of(dana.get(f"/meetings/{actors.meeting.id}"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Write something first."),
+        ("   ", "Write something first."),
+        ("x" * 20_000, "Keep a talking point under 1000 characters."),
+    ],
+)
+def test_bad_talking_point_is_refused_with_a_message(dana, actors, text, message):
+    for headers in ({}, HTMX):
+        response = dana.post(
+            f"/meetings/{actors.meeting.id}/talking-points", data={"text": text}, headers=headers
+        )
+        assert response.status_code == 422
+        assert message in text_of(response)
+    assert TalkingPoint.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("due", "message"),
+    [
+        ("not-a-date", "Not a valid date value."),
+        ("2020-01-01", "Pick today or a later date."),
+        ("9999-12-31", "Pick a date within the next three years."),
+    ],
+)
+def test_bad_action_item_due_date_is_refused(dana, actors, due, message):
+    response = dana.post(
+        f"/meetings/{actors.meeting.id}/action-items",
+        data={"text": "Draft the plan", "owner": actors.report.id, "due": due},
+    )
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert ActionItem.select().count() == 0
+
+
+def test_action_item_owner_must_be_one_of_the_pair(dana, actors):
+    response = dana.post(
+        f"/meetings/{actors.meeting.id}/action-items",
+        data={"text": "Sneaky", "owner": actors.other_employee.id},
+    )
+    assert response.status_code == 422
+    assert "Not a valid choice" in text_of(response)
+    assert ActionItem.select().count() == 0
+
+
+def test_overlong_notes_are_refused(dana, actors):
+    meeting = actors.meeting
+    response = dana.post(
+        f"/meetings/{meeting.id}/shared-notes", data={"shared_notes": "n" * 20_000, "version": "1"}
+    )
+    assert response.status_code == 422
+    assert "Notes can be at most 10,000 characters." in text_of(response)
+    response = dana.post(f"/meetings/{meeting.id}/private-note", data={"body": "n" * 20_000})
+    assert response.status_code == 422
+    assert Meeting.get_by_id(meeting.id).shared_notes == ""
+    assert PrivateNote.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/999999",
+        "/meetings/abc",
+        "/one-on-ones/999999",
+    ],
+)
+def test_unknown_ids_are_not_found(dana, url):
+    assert dana.get(url).status_code == 404
+
+
+def test_another_pairs_ids_are_not_found(dana, actors):
+    other_meeting = actors.other_pair.meetings.get()
+    point = service.add_talking_point(other_meeting, actors.other_employee.id, "Not yours")
+    assert dana.get(f"/meetings/{other_meeting.id}").status_code == 404
+    assert (
+        dana.post(
+            f"/talking-points/{point.id}/edit", data={"text": "mine", "version": "1"}
+        ).status_code
+        == 404
+    )
+    assert dana.post(f"/talking-points/{point.id}/delete").status_code == 404
+    assert (
+        dana.post(f"/meetings/{other_meeting.id}/talking-points", data={"text": "x"}).status_code
+        == 404
+    )
+    assert TalkingPoint.get_by_id(point.id).text == "Not yours"
+
+
+def test_a_stale_edit_shows_both_texts(dana, actors):
+    point = service.add_talking_point(actors.meeting, actors.report.id, "Original")
+    service.edit_talking_point(point, "Sam's newer text", based_on_version=1)
+    response = dana.post(
+        f"/talking-points/{point.id}/edit",
+        data={"text": "Dana's text", "version": "1"},
+        headers=HTMX,
+    )
+    body = text_of(response)
+    assert response.status_code == 409
+    assert "Sam&#39;s newer text" in body and "Dana&#39;s text" in body
+    assert "Keep mine" in body and "Take theirs" in body
+    assert TalkingPoint.get_by_id(point.id).text == "Sam's newer text"
+
+
+def test_completing_redirects_to_the_next_meeting_with_carried_points(dana, actors):
+    meeting = actors.meeting
+    dana.post(f"/meetings/{meeting.id}/talking-points", data={"text": "Carry me"})
+    response = dana.post(f"/meetings/{meeting.id}/complete")
+    assert response.status_code == 303
+    next_meeting = Meeting.get((Meeting.status == "upcoming") & (Meeting.one_on_one == actors.pair))
+    assert response.headers["Location"].endswith(f"/meetings/{next_meeting.id}")
+    page = text_of(dana.get(f"/meetings/{next_meeting.id}"))
+    assert "Carry me" in page
+    assert f"from {meeting.scheduled_for.day} {meeting.scheduled_for:%b}" in page
+
+
+def test_a_completed_meeting_is_read_only_except_private_notes(dana, actors):
+    meeting = actors.meeting
+    point = service.add_talking_point(meeting, actors.manager.id, "Before")
+    service.complete_meeting(meeting, actors.manager)
+    for url, data in [
+        (f"/meetings/{meeting.id}/talking-points", {"text": "After"}),
+        (f"/talking-points/{point.id}/edit", {"text": "Changed", "version": "1"}),
+        (f"/talking-points/{point.id}/discussed", {"discussed": "1"}),
+        (f"/talking-points/{point.id}/delete", {}),
+        (f"/meetings/{meeting.id}/shared-notes", {"shared_notes": "late", "version": "1"}),
+    ]:
+        response = dana.post(url, data=data, headers=HTMX)
+        assert response.status_code == 409, url
+        assert response.headers["HX-Retarget"] == "#messages"
+        assert "completed" in text_of(response)
+    assert TalkingPoint.get_by_id(point.id).text == "Before"
+    page = text_of(dana.get(f"/meetings/{meeting.id}"))
+    assert "Add a talking point" not in page and "Complete meeting" not in page
+    assert (
+        dana.post(f"/meetings/{meeting.id}/private-note", data={"body": "afterthought"}).status_code
+        == 303
+    )
+    assert PrivateNote.get().body == "afterthought"
+
+
+def test_overdue_action_items_are_marked(dana, actors):
+    service.add_action_item(
+        actors.meeting, actors.manager.id, actors.report.id, "Late thing", datetime.date(2020, 5, 1)
+    )
+    page = text_of(dana.get(f"/meetings/{actors.meeting.id}"))
+    assert 'class="action-item overdue"' in page
+    assert "overdue" in page
+
+
+def test_ticked_action_item_disappears_from_later_meetings(dana, actors):
+    meeting = actors.meeting
+    item = service.add_action_item(meeting, actors.manager.id, actors.report.id, "Ship it", None)
+    dana.post(f"/meetings/{meeting.id}/action-items/{item.id}/done", data={"done": "1"})
+    assert "Ship it" in text_of(dana.get(f"/meetings/{meeting.id}"))  # ticked, still in view here
+    next_meeting = service.complete_meeting(Meeting.get_by_id(meeting.id), actors.manager)
+    assert "Ship it" not in text_of(dana.get(f"/meetings/{next_meeting.id}"))
+
+
+def test_reordering_moves_a_point_up(dana, actors):
+    meeting = actors.meeting
+    service.add_talking_point(meeting, actors.manager.id, "First")
+    second = service.add_talking_point(meeting, actors.manager.id, "Second")
+    dana.post(f"/talking-points/{second.id}/move", data={"direction": "up"})
+    page = text_of(dana.get(f"/meetings/{meeting.id}"))
+    assert page.index('value="Second"') < page.index('value="First"')
+
+
+def test_history_is_newest_first_and_paginated(app, dana, actors):
+    app.config["MEETINGS_PER_PAGE"] = 2
+    meeting = actors.meeting
+    for _ in range(3):
+        meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+    done = list(
+        Meeting.select().where(Meeting.status == "done").order_by(Meeting.scheduled_for.desc())
+    )
+    first_page = text_of(dana.get(f"/one-on-ones/{actors.pair.id}"))
+    assert first_page.index(f"/meetings/{done[0].id}") < first_page.index(f"/meetings/{done[1].id}")
+    assert f'href="/meetings/{done[2].id}"' not in first_page
+    assert "Page 1 of 2" in first_page
+    second_page = text_of(dana.get(f"/one-on-ones/{actors.pair.id}?page=2"))
+    assert f"/meetings/{done[2].id}" in second_page
+
+
+def test_search_finds_this_pairs_content_only(dana, actors):
+    service.add_talking_point(actors.meeting, actors.report.id, "Kubernetes migration")
+    service.add_action_item(
+        actors.meeting, actors.manager.id, actors.report.id, "Read the kubernetes doc", None
+    )
+    other = actors.other_pair.meetings.get()
+    service.add_talking_point(other, actors.other_employee.id, "Kubernetes secret plan")
+    service.save_private_note(actors.meeting, actors.manager.id, "kubernetes private worry")
+    body = text_of(dana.get(f"/one-on-ones/{actors.pair.id}?q=kubernetes", headers=HTMX))
+    assert "Kubernetes migration" in body and "Read the kubernetes doc" in body
+    assert "secret plan" not in body and "private worry" not in body
+    assert "2 results" in body
+
+
+def test_search_treats_wildcards_literally(dana, actors):
+    service.add_talking_point(actors.meeting, actors.report.id, "Budget")
+    body = text_of(dana.get(f"/one-on-ones/{actors.pair.id}?q=%25"))
+    assert "0 results" in body
+
+
+def test_cadence_change_is_saved(dana, actors):
+    response = dana.post(
+        f"/one-on-ones/{actors.pair.id}/cadence",
+        data={"cadence": "monthly", "weekday": "3", "time_of_day": "15:30"},
+    )
+    assert response.status_code == 303
+    pair = type(actors.pair).get_by_id(actors.pair.id)
+    assert (pair.cadence, pair.weekday, str(pair.time_of_day)[:5]) == ("monthly", 3, "15:30")
+
+
+def test_cadence_with_bad_values_is_refused(dana, actors):
+    response = dana.post(
+        f"/one-on-ones/{actors.pair.id}/cadence",
+        data={"cadence": "hourly", "weekday": "9", "time_of_day": "25:99"},
+    )
+    assert response.status_code == 422
+    assert "Not a valid choice" in text_of(response)
+    assert type(actors.pair).get_by_id(actors.pair.id).cadence == "weekly"

@@ -1,0 +1,202 @@
+"""The rules of a one-on-one, tested without Flask requests: carry-forward (also
+repeated and raced), the cadence, optimistic versions of edits."""
+
+import datetime
+import threading
+
+import pytest
+
+from pmweb.db import db
+from pmweb.meetings import service
+from pmweb.meetings.schedule import first_meeting_time, following_day, next_meeting_time
+from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint
+
+NOW = datetime.datetime(2026, 11, 24, 9, 0)  # a Tuesday
+
+
+def agenda_texts(meeting):
+    return [p.text for p in meeting.talking_points.order_by(TalkingPoint.position)]
+
+
+def test_a_new_pair_has_its_next_meeting_already(actors):
+    meetings = list(actors.pair.meetings)
+    assert len(meetings) == 1
+    assert meetings[0].status == "upcoming"
+    assert meetings[0].scheduled_for > datetime.datetime.now() - datetime.timedelta(minutes=1)
+
+
+def test_undiscussed_points_move_to_next_meeting(actors):
+    meeting = actors.meeting
+    done_point = service.add_talking_point(meeting, actors.manager, "Roadmap review")
+    service.add_talking_point(meeting, actors.report, "On-call load")
+    service.add_talking_point(meeting, actors.manager, "Conference talk")
+    service.set_discussed(done_point, True)
+
+    next_meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+
+    assert Meeting.get_by_id(meeting.id).status == "done"
+    assert next_meeting.id != meeting.id
+    assert next_meeting.scheduled_for == meeting.scheduled_for + datetime.timedelta(days=7)
+    carried = list(next_meeting.talking_points.order_by(TalkingPoint.position))
+    assert [p.text for p in carried] == ["On-call load", "Conference talk"]
+    assert [p.author_id for p in carried] == [actors.report.id, actors.manager.id]
+    assert all(p.carried_from.meeting_id == meeting.id for p in carried)
+    assert not any(p.discussed for p in carried)
+
+
+def test_carried_points_come_before_points_added_ahead(actors):
+    meeting = actors.meeting
+    service.add_talking_point(meeting, actors.manager, "Old business")
+    upcoming = service.next_meeting_after(meeting, now=meeting.scheduled_for)
+    service.add_talking_point(upcoming, actors.report, "New business")
+
+    next_meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+
+    assert next_meeting.id == upcoming.id
+    assert agenda_texts(next_meeting) == ["Old business", "New business"]
+
+
+def test_completing_twice_never_duplicates(actors):
+    meeting = actors.meeting
+    service.add_talking_point(meeting, actors.manager, "Only once")
+    first = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+    second = service.complete_meeting(
+        Meeting.get_by_id(meeting.id), actors.report, now=meeting.scheduled_for
+    )
+
+    assert first.id == second.id
+    assert agenda_texts(first) == ["Only once"]
+    assert Meeting.select().where(Meeting.one_on_one == actors.pair).count() == 2
+
+
+def test_both_completing_at_the_same_moment_never_duplicates(actors, app):
+    meeting = actors.meeting
+    for n in range(5):
+        service.add_talking_point(meeting, actors.manager, f"Point {n}")
+    db.close()  # each racer opens its own connection, as two requests would
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def complete(user):
+        try:
+            with app.app_context(), db.connection_context():
+                barrier.wait()
+                fresh = Meeting.get_by_id(meeting.id)
+                fresh.one_on_one = OneOnOne.get_by_id(fresh.one_on_one_id)
+                results.append(service.complete_meeting(fresh, user, now=meeting.scheduled_for).id)
+        except Exception as error:  # noqa: BLE001 -- collected and asserted below
+            errors.append(error)
+
+    racers = [
+        threading.Thread(target=complete, args=(user,))
+        for user in (actors.manager, actors.report, actors.manager, actors.report)
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    db.connect()
+
+    assert errors == []
+    assert len(set(results)) == 1
+    next_meeting = Meeting.get_by_id(results[0])
+    assert sorted(agenda_texts(next_meeting)) == [f"Point {n}" for n in range(5)]
+    assert Meeting.select().where(Meeting.one_on_one == actors.pair).count() == 2
+
+
+def test_a_point_carried_twice_keeps_its_author_and_chain(actors):
+    meeting = actors.meeting
+    service.add_talking_point(meeting, actors.report, "Promotion criteria")
+    second = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+    third = service.complete_meeting(second, actors.manager, now=second.scheduled_for)
+
+    point = third.talking_points.get()
+    assert point.author_id == actors.report.id
+    assert point.carried_from.meeting_id == second.id
+    assert point.carried_from.carried_from.meeting_id == meeting.id
+
+
+def test_completing_late_plans_the_next_meeting_in_the_future(actors):
+    meeting = actors.meeting
+    three_weeks_later = meeting.scheduled_for + datetime.timedelta(days=21, hours=1)
+    next_meeting = service.complete_meeting(meeting, actors.manager, now=three_weeks_later)
+    assert next_meeting.scheduled_for > three_weeks_later
+    assert next_meeting.scheduled_for.weekday() == actors.pair.weekday
+
+
+def test_open_action_items_stay_until_done(actors):
+    meeting = actors.meeting
+    item = service.add_action_item(
+        meeting, actors.manager.id, actors.report.id, "Write the RFC", None
+    )
+    next_meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+
+    assert ActionItem.open().where(ActionItem.one_on_one == actors.pair).count() == 1
+    service.set_action_item_done(item, True, next_meeting)
+    done = ActionItem.get_by_id(item.id)
+    assert done.done_at is not None and done.done_in_meeting_id == next_meeting.id
+    service.set_action_item_done(item, False, next_meeting)
+    assert ActionItem.get_by_id(item.id).done_at is None
+
+
+def test_an_edit_based_on_a_stale_version_is_refused(actors):
+    point = service.add_talking_point(actors.meeting, actors.manager, "Original")
+    service.edit_talking_point(point, "Dana's change", based_on_version=1)
+    with pytest.raises(service.StaleEdit) as stale:
+        service.edit_talking_point(point, "Sam's change", based_on_version=1)
+    assert stale.value.current.text == "Dana's change"
+    assert TalkingPoint.get_by_id(point.id).text == "Dana's change"
+
+
+def test_shared_notes_keep_the_newer_text_on_a_stale_save(actors):
+    meeting = actors.meeting
+    service.save_shared_notes(meeting, "first", based_on_version=1)
+    with pytest.raises(service.StaleEdit):
+        service.save_shared_notes(meeting, "stale", based_on_version=1)
+    assert Meeting.get_by_id(meeting.id).shared_notes == "first"
+
+
+def test_moving_a_point_swaps_it_with_its_neighbour(actors):
+    meeting = actors.meeting
+    first = service.add_talking_point(meeting, actors.manager, "A")
+    service.add_talking_point(meeting, actors.manager, "B")
+    last = service.add_talking_point(meeting, actors.manager, "C")
+    service.move_talking_point(last, -1)
+    assert agenda_texts(meeting) == ["A", "C", "B"]
+    service.move_talking_point(first, -1)  # already at the top: nothing moves
+    assert agenda_texts(meeting) == ["A", "C", "B"]
+
+
+def test_private_note_is_one_per_author_and_meeting(actors):
+    meeting = actors.meeting
+    service.save_private_note(meeting, actors.manager.id, "first thought")
+    note = service.save_private_note(meeting, actors.manager.id, "second thought")
+    assert note.body == "second thought"
+    assert type(note).select().count() == 1
+
+
+@pytest.mark.parametrize(
+    ("cadence", "previous", "expected"),
+    [
+        ("weekly", datetime.date(2026, 11, 24), datetime.date(2026, 12, 1)),
+        ("weekly", datetime.date(2026, 11, 25), datetime.date(2026, 12, 1)),  # moved to a Wednesday
+        ("biweekly", datetime.date(2026, 11, 24), datetime.date(2026, 12, 8)),
+        ("monthly", datetime.date(2026, 11, 24), datetime.date(2026, 12, 22)),  # 4th Tuesday
+        ("monthly", datetime.date(2026, 12, 29), datetime.date(2027, 1, 26)),  # 5th becomes 4th
+        ("monthly", datetime.date(2026, 11, 3), datetime.date(2026, 12, 1)),  # 1st Tuesday
+    ],
+)
+def test_following_meeting_day_by_cadence(cadence, previous, expected):
+    assert following_day(cadence, 1, previous) == expected
+
+
+def test_next_meeting_time_skips_dates_already_past():
+    pair = OneOnOne(cadence="weekly", weekday=1, time_of_day=datetime.time(10, 0))
+    after = datetime.datetime(2026, 11, 3, 10, 0)
+    assert next_meeting_time(pair, after, NOW) == datetime.datetime(2026, 11, 24, 10, 0)
+
+
+def test_first_meeting_is_later_today_or_next_week():
+    pair = OneOnOne(cadence="weekly", weekday=1, time_of_day=datetime.time(10, 0))
+    assert first_meeting_time(pair, NOW) == datetime.datetime(2026, 11, 24, 10, 0)
+    assert first_meeting_time(pair, NOW.replace(hour=11)) == datetime.datetime(2026, 12, 1, 10, 0)
