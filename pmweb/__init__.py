@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 from pmweb import config as default_config
 
@@ -44,7 +44,49 @@ def create_app(config=None):
     from pmweb import demo
 
     demo.register_cli(app)
+
+    _register_error_pages(app)
+
+    @app.after_request
+    def never_store_pages(response):
+        # Every page but static files carries someone's private content or account data:
+        # no browser or proxy keeps a copy.
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     return app
+
+
+ERROR_PAGES = {
+    400: ("Something went wrong with that request", "Reload the page and try again."),
+    404: ("Not found", "There is nothing here, or it isn't yours to see."),
+    405: ("Not allowed", "That address doesn't take this kind of request."),
+    500: ("Something broke", "The error has been logged. Try again in a moment."),
+}
+
+
+def _register_error_pages(app):
+    from flask import render_template
+
+    from pmweb.htmx import is_partial_request, render_page
+
+    def error_page(error):
+        title, message = ERROR_PAGES[error.code]
+        if error.code == 400 and str(getattr(error, "description", "")).startswith("The CSRF"):
+            message = "The form is out of date. Reload the page and try again."
+        if is_partial_request():
+            # htmx swaps error responses: put the message at the top, not in a fragment.
+            response = render_page(
+                "error.html", "message", error.code, title=title, message=message
+            )
+            response.headers["HX-Retarget"] = "#messages"
+            response.headers["HX-Reswap"] = "innerHTML"
+            return response
+        return render_template("error.html", title=title, message=message), error.code
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, error_page)
 
 
 def _require_secret_key(app):

@@ -174,6 +174,11 @@ def test_policy(app, client, actors, login, endpoint, actor):
         assert response.status_code == outcome, response.get_data(as_text=True)[:500]
 
 
+def test_pages_are_never_stored_by_browsers_or_proxies(client, actors, login):
+    login(actors.manager)
+    assert client.get(f"/meetings/{actors.meeting.id}").headers["Cache-Control"] == "no-store"
+
+
 def test_static_files_are_public(client):
     with client.get("/static/css/app.css") as response:
         assert response.status_code == 200

@@ -281,3 +281,13 @@ def test_cadence_with_bad_values_is_refused(dana, actors):
     assert response.status_code == 422
     assert "Not a valid choice" in text_of(response)
     assert type(actors.pair).get_by_id(actors.pair.id).cadence == "weekly"
+
+
+def test_not_found_in_an_htmx_request_goes_to_the_message_area(dana):
+    response = dana.post(
+        "/talking-points/999999/edit", data={"text": "x", "version": "1"}, headers=HTMX
+    )
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#messages"
+    assert "<html" not in text_of(response) and "Not found" not in text_of(response)
+    assert "isn&#39;t yours to see" in text_of(response)
