@@ -16,18 +16,33 @@ def agenda(meeting):
     """The meeting's talking points in order, each with its author and, when carried
     forward, the date of the meeting it came from (``point.from_date``)."""
     rows = (
-        TalkingPoint.select(TalkingPoint, Author, OriginMeeting.scheduled_for.alias("from_date"))
-        .join_from(TalkingPoint, Author, on=(TalkingPoint.author == Author.id))
-        .join_from(
-            TalkingPoint, Origin, JOIN.LEFT_OUTER, on=(TalkingPoint.carried_from == Origin.id)
+        TalkingPoint.select(
+            TalkingPoint, Author, Origin.id, OriginMeeting.id, OriginMeeting.scheduled_for
         )
-        .join_from(Origin, OriginMeeting, JOIN.LEFT_OUTER, on=(Origin.meeting == OriginMeeting.id))
+        .join_from(TalkingPoint, Author, on=(TalkingPoint.author == Author.id), attr="author")
+        .join_from(
+            TalkingPoint,
+            Origin,
+            JOIN.LEFT_OUTER,
+            on=(TalkingPoint.carried_from == Origin.id),
+            attr="carried_from",
+        )
+        .join_from(
+            Origin,
+            OriginMeeting,
+            JOIN.LEFT_OUTER,
+            on=(Origin.meeting == OriginMeeting.id),
+            attr="meeting",
+        )
         .where(TalkingPoint.meeting == meeting.id)
         .order_by(TalkingPoint.position, TalkingPoint.id)
     )
-    points = list(rows.objects())
+    points = list(rows)
     for point in points:
         point.meeting = meeting  # the access-checked meeting, not one lazy query per point
+        point.from_date = (
+            point.carried_from.meeting.scheduled_for if point.carried_from_id else None
+        )
     return points
 
 

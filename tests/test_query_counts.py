@@ -1,0 +1,39 @@
+"""Pages issue a fixed number of SQL queries, however long a pair's history is."""
+from playhouse.test_utils import count_queries
+
+from pmweb.meetings import service
+
+
+def queries_for(client, url):
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.count
+
+
+def grow_history(actors, meetings, points_per_meeting):
+    meeting = actors.meeting
+    for n in range(meetings):
+        for p in range(points_per_meeting):
+            point = service.add_talking_point(meeting, actors.report.id, f"Point {n}.{p}")
+            service.set_discussed(point, p % 2 == 0)
+        service.add_action_item(meeting, actors.manager.id, actors.report.id, f"Item {n}", None)
+        meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+    return meeting
+
+
+def test_meeting_page_queries_do_not_grow_with_history(client, actors, login):
+    login(actors.manager)
+    small = queries_for(client, f"/meetings/{actors.meeting.id}")
+    current = grow_history(actors, meetings=12, points_per_meeting=6)
+    large = queries_for(client, f"/meetings/{current.id}")
+    assert large == small
+
+
+def test_home_and_pair_pages_queries_do_not_grow_with_history(client, actors, login):
+    login(actors.manager)
+    urls = ["/", f"/one-on-ones/{actors.pair.id}", f"/one-on-ones/{actors.pair.id}?q=Point"]
+    before = [queries_for(client, url) for url in urls]
+    grow_history(actors, meetings=8, points_per_meeting=3)
+    after = [queries_for(client, url) for url in urls]
+    assert after == before
