@@ -177,6 +177,22 @@ def require_administrator(user):
         abort(404)
 
 
+def get_person_for_administrator_or_404(user, person_id):
+    require_administrator(user)
+    person = User.get_or_none(User.id == person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def get_reporting_line_for_administrator_or_404(user, line_id):
+    require_administrator(user)
+    line = reporting_lines_visible_to_administrator().where(ReportingLine.id == line_id).first()
+    if line is None:
+        abort(404)
+    return line
+
+
 def people_visible_to_administrator():
     """Accounts and reporting lines only: an administrator's view has no 1:1 content."""
     return User.select().order_by(fn.LOWER(User.name))

@@ -13,9 +13,15 @@ def long_day(value):
     return f"{value:%a} {value.day} {value:%b %Y}" if value else ""
 
 
+def dated(value):
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
 def time(value):
     return f"{value:%H:%M}" if value else ""
 
 
 def init_app(app):
-    app.jinja_env.filters.update(day=day, short_day=short_day, long_day=long_day, time=time)
+    app.jinja_env.filters.update(
+        day=day, short_day=short_day, long_day=long_day, dated=dated, time=time
+    )

@@ -99,7 +99,7 @@ POLICY = {
     "org.create_person": (
         "POST",
         {"email": "new.person@example.com", "name": "New Person"},
-        only_admin(DONE),
+        only_admin(OK_PAGE),  # shows the new password once
     ),
     "org.deactivate_person": ("POST", {}, only_admin(DONE)),
     "org.reactivate_person": ("POST", {}, only_admin(DONE)),
@@ -120,7 +120,7 @@ POLICY = {
     "org.confirm_import": (
         "POST",
         {"csv_text": "email,name,manager_email\nnew@example.com,New Person,\n"},
-        only_admin(DONE),
+        only_admin(OK_PAGE),  # shows the new passwords once
     ),
 }
 

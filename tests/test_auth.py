@@ -36,7 +36,7 @@ def test_unknown_email_gets_the_same_message(client, actors):
 
 
 def test_deactivated_account_cannot_sign_in(client, actors):
-    org.deactivate(actors.report)
+    org.deactivate(actors.report, by=actors.admin)
     assert sign_in(client, actors.report.email).status_code == 422
 
 
@@ -53,7 +53,7 @@ def test_logout_ends_the_session_on_the_server(client, actors):
 def test_deactivation_ends_open_sessions(client, actors):
     sign_in(client, actors.report.email)
     assert client.get("/").status_code == 200
-    org.deactivate(actors.report)
+    org.deactivate(actors.report, by=actors.admin)
     assert client.get("/").status_code == 302
 
 

@@ -1,13 +1,7 @@
-"""The organisation: people and reporting lines, managed by administrators."""
-from flask import Blueprint
+"""The organisation: people and reporting lines, managed by administrators on the
+People pages and with ``flask users`` commands."""
 
-bp = Blueprint("org", __name__, url_prefix="/admin")
+from pmweb.org.cli import register_cli
+from pmweb.org.views import bp
 
-
-@bp.route("/people")
-def people():
-    return ""
-
-
-def register_cli(app):
-    pass
+__all__ = ["bp", "register_cli"]

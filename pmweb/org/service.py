@@ -4,7 +4,7 @@ none of them reads one-on-one content."""
 import datetime
 import secrets
 
-from pmweb import auth
+from pmweb import auth, formatting
 from pmweb.db import write_transaction
 from pmweb.meetings import service as meetings
 from pmweb.models import ReportingLine, User, utcnow
@@ -32,6 +32,16 @@ def create_user(email, name, password=None, is_admin=False):
     return user, password
 
 
+def add_person(email, name, is_admin, manager, today, timezone, password=None):
+    """Creates an account and, with a manager, the reporting line from ``today``: both
+    or neither. Returns (user, password)."""
+    with write_transaction():
+        user, password = create_user(email, name, password=password, is_admin=is_admin)
+        if manager is not None:
+            start_reporting_line(manager, user, today, timezone)
+    return user, password
+
+
 def generate_password():
     return secrets.token_urlsafe(12)
 
@@ -45,7 +55,11 @@ def reset_password(user, password=None):
     return password
 
 
-def deactivate(user):
+def deactivate(user, by):
+    """The person can no longer sign in and is signed out everywhere. Their reporting
+    lines and one-on-ones stay as they are."""
+    if user.id == by.id:
+        raise OrgError("You cannot deactivate your own account.")
     with write_transaction():
         User.update(deactivated_at=utcnow()).where(
             (User.id == user.id) & User.deactivated_at.is_null()
@@ -72,12 +86,18 @@ def start_reporting_line(manager, employee, starts_on, timezone):
         current = current_line_of(employee, starts_on)
         if current is not None and current.manager_id == manager.id:
             raise OrgError(f"{employee.name} already reports to {manager.name}.")
+        later = (
+            ReportingLine.select()
+            .where((ReportingLine.employee == employee.id) & (ReportingLine.starts_on >= starts_on))
+            .order_by(ReportingLine.starts_on.desc())
+            .first()
+        )
+        if later is not None:
+            raise OrgError(
+                f"{employee.name} has a reporting line from {formatting.dated(later.starts_on)}; "
+                "pick a later start date."
+            )
         if current is not None:
-            if current.starts_on >= starts_on:
-                raise OrgError(
-                    f"{employee.name}'s current reporting line starts on {current.starts_on}; "
-                    "pick a later start date."
-                )
             current.ends_on = starts_on - datetime.timedelta(days=1)
             current.save()
         line = ReportingLine.create(manager=manager, employee=employee, starts_on=starts_on)

@@ -1,0 +1,221 @@
+"""The administration pages: people, reporting lines and the CSV import. Only
+administrators reach them, and nothing here reads one-on-one content."""
+
+import math
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms.validators import ValidationError
+
+from pmweb import access, formatting
+from pmweb.org import csv_import, forms, queries, service
+from pmweb.org.service import OrgError
+
+bp = Blueprint("org", __name__, url_prefix="/admin")
+
+PEOPLE_PER_PAGE = 100
+
+
+@bp.before_request
+@login_required
+def require_administrator():
+    access.require_administrator(current_user)
+
+
+def _timezone():
+    return current_app.config["DEFAULT_TIMEZONE"]
+
+
+# --- people ----------------------------------------------------------------------
+
+
+def _people_page(form=None, status=200):
+    today = access.today()
+    search = request.args.get("q", "").strip()[:200]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    people = queries.people_with_managers(access.people_visible_to_administrator(), today, search)
+    total = people.count()
+    everyone = list(queries.active_people())
+    return (
+        render_template(
+            "org/people.html",
+            people=people.paginate(page, PEOPLE_PER_PAGE),
+            search=search,
+            page=page,
+            pages=max(1, math.ceil(total / PEOPLE_PER_PAGE)),
+            total=total,
+            form=form or forms.PersonForm(everyone, formdata=None),
+            action_form=forms.ActionForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.route("/people")
+def people():
+    return _people_page()
+
+
+@bp.route("/people", methods=["POST"])
+def create_person():
+    form = forms.PersonForm(list(queries.active_people()))
+    if not form.validate():
+        return _people_page(form, 422)
+    try:
+        person, password = service.add_person(
+            form.email.data,
+            form.name.data,
+            form.is_admin.data,
+            form.people.get(form.manager.data),
+            access.today(),
+            _timezone(),
+        )
+    except OrgError as error:
+        form.email.errors.append(str(error))
+        return _people_page(form, 422)
+    return render_template("org/credentials.html", person=person, password=password, created=True)
+
+
+@bp.route("/people/<int:user_id>/reset-password", methods=["POST"])
+def reset_password(user_id):
+    person = access.get_person_for_administrator_or_404(current_user, user_id)
+    password = service.reset_password(person)
+    return render_template("org/credentials.html", person=person, password=password, created=False)
+
+
+@bp.route("/people/<int:user_id>/deactivate", methods=["POST"])
+def deactivate_person(user_id):
+    person = access.get_person_for_administrator_or_404(current_user, user_id)
+    try:
+        service.deactivate(person, by=current_user)
+    except OrgError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{person.name} can no longer sign in and has been signed out.", "success")
+    return redirect(url_for(".people", q=request.args.get("q") or None), code=303)
+
+
+@bp.route("/people/<int:user_id>/reactivate", methods=["POST"])
+def reactivate_person(user_id):
+    person = access.get_person_for_administrator_or_404(current_user, user_id)
+    service.reactivate(person)
+    flash(f"{person.name} can sign in again with their password.", "success")
+    return redirect(url_for(".people", q=request.args.get("q") or None), code=303)
+
+
+# --- reporting lines -------------------------------------------------------------
+
+
+def _reporting_lines_page(form=None, status=200):
+    lines = list(access.reporting_lines_visible_to_administrator())
+    today = access.today()
+    current = [line for line in lines if line.ends_on is None or line.ends_on >= today]
+    return (
+        render_template(
+            "org/reporting_lines.html",
+            current_lines=current,
+            ended_lines=[line for line in lines if line not in current],
+            form=form
+            or forms.ReportingLineForm(
+                list(queries.active_people()), formdata=None, starts_on=today
+            ),
+            end_form=forms.EndReportingLineForm(formdata=None, ends_on=today),
+            today=today,
+        ),
+        status,
+    )
+
+
+@bp.route("/reporting-lines")
+def reporting_lines():
+    return _reporting_lines_page()
+
+
+@bp.route("/reporting-lines", methods=["POST"])
+def start_reporting_line():
+    form = forms.ReportingLineForm(list(queries.active_people()))
+    if not form.validate():
+        return _reporting_lines_page(form, 422)
+    manager, employee = form.people[form.manager.data], form.people[form.employee.data]
+    try:
+        service.start_reporting_line(manager, employee, form.starts_on.data, _timezone())
+    except OrgError as error:
+        form.employee.errors.append(str(error))
+        return _reporting_lines_page(form, 422)
+    flash(
+        f"{employee.name} reports to {manager.name} from {formatting.dated(form.starts_on.data)}. "
+        "Their one-on-one is ready.",
+        "success",
+    )
+    return redirect(url_for(".reporting_lines"), code=303)
+
+
+@bp.route("/reporting-lines/<int:line_id>/end", methods=["POST"])
+def end_reporting_line(line_id):
+    line = access.get_reporting_line_for_administrator_or_404(current_user, line_id)
+    form = forms.EndReportingLineForm()
+    if not form.validate():
+        flash(" ".join(form.ends_on.errors), "error")
+        return redirect(url_for(".reporting_lines"), code=303)
+    try:
+        service.end_reporting_line(line, form.ends_on.data)
+    except OrgError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            f"{line.employee.name} reports to {line.manager.name} until "
+            f"{formatting.dated(form.ends_on.data)}. "
+            "Both keep read-only access to their past meetings.",
+            "success",
+        )
+    return redirect(url_for(".reporting_lines"), code=303)
+
+
+# --- CSV import ------------------------------------------------------------------
+
+
+def _import_page(form, plan=None, csv_text="", status=200):
+    return (render_template("org/import.html", form=form, plan=plan, csv_text=csv_text), status)
+
+
+def _read_import(form):
+    """(csv text, plan), or (None, None) with the form's errors set."""
+    if not form.validate():
+        return None, None
+    try:
+        text = form.csv()
+    except ValidationError as error:
+        form.csv_file.errors = [str(error)]
+        return None, None
+    return text, csv_import.plan_import(text, access.today())
+
+
+@bp.route("/people/import")
+def import_people():
+    return _import_page(forms.ImportForm(formdata=None))
+
+
+@bp.route("/people/import/preview", methods=["POST"])
+def preview_import():
+    form = forms.ImportForm()
+    text, plan = _read_import(form)
+    if plan is None:
+        return _import_page(form, status=422)
+    return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text)
+
+
+@bp.route("/people/import/confirm", methods=["POST"])
+def confirm_import():
+    form = forms.ImportForm()
+    text, plan = _read_import(form)
+    if plan is None:
+        return _import_page(form, status=422)
+    if not plan.is_valid:
+        # Something changed since the preview (or it was skipped): show what now.
+        return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
+    try:
+        created = csv_import.apply_import(plan, access.today(), _timezone())
+    except OrgError as error:
+        flash(f"Nothing was imported: {error}", "error")
+        return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
+    return render_template("org/import_done.html", plan=plan, created=created)

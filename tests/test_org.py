@@ -1,0 +1,399 @@
+"""The organisation: people, reporting lines and the CSV import, on the administration
+pages and as ``flask users`` commands."""
+
+import datetime
+import re
+
+import pytest
+
+from pmweb.models import Meeting, OneOnOne, ReportingLine, User, UserSession
+from pmweb.org import csv_import, service
+from pmweb.org.service import OrgError
+from pmweb.passwords import verify_password
+
+TODAY = datetime.date.today()
+HEADER = "email,name,manager_email\n"
+
+
+@pytest.fixture
+def admin(client, actors, login):
+    login(actors.admin)
+    return client
+
+
+def text_of(response):
+    """The page with its whitespace collapsed, as a reader sees the words."""
+    return " ".join(response.get_data(as_text=True).split())
+
+
+def shown_password(page):
+    return re.search(r"<code>([^<]+)</code>", page).group(1)
+
+
+def current_manager(user):
+    line = service.current_line_of(user, TODAY)
+    return line.manager if line else None
+
+
+# --- rules -------------------------------------------------------------------------
+
+
+def test_a_new_reporting_line_ends_the_previous_one_and_opens_a_one_on_one(actors):
+    service.start_reporting_line(actors.other_manager, actors.report, TODAY, "Europe/London")
+    old = ReportingLine.get(
+        (ReportingLine.employee == actors.report.id) & (ReportingLine.manager == actors.manager.id)
+    )
+    assert old.ends_on == TODAY - datetime.timedelta(days=1)
+    assert current_manager(actors.report).id == actors.other_manager.id
+    pair = OneOnOne.get(
+        (OneOnOne.manager == actors.other_manager.id) & (OneOnOne.employee == actors.report.id)
+    )
+    assert pair.meetings.where(Meeting.status == "upcoming").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("manager", "employee", "message"),
+    [
+        ("report", "report", "themselves"),
+        ("report", "manager", "already reports"),
+        ("manager", "report", "already reports to"),
+    ],
+)
+def test_reporting_line_rules(actors, manager, employee, message):
+    with pytest.raises(OrgError, match=message):
+        service.start_reporting_line(
+            getattr(actors, manager), getattr(actors, employee), TODAY, "Europe/London"
+        )
+
+
+def test_a_reporting_line_cannot_end_before_it_starts(actors):
+    line = ReportingLine.get(ReportingLine.employee == actors.report.id)
+    with pytest.raises(OrgError):
+        service.end_reporting_line(line, line.starts_on - datetime.timedelta(days=1))
+
+
+def test_add_person_with_a_manager_is_all_or_nothing(actors, monkeypatch):
+    def refuse(*args):
+        raise OrgError("refused")
+
+    monkeypatch.setattr(service, "start_reporting_line", refuse)
+    with pytest.raises(OrgError):
+        service.add_person("zoe@example.com", "Zoe", False, actors.manager, TODAY, "UTC")
+    assert not User.select().where(User.email == "zoe@example.com").exists()
+
+
+def test_an_email_has_one_account_whatever_its_case(actors):
+    with pytest.raises(OrgError, match="already has an account"):
+        service.add_person(" SAM@Example.com", "Sam Two", False, None, TODAY, "UTC")
+    assert User.select().where(User.email.contains("sam@")).count() == 1
+
+
+def test_a_person_cannot_deactivate_themselves(actors):
+    with pytest.raises(OrgError):
+        service.deactivate(actors.admin, by=actors.admin)
+    assert User.get_by_id(actors.admin.id).is_active
+
+
+# --- the people page ---------------------------------------------------------------
+
+
+def test_people_page_lists_accounts_and_managers_but_no_one_on_one_content(admin, actors):
+    from pmweb.meetings import service as meetings
+
+    meetings.add_talking_point(actors.meeting, actors.manager.id, "Secret salary talk")
+    page = text_of(admin.get("/admin/people"))
+    sams_row = re.search(f'id="person-{actors.report.id}".*?</tr>', page).group(0)
+    assert "Sam Okafor" in sams_row and "sam@example.com" in sams_row
+    assert "Dana Reyes" in sams_row  # his manager
+    assert "Secret salary talk" not in page
+    assert "/meetings/" not in page and "/one-on-ones/" not in page
+
+
+def test_people_search(admin, actors):
+    page = text_of(admin.get("/admin/people?q=okaf"))
+    assert f'id="person-{actors.report.id}"' in page
+    assert f'id="person-{actors.other_employee.id}"' not in page
+
+
+def test_admin_adds_a_person_with_a_manager_and_sees_the_password_once(admin, actors, client):
+    response = admin.post(
+        "/admin/people",
+        data={"name": " Lee Park ", "email": "Lee@Example.com", "manager": str(actors.manager.id)},
+    )
+    assert response.status_code == 200
+    password = shown_password(text_of(response))
+    lee = User.get(User.email == "lee@example.com")
+    assert lee.name == "Lee Park" and not lee.is_admin
+    assert verify_password(lee.password_hash, password)
+    assert current_manager(lee).id == actors.manager.id
+    assert OneOnOne.select().where(OneOnOne.employee == lee.id).count() == 1
+    assert password not in text_of(admin.get("/admin/people"))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "", "email": "x@example.com"}, "Write the person&#39;s name."),
+        ({"name": "X", "email": "not-an-email"}, "That is not an email address."),
+        ({"name": "X" * 201, "email": "x@example.com"}, "under 200 characters"),
+        ({"name": "Sam Again", "email": "SAM@example.com"}, "already has an account"),
+        ({"name": "X", "email": "x@example.com", "manager": "999999"}, "Pick someone"),
+        ({"name": "X", "email": "x@example.com", "manager": "abc"}, "Pick someone"),
+    ],
+)
+def test_bad_person_input_is_explained_and_stores_nothing(admin, actors, data, message):
+    before = User.select().count()
+    response = admin.post("/admin/people", data=data)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert User.select().count() == before
+
+
+def test_reset_password_signs_the_person_out_and_shows_the_new_one(admin, actors, app, login):
+    sam = login(actors.report, as_client=app.test_client())
+    response = admin.post(f"/admin/people/{actors.report.id}/reset-password")
+    password = shown_password(text_of(response))
+    assert verify_password(User.get_by_id(actors.report.id).password_hash, password)
+    assert sam.get("/").status_code == 302
+    fresh = app.test_client()
+    response = fresh.post("/login", data={"email": "sam@example.com", "password": password})
+    assert response.status_code == 303
+
+
+def test_deactivate_and_reactivate(admin, actors, app, login):
+    sam = login(actors.report, as_client=app.test_client())
+    response = admin.post(f"/admin/people/{actors.report.id}/deactivate")
+    assert response.status_code == 303
+    assert "can no longer sign in" in text_of(admin.get(response.headers["Location"]))
+    assert sam.get("/").status_code == 302
+    assert (
+        not UserSession.select()
+        .where((UserSession.user == actors.report.id) & UserSession.ended_at.is_null())
+        .exists()
+    )
+    assert "deactivated" in text_of(admin.get("/admin/people?q=sam"))
+    admin.post(f"/admin/people/{actors.report.id}/reactivate")
+    assert User.get_by_id(actors.report.id).is_active
+
+
+def test_an_administrator_cannot_deactivate_themselves(admin, actors):
+    response = admin.post(f"/admin/people/{actors.admin.id}/deactivate")
+    assert "cannot deactivate your own account" in text_of(admin.get(response.headers["Location"]))
+    assert User.get_by_id(actors.admin.id).is_active
+
+
+def test_unknown_person_is_not_found(admin):
+    assert admin.post("/admin/people/999999/reset-password").status_code == 404
+
+
+# --- the reporting lines page ------------------------------------------------------
+
+
+def test_reporting_lines_page_starts_and_ends_lines(admin, actors):
+    page = text_of(admin.get("/admin/reporting-lines"))
+    assert "Dana Reyes" in page and "Sam Okafor" in page
+    response = admin.post(
+        "/admin/reporting-lines",
+        data={
+            "manager": str(actors.other_manager.id),
+            "employee": str(actors.hr.id),
+            "starts_on": TODAY.isoformat(),
+        },
+    )
+    assert response.status_code == 303
+    assert "Their one-on-one is ready" in text_of(admin.get(response.headers["Location"]))
+    line = ReportingLine.get(ReportingLine.employee == actors.hr.id)
+    response = admin.post(
+        f"/admin/reporting-lines/{line.id}/end", data={"ends_on": TODAY.isoformat()}
+    )
+    assert response.status_code == 303
+    assert ReportingLine.get_by_id(line.id).ends_on == TODAY
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"manager": "", "employee": "{report}", "starts_on": "{today}"}, "Pick someone"),
+        ({"manager": "{report}", "employee": "{report}", "starts_on": "{today}"}, "themselves"),
+        ({"manager": "{report}", "employee": "{manager}", "starts_on": "{today}"}, "already"),
+        ({"manager": "{hr}", "employee": "{report}", "starts_on": "31/02/2026"}, "Not a valid"),
+        ({"manager": "{hr}", "employee": "{report}", "starts_on": "2025-01-01"}, "later start"),
+    ],
+)
+def test_bad_reporting_lines_are_explained_and_store_nothing(admin, actors, data, message):
+    ids = {"report": actors.report.id, "manager": actors.manager.id, "hr": actors.hr.id}
+    filled = {k: v.format(today=TODAY.isoformat(), **ids) for k, v in data.items()}
+    before = ReportingLine.select().count()
+    response = admin.post("/admin/reporting-lines", data=filled)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert ReportingLine.select().count() == before
+
+
+def test_ending_a_line_before_it_starts_is_refused(admin, actors):
+    line = ReportingLine.get(ReportingLine.employee == actors.report.id)
+    response = admin.post(f"/admin/reporting-lines/{line.id}/end", data={"ends_on": "2000-01-01"})
+    assert "cannot end before it starts" in text_of(admin.get(response.headers["Location"]))
+    assert ReportingLine.get_by_id(line.id).ends_on is None
+
+
+# --- the CSV import -----------------------------------------------------------------
+
+
+def test_import_preview_changes_nothing_and_confirm_applies_everything(admin, actors):
+    csv_text = (
+        HEADER
+        + "lee@example.com,Lee Park,dana@example.com\n"
+        + "mo@example.com,Mo Ali,lee@example.com\n"
+        + "sam@example.com,Samuel Okafor,\n"
+    )
+    before = User.select().count()
+    preview = admin.post("/admin/people/import/preview", data={"csv_text": csv_text})
+    page = text_of(preview)
+    assert preview.status_code == 200
+    assert "Ready: 2 new accounts, 1 changed" in page
+    assert "Reports to dana@example.com from today" in page
+    assert "Renamed from Sam Okafor" in page
+    assert User.select().count() == before
+
+    done = admin.post("/admin/people/import/confirm", data={"csv_text": csv_text})
+    page = text_of(done)
+    assert done.status_code == 200
+    mo = User.get(User.email == "mo@example.com")
+    assert current_manager(mo).email == "lee@example.com"
+    assert current_manager(User.get(User.email == "lee@example.com")).id == actors.manager.id
+    assert User.get_by_id(actors.report.id).name == "Samuel Okafor"
+    assert current_manager(actors.report).id == actors.manager.id  # empty manager: unchanged
+    password = re.search(r"mo@example.com</td><td><code>([^<]+)</code>", page).group(1)
+    assert verify_password(mo.password_hash, password)
+
+
+def test_import_lists_every_row_error_and_imports_nothing(admin, actors):
+    csv_text = (
+        HEADER
+        + "ok@example.com,Okay Person,dana@example.com\n"
+        + "not-an-email,Bad Email,\n"
+        + "noname@example.com,,\n"
+        + "ok@example.com,Twice,\n"
+        + "ghost@example.com,Ghost,nobody@example.com\n"
+        + "loop@example.com,Loop,loop@example.com\n"
+        + "short@example.com,Short\n"
+        + "dana@example.com,Dana Reyes,sam@example.com\n"
+    )
+    before = User.select().count()
+    page = text_of(admin.post("/admin/people/import/preview", data={"csv_text": csv_text}))
+    for message in [
+        "7 of 8 rows need fixing",
+        "“not-an-email” is not an email address.",
+        "The name is missing.",
+        "ok@example.com is also on line 2.",
+        "nobody@example.com has no account and is not in the file",
+        "cannot be their own manager",
+        "Expected 3 values",
+        "would end up reporting to themselves",
+    ]:
+        assert message in page, message
+    assert "Import 8 rows" not in page
+    response = admin.post("/admin/people/import/confirm", data={"csv_text": csv_text})
+    assert response.status_code == 422
+    assert User.select().count() == before
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "message"),
+    [
+        ("", "The file is empty"),
+        ("name,email\nA,a@example.com\n", "The first line must be"),
+        (HEADER, "header but no people"),
+    ],
+)
+def test_import_file_problems(admin, csv_text, message):
+    page = text_of(admin.post("/admin/people/import/preview", data={"csv_text": csv_text}))
+    assert message in page
+
+
+def test_import_accepts_an_uploaded_file_with_a_byte_order_mark(admin, actors):
+    import io
+
+    upload = ("\ufeff" + HEADER + "uma@example.com,Uma Shah,priya@example.com\n").encode()
+    response = admin.post(
+        "/admin/people/import/preview",
+        data={"csv_file": (io.BytesIO(upload), "people.csv"), "csv_text": ""},
+        content_type="multipart/form-data",
+    )
+    assert "Ready: 1 new account" in text_of(response)
+
+
+def test_import_rejects_a_file_that_is_not_utf8(admin):
+    import io
+
+    response = admin.post(
+        "/admin/people/import/preview",
+        data={"csv_file": (io.BytesIO("email\n\xe9".encode("latin-1")), "x.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "UTF-8" in text_of(response)
+
+
+def test_import_can_reverse_a_chain_of_managers(actors):
+    # Today Sam reports to Dana. The file puts Dana under Priya and Sam under Dana's
+    # peer Alex: applied top-down, no step looks circular.
+    csv_text = HEADER + "sam@example.com,Sam Okafor,alex@example.com\n"
+    csv_text += "dana@example.com,Dana Reyes,sam@example.com\n"
+    plan = csv_import.plan_import(csv_text, TODAY)
+    assert plan.is_valid, [row.errors for row in plan.rows]
+    csv_import.apply_import(plan, TODAY, "UTC")
+    assert current_manager(actors.manager).id == actors.report.id
+    assert current_manager(actors.report).id == actors.other_employee.id
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def test_cli_creates_an_administrator(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "boss@example.com", "Bo Ss", "--admin"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"Password \(shown once\): (\S+)", result.output).group(1)
+    boss = User.get(User.email == "boss@example.com")
+    assert boss.is_admin and verify_password(boss.password_hash, password)
+
+
+def test_cli_create_with_manager_and_bad_input(app, actors):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create", "kim@example.com", "Kim", "--manager", "DANA@example.com"]
+    )
+    assert result.exit_code == 0, result.output
+    assert current_manager(User.get(User.email == "kim@example.com")).id == actors.manager.id
+    result = runner.invoke(args=["users", "create", "kim@example.com", "Kim"])
+    assert result.exit_code == 1 and "already has an account" in result.output
+    result = runner.invoke(args=["users", "create", "x@example.com", "X", "--password", "short"])
+    assert result.exit_code == 1 and "at least 12" in result.output
+    result = runner.invoke(args=["users", "create", "y@example.com", "Y", "--manager", "no@x.org"])
+    assert result.exit_code == 1
+    assert not User.select().where(User.email.in_(["x@example.com", "y@example.com"])).exists()
+
+
+def test_cli_import_dry_run_then_for_real(app, actors, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(HEADER + "lee@example.com,Lee Park,dana@example.com\n")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "import", str(people), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run: 1 new, 0 changed" in result.output
+    assert not User.select().where(User.email == "lee@example.com").exists()
+    result = runner.invoke(args=["users", "import", str(people)])
+    assert result.exit_code == 0, result.output
+    assert "lee@example.com\t" in result.output
+    assert current_manager(User.get(User.email == "lee@example.com")).id == actors.manager.id
+
+
+def test_cli_import_with_errors_changes_nothing(app, actors, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(HEADER + "new@example.com,New,\nbad,Bad,\n")
+    result = app.test_cli_runner().invoke(args=["users", "import", str(people)])
+    assert result.exit_code == 1
+    assert "line 3: bad: “bad” is not an email address." in result.output
+    assert not User.select().where(User.email == "new@example.com").exists()
