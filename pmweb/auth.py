@@ -18,11 +18,12 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
+from pmweb.db import write_transaction
 from pmweb.htmx import htmx
 from pmweb.models import User, UserSession, utcnow
-from pmweb.passwords import verify_password
+from pmweb.passwords import hash_password, password_problem, verify_password
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -83,16 +84,40 @@ def start_session(user):
     login_user(user)
 
 
-def end_sessions_of(user):
-    """Ends every session of a user: on deactivation and password reset."""
+def end_sessions_of(user, keep_token=None):
+    """Ends every session of a user (but ``keep_token``'s): on deactivation and on
+    every password change."""
     UserSession.update(ended_at=utcnow()).where(
-        (UserSession.user == user.id) & UserSession.ended_at.is_null()
+        (UserSession.user == user.id)
+        & UserSession.ended_at.is_null()
+        & (UserSession.token != (keep_token or ""))
     ).execute()
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired(message="Enter your current password."), Length(max=256)],
+    )
+    new_password = PasswordField(
+        "New password", validators=[InputRequired(message="Choose a new password.")]
+    )
+    new_password_again = PasswordField(
+        "New password again",
+        validators=[
+            InputRequired(message="Type the new password a second time."),
+            EqualTo("new_password", message="The two new passwords are not the same."),
+        ],
+    )
+
+    def validate_new_password(self, field):
+        if problem := password_problem(field.data):
+            raise ValidationError(problem)
 
 
 def _safe_next(target):
@@ -127,3 +152,26 @@ def logout():
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/password")
+@login_required
+def password():
+    return render_template("auth/password.html", form=PasswordForm(formdata=None))
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate():
+        if verify_password(current_user.password_hash, form.current_password.data):
+            with write_transaction():
+                User.update(password_hash=hash_password(form.new_password.data)).where(
+                    User.id == current_user.id
+                ).execute()
+                end_sessions_of(current_user, keep_token=current_user.session_token)
+            flash("Your password is changed. Every other device has been signed out.", "success")
+            return redirect(url_for("auth.password"), code=303)
+        form.current_password.errors.append("That is not your current password.")
+    return render_template("auth/password.html", form=form), 422

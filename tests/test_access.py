@@ -60,6 +60,16 @@ POLICY = {
     "static": ("GET", None, None),  # public files; checked separately below
     "auth.login": ("GET", None, {a: 302 for a in ACTORS} | {"anonymous": OK_PAGE}),
     "auth.logout": ("POST", {}, everyone_signed_in(DONE)),
+    "auth.password": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "auth.change_password": (
+        "POST",
+        {
+            "current_password": "correct-horse-battery",
+            "new_password": "a brand new passphrase",
+            "new_password_again": "a brand new passphrase",
+        },
+        everyone_signed_in(DONE),
+    ),
     "meetings.home": ("GET", None, everyone_signed_in(OK_PAGE)),
     "meetings.one_on_one": ("GET", None, only_participants(OK_PAGE)),
     "meetings.set_cadence": (

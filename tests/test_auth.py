@@ -1,8 +1,11 @@
 """Signing in and out: argon2 hashes, sessions that end on the server, cookie flags,
 and no redirect to another site."""
 
+import pytest
+
 from pmweb.models import User, UserSession
 from pmweb.org import service as org
+from pmweb.passwords import verify_password
 from tests.conftest import PASSWORD
 
 
@@ -93,3 +96,43 @@ def test_pages_need_sign_in(client, actors):
     response = client.get(f"/meetings/{actors.meeting.id}")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_changing_the_password_signs_out_every_other_device(app, client, actors, login):
+    other_device = login(actors.report, as_client=app.test_client())
+    login(actors.report)
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+            "new_password_again": "a brand new passphrase",
+        },
+    )
+    assert response.status_code == 303
+    assert "Your password is changed" in client.get(response.headers["Location"]).text
+    assert other_device.get("/").status_code == 302
+    assert verify_password(User.get_by_id(actors.report.id).password_hash, "a brand new passphrase")
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "again", "message"),
+    [
+        ("wrong password!", "a brand new passphrase", "a brand new passphrase", "not your current"),
+        (PASSWORD, "short", "short", "at least 12 characters"),
+        (PASSWORD, "a brand new passphrase", "a different one", "are not the same"),
+        ("", "a brand new passphrase", "a brand new passphrase", "Enter your current password"),
+    ],
+)
+def test_a_bad_password_change_is_explained_and_changes_nothing(
+    client, actors, login, current, new, again, message
+):
+    login(actors.report)
+    before = User.get_by_id(actors.report.id).password_hash
+    response = client.post(
+        "/account/password",
+        data={"current_password": current, "new_password": new, "new_password_again": again},
+    )
+    assert response.status_code == 422
+    assert message in response.text
+    assert User.get_by_id(actors.report.id).password_hash == before
