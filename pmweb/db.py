@@ -1,6 +1,8 @@
 """The database: one proxy the models bind to, a connection per request, and the
 `flask db` commands that apply the migrations in ``migrations/``."""
 
+import contextlib
+import functools
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -75,12 +77,35 @@ def init_app(app):
     app.cli.add_command(db_cli)
 
 
+@contextlib.contextmanager
+def connected():
+    """A connection for work outside a request, such as a command. One that is already
+    open stays open afterwards."""
+    opened = db.connect(reuse_if_open=True)
+    try:
+        yield
+    finally:
+        if opened and not db.is_closed():
+            db.close()
+
+
+def with_connection(command):
+    """Runs a command with a database connection."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with connected():
+            return command(*args, **kwargs)
+
+    return run
+
+
 def migration_runner():
     return Runner(db.obj, str(MIGRATIONS_DIR))
 
 
 def upgrade():
-    with db.connection_context():
+    with connected():
         return migration_runner().up()
 
 
@@ -100,7 +125,7 @@ def upgrade_command():
 
 @db_cli.command("status", help="List migrations and whether each is applied.")
 def status_command():
-    with db.connection_context():
+    with connected():
         for migration in migration_runner().status():
             mark = "x" if migration.applied else " "
             click.echo(f"[{mark}] {migration.name}")

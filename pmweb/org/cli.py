@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from pmweb.db import with_connection
 from pmweb.models import User
 from pmweb.org import csv_import, service
 from pmweb.org.service import OrgError
@@ -30,6 +31,7 @@ def _fail(message):
     "--password",
     help="Their password; without it one is generated and printed once.",
 )
+@with_connection
 def create(email, name, admin, manager_email, password):
     """Create an account for EMAIL with the full NAME."""
     if password is not None and (problem := password_problem(password)):
@@ -64,6 +66,7 @@ def create(email, name, admin, manager_email, password):
 @users.command("import")
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change.")
+@with_connection
 def import_people(csv_file, dry_run):
     """Create or update people from CSV_FILE (header: email,name,manager_email)."""
     today = datetime.date.today()
