@@ -34,6 +34,8 @@ def create_app(config=None):
     db.init_app(app)
     formatting.init_app(app)
     app.jinja_env.globals["access"] = access
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     htmx.init_app(app)
     auth.init_app(app)
     app.register_blueprint(auth.bp)

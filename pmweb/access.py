@@ -17,6 +17,7 @@ import datetime
 from flask import abort
 from peewee import fn
 
+from pmweb.db import PreparedQuery
 from pmweb.models import (
     ActionItem,
     Meeting,
@@ -116,11 +117,25 @@ def one_on_ones_visible_to(user, day=None):
 
 
 def meetings_visible_to(user, day=None):
-    day = day or today()
+    return _meetings_of(user.id, day or today())
+
+
+def _meetings_of(user_id, day):
     query = Meeting.select(
         Meeting, OneOnOne, Manager, Employee, _pair_is_current(day).alias("pair_is_current")
     )
-    return _with_pair(query).where((OneOnOne.manager == user.id) | (OneOnOne.employee == user.id))
+    return _with_pair(query).where((OneOnOne.manager == user_id) | (OneOnOne.employee == user_id))
+
+
+# The meeting page and every one of its fragments load their meeting through this.
+_visible_meeting = PreparedQuery(
+    lambda user_id, meeting_id, day: _meetings_of(user_id, day).where(Meeting.id == meeting_id)
+)
+_own_private_note = PreparedQuery(
+    lambda meeting_id, author_id: PrivateNote.select().where(
+        (PrivateNote.meeting == meeting_id) & (PrivateNote.author == author_id)
+    )
+)
 
 
 def _attach_pair_state(meeting):
@@ -140,7 +155,7 @@ def get_one_on_one_or_404(user, one_on_one_id):
 
 
 def get_meeting_or_404(user, meeting_id):
-    meeting = meetings_visible_to(user).where(Meeting.id == meeting_id).first()
+    meeting = _visible_meeting.first(user.id, meeting_id, today())
     if meeting is None:
         abort(404)
     return _attach_pair_state(meeting)
@@ -167,9 +182,7 @@ def get_action_item_of_meeting_or_404(user, meeting, item_id):
 def private_note_of(user, meeting):
     """The user's own private note on a meeting. There is deliberately no way to ask
     for someone else's."""
-    return PrivateNote.get_or_none(
-        (PrivateNote.meeting == meeting.id) & (PrivateNote.author == user.id)
-    )
+    return _own_private_note.first(meeting.id, user.id)
 
 
 def require_administrator(user):

@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from pmweb.db import write_transaction
+from pmweb.db import PreparedQuery, write_transaction
 from pmweb.htmx import htmx
 from pmweb.models import User, UserSession, utcnow
 from pmweb.passwords import hash_password, password_problem, verify_password
@@ -47,9 +47,9 @@ def init_app(app):
     csrf.init_app(app)
 
 
-@login_manager.user_loader
-def load_user(token):
-    session_row = (
+# Every signed-in request loads its session through this.
+_open_session = PreparedQuery(
+    lambda token: (
         UserSession.select(UserSession, User)
         .join(User)
         .where(
@@ -57,8 +57,13 @@ def load_user(token):
             & UserSession.ended_at.is_null()
             & User.deactivated_at.is_null()
         )
-        .first()
     )
+)
+
+
+@login_manager.user_loader
+def load_user(token):
+    session_row = _open_session.first(token)
     if session_row is None:
         return None
     user = session_row.user

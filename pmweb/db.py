@@ -2,15 +2,18 @@
 `flask db` commands that apply the migrations in ``migrations/``."""
 
 import contextlib
+import datetime
 import functools
+import weakref
 from pathlib import Path
 from urllib.parse import urlparse
 
 import click
 from flask import current_app, g
-from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, Model, SqliteDatabase
 from playhouse.db_url import parse as parse_database_url
 from playhouse.migrations import Runner
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
 
@@ -31,6 +34,20 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+# Requests borrow a connection from a pool per process instead of opening one each:
+# connecting (and setting SQLite's pragmas) cost more than a page's queries. A request
+# that finds all connections busy waits up to `timeout` seconds for one.
+POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
+
+
+def close_pool():
+    """Closes every pooled connection: at the end of a test, before a database is
+    dropped."""
+    if not db.is_closed():
+        db.close()
+    db.obj.close_all()
+
+
 def database_from_url(url, instance_path="."):
     """A peewee database for a ``sqlite:///path`` or ``postgresql://...`` URL.
     Relative SQLite paths are taken from the instance folder's parent (the project)."""
@@ -41,10 +58,21 @@ def database_from_url(url, instance_path="."):
         if path != ":memory:" and not Path(path).is_absolute():
             path = str(Path(instance_path).parent / path)
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, autoconnect=False, **params)
+        # A pooled connection serves one request at a time, but not always on the
+        # thread that opened it.
+        return PooledSqliteDatabase(
+            path,
+            pragmas=SQLITE_PRAGMAS,
+            autoconnect=False,
+            check_same_thread=False,
+            **POOL,
+            **params,
+        )
     if scheme in ("postgres", "postgresql"):
         name = params.pop("database")
-        return PostgresqlDatabase(name, autoconnect=False, prefer_psycopg3=True, **params)
+        return PooledPostgresqlDatabase(
+            name, autoconnect=False, prefer_psycopg3=True, **POOL, **params
+        )
     raise click.UsageError(f"DATABASE_URL must be sqlite:/// or postgresql://, not {scheme}://")
 
 
@@ -98,6 +126,57 @@ def with_connection(command):
             return command(*args, **kwargs)
 
     return run
+
+
+class PreparedQuery:
+    """A query whose SQL text is composed once per database and then run with new
+    arguments. Peewee composes the SQL of a query on every run, and on the meeting
+    page that costs several times more than running the queries; these queries keep
+    their shape and only the arguments change.
+
+    ``build`` receives stand-ins for the arguments (ids, days or strings) and returns
+    the peewee query; each stand-in must reach the SQL as a parameter."""
+
+    _ID_STAND_IN = -(2**40)
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = weakref.WeakKeyDictionary()
+
+    def all(self, *arguments):
+        query, sql, slots = self._compile_for(db.obj, arguments)
+        params = [arguments[slot] if slot is not None else value for slot, value in slots]
+        return list(query._get_cursor_wrapper(db.execute_sql(sql, params)))
+
+    def first(self, *arguments):
+        rows = self.all(*arguments)
+        return rows[0] if rows else None
+
+    def _compile_for(self, database, arguments):
+        compiled = self._compiled.get(database)
+        if compiled is None:
+            stand_ins = [self._stand_in(index, value) for index, value in enumerate(arguments)]
+            query = self.build(*stand_ins)
+            sql, params = query.sql()
+            slots = [(self._slot(param, stand_ins), param) for param in params]
+            used = {slot for slot, _ in slots}
+            assert used >= set(range(len(arguments))), "an argument never reached the SQL"
+            compiled = self._compiled[database] = (query, sql, slots)
+        return compiled
+
+    def _stand_in(self, index, value):
+        if isinstance(value, datetime.date):
+            return datetime.date(1000 + index, 1, 1)
+        if isinstance(value, str):
+            return f"\0stand-in-{index}"
+        return self._ID_STAND_IN - index
+
+    @staticmethod
+    def _slot(param, stand_ins):
+        for index, stand_in in enumerate(stand_ins):
+            if type(param) is type(stand_in) and param == stand_in:
+                return index
+        return None
 
 
 def migration_runner():

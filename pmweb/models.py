@@ -23,6 +23,10 @@ def utcnow():
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+def first_name(full_name):
+    return full_name.split()[0] if full_name.strip() else full_name
+
+
 class User(BaseModel):
     email = CharField(unique=True)
     name = CharField()
@@ -46,7 +50,7 @@ class User(BaseModel):
 
     @property
     def first_name(self):
-        return self.name.split()[0] if self.name.strip() else self.email
+        return first_name(self.name) or self.email
 
     @classmethod
     def active(cls):

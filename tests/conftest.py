@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from pmweb import create_app
-from pmweb.db import db, upgrade
+from pmweb.db import close_pool, db, upgrade
 from pmweb.meetings import service
 from pmweb.models import ReportingLine, User
 from pmweb.passwords import hash_password
@@ -51,6 +51,7 @@ def postgres_template():
             conn.execute("CREATE DATABASE pmweb_template")
         create_app({"TESTING": True, "DATABASE_URL": server.url("pmweb_template")})
         upgrade()
+        close_pool()  # each test copies this database: nobody may stay connected to it
         yield server
     finally:
         server.stop()
@@ -88,8 +89,7 @@ def app(database_url):
     # production.
     db.connect()
     yield app
-    if not db.is_closed():
-        db.close()
+    close_pool()
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ fixed number of queries, however long the pair's history."""
 
 from peewee import JOIN, fn
 
-from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint, User
+from pmweb.db import PreparedQuery
+from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint, User, first_name
 
 Author = User.alias("author")
 Owner = User.alias("owner")
@@ -12,53 +13,51 @@ Origin = TalkingPoint.alias("origin")
 OriginMeeting = Meeting.alias("origin_meeting")
 
 
-def agenda(meeting):
-    """The meeting's talking points in order, each with its author and, when carried
-    forward, the date of the meeting it came from (``point.from_date``)."""
-    rows = (
+def _agenda_of(meeting_id):
+    # Flat rows (``objects()``): one object per point instead of four joined models.
+    return (
         TalkingPoint.select(
-            TalkingPoint, Author, Origin.id, OriginMeeting.id, OriginMeeting.scheduled_for
+            TalkingPoint.id,
+            TalkingPoint.meeting,
+            TalkingPoint.author,
+            TalkingPoint.text,
+            TalkingPoint.position,
+            TalkingPoint.discussed,
+            TalkingPoint.carried_from,
+            TalkingPoint.version,
+            Author.name.alias("author_name"),
+            OriginMeeting.scheduled_for.alias("from_date"),
         )
-        .join_from(TalkingPoint, Author, on=(TalkingPoint.author == Author.id), attr="author")
+        .join_from(TalkingPoint, Author, on=(TalkingPoint.author == Author.id))
         .join_from(
-            TalkingPoint,
-            Origin,
-            JOIN.LEFT_OUTER,
-            on=(TalkingPoint.carried_from == Origin.id),
-            attr="carried_from",
+            TalkingPoint, Origin, JOIN.LEFT_OUTER, on=(TalkingPoint.carried_from == Origin.id)
         )
-        .join_from(
-            Origin,
-            OriginMeeting,
-            JOIN.LEFT_OUTER,
-            on=(Origin.meeting == OriginMeeting.id),
-            attr="meeting",
-        )
-        .where(TalkingPoint.meeting == meeting.id)
+        .join_from(Origin, OriginMeeting, JOIN.LEFT_OUTER, on=(Origin.meeting == OriginMeeting.id))
+        .where(TalkingPoint.meeting == meeting_id)
         .order_by(TalkingPoint.position, TalkingPoint.id)
+        .objects()
     )
-    points = list(rows)
+
+
+_agenda = PreparedQuery(_agenda_of)
+
+
+def agenda(meeting):
+    """The meeting's talking points in order, each with its author's first name
+    (``point.author_first_name``) and, when carried forward, the date of the meeting
+    it came from (``point.from_date``)."""
+    points = _agenda.all(meeting.id)
     for point in points:
         point.meeting = meeting  # the access-checked meeting, not one lazy query per point
-        point.from_date = (
-            point.carried_from.meeting.scheduled_for if point.carried_from_id else None
-        )
+        point.author_first_name = first_name(point.author_name)
     return points
 
 
-def action_items(meeting):
-    """An open meeting shows every open item of the pair plus those ticked off in it;
-    a completed meeting shows what was raised or finished in it."""
-    if meeting.is_done:
-        shown = (ActionItem.raised_in_meeting == meeting.id) | (
-            ActionItem.done_in_meeting == meeting.id
-        )
-    else:
-        shown = ActionItem.done_at.is_null() | (ActionItem.done_in_meeting == meeting.id)
-    rows = (
-        ActionItem.select(ActionItem, Owner)
+def _action_items_of(shown):
+    return (
+        ActionItem.select(ActionItem, Owner.id, Owner.name)
         .join_from(ActionItem, Owner, on=(ActionItem.owner == Owner.id))
-        .where((ActionItem.one_on_one == meeting.one_on_one_id) & shown)
+        .where(shown)
         .order_by(
             ActionItem.done_at.is_null(False),
             ActionItem.due.is_null(),
@@ -66,25 +65,56 @@ def action_items(meeting):
             ActionItem.id,
         )
     )
-    return list(rows)
+
+
+# An open meeting shows every open item of the pair plus those ticked off in it; a
+# completed meeting shows what was raised or finished in it.
+_items_of_open_meeting = PreparedQuery(
+    lambda pair_id, meeting_id: _action_items_of(
+        (ActionItem.one_on_one == pair_id)
+        & (ActionItem.done_at.is_null() | (ActionItem.done_in_meeting == meeting_id))
+    )
+)
+_items_of_completed_meeting = PreparedQuery(
+    lambda pair_id, meeting_id: _action_items_of(
+        (ActionItem.one_on_one == pair_id)
+        & (
+            (ActionItem.raised_in_meeting == meeting_id)
+            | (ActionItem.done_in_meeting == meeting_id)
+        )
+    )
+)
+
+
+def action_items(meeting):
+    shown = _items_of_completed_meeting if meeting.is_done else _items_of_open_meeting
+    return shown.all(meeting.one_on_one_id, meeting.id)
+
+
+def _neighbour(before):
+    def build(pair_id, scheduled_for_id):
+        this = Meeting.alias("this")
+        at = this.select(this.scheduled_for).where(this.id == scheduled_for_id)
+        query = Meeting.select(Meeting.id, Meeting.scheduled_for).where(
+            (Meeting.one_on_one == pair_id)
+            & (Meeting.scheduled_for < at if before else Meeting.scheduled_for > at)
+        )
+        order = Meeting.scheduled_for.desc() if before else Meeting.scheduled_for
+        return query.order_by(order).limit(1)
+
+    return PreparedQuery(build)
+
+
+_previous_meeting = _neighbour(before=True)
+_following_meeting = _neighbour(before=False)
 
 
 def neighbours(meeting):
     """The pair's meetings just before and just after this one."""
-    same_pair = Meeting.select(Meeting.id, Meeting.scheduled_for).where(
-        Meeting.one_on_one == meeting.one_on_one_id
+    return (
+        _previous_meeting.first(meeting.one_on_one_id, meeting.id),
+        _following_meeting.first(meeting.one_on_one_id, meeting.id),
     )
-    previous = (
-        same_pair.where(Meeting.scheduled_for < meeting.scheduled_for)
-        .order_by(Meeting.scheduled_for.desc())
-        .first()
-    )
-    following = (
-        same_pair.where(Meeting.scheduled_for > meeting.scheduled_for)
-        .order_by(Meeting.scheduled_for)
-        .first()
-    )
-    return previous, following
 
 
 def home_rows(pairs):
