@@ -63,6 +63,14 @@ def can_delete_talking_point(user, point):
     return point.author_id == user.id and can_edit_meeting(user, point.meeting)
 
 
+def deletable_talking_points(user, meeting, points):
+    """Ids of the points of ``meeting`` that ``user`` may delete: the meeting page asks
+    once for the whole agenda."""
+    if not can_edit_meeting(user, meeting):
+        return set()
+    return {point.id for point in points if point.author_id == user.id}
+
+
 def can_write_private_note(user, meeting):
     # A completed meeting stays open for each person's own reflection.
     return is_participant(user, meeting.one_on_one)

@@ -113,11 +113,13 @@ def _meeting_context(meeting, **overrides):
     today = access.today()
     previous, following = queries.neighbours(meeting)
     note = access.private_note_of(current_user, meeting)
+    points = queries.agenda(meeting)
     context = {
         "meeting": meeting,
         "pair": pair,
         "other": pair.other(current_user),
-        "points": queries.agenda(meeting),
+        "points": points,
+        "deletable": access.deletable_talking_points(current_user, meeting, points),
         "items": queries.action_items(meeting),
         "private_note": note,
         "previous_meeting": previous,
