@@ -27,6 +27,10 @@ def first_name(full_name):
     return full_name.split()[0] if full_name.strip() else full_name
 
 
+def is_overdue(done_at, due, today):
+    return done_at is None and due is not None and due < today
+
+
 class User(BaseModel):
     email = CharField(unique=True)
     name = CharField()
@@ -166,7 +170,7 @@ class ActionItem(BaseModel):
         return cls.select().where(cls.done_at.is_null())
 
     def is_overdue(self, today):
-        return self.done_at is None and self.due is not None and self.due < today
+        return is_overdue(self.done_at, self.due, today)
 
 
 MODELS = [

@@ -2,10 +2,21 @@
 ``pmweb.access`` and never widens what they let the user see. Each page issues a
 fixed number of queries, however long the pair's history."""
 
+import dataclasses
+import datetime
+
 from peewee import JOIN, fn
 
 from pmweb.db import PreparedQuery
-from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint, User, first_name
+from pmweb.models import (
+    ActionItem,
+    Meeting,
+    OneOnOne,
+    TalkingPoint,
+    User,
+    first_name,
+    is_overdue,
+)
 
 Author = User.alias("author")
 Owner = User.alias("owner")
@@ -13,20 +24,34 @@ Origin = TalkingPoint.alias("origin")
 OriginMeeting = Meeting.alias("origin_meeting")
 
 
+@dataclasses.dataclass(slots=True)
+class AgendaPoint:
+    """A talking point as the meeting page shows it: with its author's name and, when
+    carried forward, the day of the meeting it came from."""
+
+    id: int
+    author_id: int
+    text: str
+    discussed: bool
+    version: int
+    author_name: str
+    from_date: datetime.datetime | None
+
+    @property
+    def author_first_name(self):
+        return first_name(self.author_name)
+
+
 def _agenda_of(meeting_id):
-    # Flat rows (``objects()``): one object per point instead of four joined models.
     return (
         TalkingPoint.select(
             TalkingPoint.id,
-            TalkingPoint.meeting,
             TalkingPoint.author,
             TalkingPoint.text,
-            TalkingPoint.position,
             TalkingPoint.discussed,
-            TalkingPoint.carried_from,
             TalkingPoint.version,
-            Author.name.alias("author_name"),
-            OriginMeeting.scheduled_for.alias("from_date"),
+            Author.name,
+            OriginMeeting.scheduled_for,
         )
         .join_from(TalkingPoint, Author, on=(TalkingPoint.author == Author.id))
         .join_from(
@@ -35,7 +60,8 @@ def _agenda_of(meeting_id):
         .join_from(Origin, OriginMeeting, JOIN.LEFT_OUTER, on=(Origin.meeting == OriginMeeting.id))
         .where(TalkingPoint.meeting == meeting_id)
         .order_by(TalkingPoint.position, TalkingPoint.id)
-        .objects()
+        # Plain rows: the page renders every point of the agenda on every refresh.
+        .tuples()
     )
 
 
@@ -43,19 +69,33 @@ _agenda = PreparedQuery(_agenda_of)
 
 
 def agenda(meeting):
-    """The meeting's talking points in order, each with its author's first name
-    (``point.author_first_name``) and, when carried forward, the date of the meeting
-    it came from (``point.from_date``)."""
-    points = _agenda.all(meeting.id)
-    for point in points:
-        point.meeting = meeting  # the access-checked meeting, not one lazy query per point
-        point.author_first_name = first_name(point.author_name)
-    return points
+    """The meeting's talking points in order (``AgendaPoint``)."""
+    return [AgendaPoint(*row) for row in _agenda.all(meeting.id)]
+
+
+@dataclasses.dataclass(slots=True)
+class ShownActionItem:
+    """An action item as the meeting page shows it, with its owner's name."""
+
+    id: int
+    text: str
+    due: datetime.date | None
+    done_at: datetime.datetime | None
+    owner_name: str
+
+    @property
+    def owner_first_name(self):
+        return first_name(self.owner_name)
+
+    def is_overdue(self, today):
+        return is_overdue(self.done_at, self.due, today)
 
 
 def _action_items_of(shown):
     return (
-        ActionItem.select(ActionItem, Owner.id, Owner.name)
+        ActionItem.select(
+            ActionItem.id, ActionItem.text, ActionItem.due, ActionItem.done_at, Owner.name
+        )
         .join_from(ActionItem, Owner, on=(ActionItem.owner == Owner.id))
         .where(shown)
         .order_by(
@@ -64,6 +104,7 @@ def _action_items_of(shown):
             ActionItem.due,
             ActionItem.id,
         )
+        .tuples()
     )
 
 
@@ -88,7 +129,7 @@ _items_of_completed_meeting = PreparedQuery(
 
 def action_items(meeting):
     shown = _items_of_completed_meeting if meeting.is_done else _items_of_open_meeting
-    return shown.all(meeting.one_on_one_id, meeting.id)
+    return [ShownActionItem(*row) for row in shown.all(meeting.one_on_one_id, meeting.id)]
 
 
 def _neighbour(before):
