@@ -13,6 +13,7 @@ from pmweb.meetings import forms, queries, service
 bp = Blueprint("meetings", __name__)
 
 MEETING_PAGE = "meetings/meeting.html"
+BLANK = {"csrf": False}
 
 
 @bp.before_request
@@ -127,12 +128,21 @@ def _meeting_context(meeting, **overrides):
         "today": today,
         "can_edit": access.can_edit_meeting(current_user, meeting),
         "can_write_private_note": access.can_write_private_note(current_user, meeting),
-        "point_form": forms.TalkingPointForm(formdata=None),
+        # Blank forms only carry values and errors to the template, which writes the
+        # CSRF token itself; leaving CSRF out of them keeps them cheap to make.
+        "point_form": forms.TalkingPointForm(formdata=None, meta=BLANK),
         "notes_form": forms.SharedNotesForm(
-            formdata=None, shared_notes=meeting.shared_notes, version=meeting.shared_notes_version
+            formdata=None,
+            meta=BLANK,
+            shared_notes=meeting.shared_notes,
+            version=meeting.shared_notes_version,
         ),
-        "private_note_form": forms.PrivateNoteForm(formdata=None, body=note.body if note else ""),
-        "item_form": forms.ActionItemForm(pair, today, formdata=None, owner=pair.employee_id),
+        "private_note_form": forms.PrivateNoteForm(
+            formdata=None, meta=BLANK, body=note.body if note else ""
+        ),
+        "item_form": forms.ActionItemForm(
+            pair, today, formdata=None, meta=BLANK, owner=pair.employee_id
+        ),
         "conflict": None,
         "notes_conflict": None,
         "edit_errors": {},
