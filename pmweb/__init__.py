@@ -29,9 +29,10 @@ def create_app(config=None):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from pmweb import access, auth, db, formatting, htmx, meetings, org
+    from pmweb import access, auth, db, formatting, htmx, live, meetings, org
 
     db.init_app(app)
+    live.init_app(app)
     formatting.init_app(app)
     app.jinja_env.globals["access"] = access
     app.jinja_env.trim_blocks = True

@@ -162,6 +162,14 @@ def get_one_on_one_or_404(user, one_on_one_id):
     return pair
 
 
+def can_still_follow_meeting(user_id, meeting_id):
+    """For a live stream that is already open: is this person still one of the pair,
+    with the reporting line current? Ended pairs read their meetings, but nothing
+    changes there to follow."""
+    meeting = _visible_meeting.first(user_id, meeting_id, today())
+    return meeting is not None and bool(meeting.pair_is_current)
+
+
 def get_meeting_or_404(user, meeting_id):
     meeting = _visible_meeting.first(user.id, meeting_id, today())
     if meeting is None:

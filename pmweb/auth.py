@@ -61,6 +61,12 @@ _open_session = PreparedQuery(
 )
 
 
+def session_is_open(token):
+    """True while the sign-in behind ``token`` lasts: not signed out, the account not
+    deactivated, the password not reset."""
+    return _open_session.first(token) is not None
+
+
 @login_manager.user_loader
 def load_user(token):
     session_row = _open_session.first(token)

@@ -27,3 +27,11 @@ WTF_CSRF_HEADERS = ["X-CSRFToken"]
 PROXY_FIX = False
 
 MEETINGS_PER_PAGE = 20
+
+# Live updates of the meeting page: "auto" uses PostgreSQL LISTEN/NOTIFY on PostgreSQL
+# (any number of processes) and in-process fan-out on SQLite (one process).
+LIVE_BACKEND = "auto"
+# A comment line this often keeps proxies from closing a quiet stream.
+LIVE_HEARTBEAT_SECONDS = 15
+# A stream ends after this long and the browser reconnects by itself.
+LIVE_STREAM_SECONDS = 300

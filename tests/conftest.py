@@ -13,7 +13,7 @@ import os
 import psycopg
 import pytest
 
-from pmweb import create_app
+from pmweb import create_app, live
 from pmweb.db import close_pool, db, upgrade
 from pmweb.meetings import service
 from pmweb.models import ReportingLine, User
@@ -81,6 +81,8 @@ def app(database_url):
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
             "DATABASE_URL": database_url,
+            # Live streams end at once unless a test asks for longer.
+            "LIVE_STREAM_SECONDS": 0,
         }
     )
     upgrade()
@@ -89,6 +91,7 @@ def app(database_url):
     # production.
     db.connect()
     yield app
+    live.broker(app).close()
     close_pool()
 
 

@@ -78,6 +78,7 @@ POLICY = {
         only_participants(DONE),
     ),
     "meetings.meeting": ("GET", None, only_participants(OK_PAGE)),
+    "meetings.live_updates": ("GET", None, only_participants(OK_PAGE)),
     "meetings.add_talking_point": ("POST", {"text": "Hiring plan"}, only_participants(DONE)),
     "meetings.edit_talking_point": (
         "POST",

@@ -3,10 +3,20 @@ render the fragment (htmx) or redirect (plain form)."""
 
 import math
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
-from pmweb import access
+from pmweb import access, auth, live
+from pmweb.db import connected
 from pmweb.htmx import done, is_partial_request, render_page
 from pmweb.meetings import forms, queries, service
 
@@ -161,14 +171,58 @@ def _invalid(meeting, block, **forms_with_errors):
     )
 
 
+# The block of the meeting page that shows each live part.
+BLOCK_OF_PART = {
+    "agenda": "talking_points",
+    "notes": "shared_notes",
+    "actions": "action_items",
+    "meeting": "meeting_body",
+}
+PART_OF_BLOCK = {block: part for part, block in BLOCK_OF_PART.items()}
+
+
 def _updated(meeting, block, anchor):
+    # Tell the other open pages of this meeting; a private note concerns nobody else.
+    if block in PART_OF_BLOCK:
+        live.publish(meeting.id, PART_OF_BLOCK[block])
     return done(MEETING_PAGE, block, _meeting_url(meeting, anchor), **_meeting_context(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>")
 def meeting(meeting_id):
+    """The meeting page, or (htmx, ``?part=``) one live part of it."""
     meeting = access.get_meeting_or_404(current_user, meeting_id)
-    return render_template(MEETING_PAGE, **_meeting_context(meeting))
+    block = BLOCK_OF_PART.get(request.args.get("part", ""))
+    if block is None:
+        return render_template(MEETING_PAGE, **_meeting_context(meeting))
+    return render_page(MEETING_PAGE, block, **_meeting_context(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/live")
+def live_updates(meeting_id):
+    """Server-Sent Events: which parts of this meeting changed. No content travels
+    here; the page fetches each part through the route above. No database connection
+    is held while the stream is open."""
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    user_id, token = current_user.id, current_user.session_token
+
+    def still_allowed():
+        with connected():
+            return auth.session_is_open(token) and access.can_still_follow_meeting(
+                user_id, meeting.id
+            )
+
+    config = current_app.config
+    body = live.event_stream(
+        live.broker().subscribe(meeting.id),
+        still_allowed,
+        heartbeat=config["LIVE_HEARTBEAT_SECONDS"],
+        lifetime=config["LIVE_STREAM_SECONDS"],
+        resync="Last-Event-ID" in request.headers,
+    )
+    response = Response(body, mimetype="text/event-stream")
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>/talking-points", methods=["POST"])
@@ -301,5 +355,6 @@ def complete_meeting(meeting_id):
     if not forms.CompleteForm().validate():
         abort(400)
     next_meeting = service.complete_meeting(meeting, current_user.id)
+    live.publish(meeting.id, "meeting")
     # A plain form post on purpose: the whole page changes to the next meeting.
     return redirect(_meeting_url(next_meeting), code=303)

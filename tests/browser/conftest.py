@@ -68,9 +68,15 @@ def live_server(tmp_path_factory):
         upgrade()
     port = _free_port()
     log = folder / "server.log"
-    env = os.environ | {"DATABASE_URL": database_url, "PMWEB_SECRET_KEY": secret}
-    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4"]
-    command += ["--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "PMWEB_SECRET_KEY": secret,
+        # Every open meeting page holds a thread; a closed one frees it at the next
+        # heartbeat, so tests that open many pages need them often.
+        "PMWEB_LIVE_HEARTBEAT_SECONDS": "1",
+    }
+    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "64"]
+    command += ["--bind", f"127.0.0.1:{port}", "--graceful-timeout", "1", "wsgi:app"]
     with log.open("w") as output:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     base_url = f"http://127.0.0.1:{port}"
@@ -79,7 +85,11 @@ def live_server(tmp_path_factory):
         yield types.SimpleNamespace(url=base_url, app=app)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,194 @@
+"""Live updates of the meeting page. After each committed write a signal "part P of
+meeting M changed" is published; every open page of that meeting receives it over
+Server-Sent Events and fetches the part again through its normal, access-checked
+route. Signals carry no content, so nothing private can travel through them.
+
+One interface, two brokers, chosen by ``LIVE_BACKEND`` (``auto`` picks by database):
+in-process fan-out for a single server process (the SQLite default) and PostgreSQL
+LISTEN/NOTIFY for several processes or hosts."""
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections import defaultdict
+
+from flask import current_app
+
+from pmweb.db import db
+
+# The parts of a meeting page that change on their own.
+PARTS = ("agenda", "notes", "actions", "meeting")
+
+CHANNEL = "pmweb_live"
+
+logger = logging.getLogger(__name__)
+
+
+class Subscription:
+    """The signals for one open page of one meeting."""
+
+    def __init__(self, broker, meeting_id):
+        self.broker = broker
+        self.meeting_id = meeting_id
+        self.signals = queue.SimpleQueue()
+
+    def next_signal(self, timeout):
+        """The next changed part, or None after ``timeout`` seconds without one."""
+        try:
+            return self.signals.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def close(self):
+        self.broker.unsubscribe(self)
+
+
+class InProcessBroker:
+    """Fan-out to the subscribers of this process only."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._subscribers = defaultdict(set)
+
+    def publish(self, meeting_id, part):
+        self.deliver(meeting_id, part)
+
+    def deliver(self, meeting_id, part):
+        with self._lock:
+            subscribers = list(self._subscribers.get(meeting_id, ()))
+        for subscription in subscribers:
+            subscription.signals.put(part)
+
+    def subscribe(self, meeting_id):
+        subscription = Subscription(self, meeting_id)
+        with self._lock:
+            self._subscribers[meeting_id].add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription):
+        with self._lock:
+            subscribers = self._subscribers.get(subscription.meeting_id)
+            if subscribers is not None:
+                subscribers.discard(subscription)
+                if not subscribers:
+                    del self._subscribers[subscription.meeting_id]
+
+    def close(self):
+        """Stops delivering; nothing to release in process."""
+
+    def subscriber_count(self):
+        with self._lock:
+            return sum(len(subscribers) for subscribers in self._subscribers.values())
+
+
+class PostgresBroker(InProcessBroker):
+    """NOTIFY on the writer's own connection — PostgreSQL sends it when the write
+    commits — and, in each process, one listening connection that fans the signals
+    out to that process's subscribers."""
+
+    def __init__(self, connect):
+        super().__init__()
+        self._connect = connect
+        self._listener = None
+        self._listening = threading.Event()
+        self._closed = threading.Event()
+
+    def publish(self, meeting_id, part):
+        db.execute_sql("SELECT pg_notify(%s, %s)", (CHANNEL, f"{meeting_id}:{part}"))
+
+    def subscribe(self, meeting_id):
+        self._start_listening()
+        return super().subscribe(meeting_id)
+
+    def _start_listening(self):
+        with self._lock:
+            if self._listener is None:
+                self._listener = threading.Thread(
+                    target=self._listen, name="pmweb-live-listener", daemon=True
+                )
+                self._listener.start()
+        # A subscriber must not miss a signal sent just after it subscribed.
+        self._listening.wait(timeout=10)
+
+    def close(self):
+        self._closed.set()
+        if self._listener is not None:
+            self._listener.join(timeout=5)
+
+    def _listen(self):
+        while not self._closed.is_set():
+            try:
+                with self._connect() as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self._listening.set()
+                    while not self._closed.is_set():
+                        for notification in connection.notifies(timeout=1):
+                            meeting_id, _, part = notification.payload.partition(":")
+                            self.deliver(int(meeting_id), part)
+            except Exception:  # noqa: BLE001 -- the listener outlives a database restart
+                if self._closed.is_set():
+                    return
+                logger.exception("live updates: lost the PostgreSQL listener; reconnecting")
+                time.sleep(1)
+
+
+def _postgres_connection_factory(database):
+    import psycopg
+
+    params = dict(database.connect_params)
+    params.pop("prefer_psycopg3", None)
+
+    def connect():
+        return psycopg.connect(dbname=database.database, autocommit=True, **params)
+
+    return connect
+
+
+def init_app(app):
+    backend = app.config["LIVE_BACKEND"]
+    if backend == "auto":
+        backend = "postgresql" if app.config["DATABASE_URL"].startswith("postg") else "memory"
+    if backend == "postgresql":
+        broker = PostgresBroker(_postgres_connection_factory(db.obj))
+    elif backend == "memory":
+        broker = InProcessBroker()
+    else:
+        raise RuntimeError(f"LIVE_BACKEND must be auto, memory or postgresql, not {backend!r}")
+    app.extensions["pmweb_live"] = broker
+
+
+def broker(app=None):
+    return (app or current_app).extensions["pmweb_live"]
+
+
+def publish(meeting_id, part):
+    assert part in PARTS, part
+    broker().publish(meeting_id, part)
+
+
+_event_ids = itertools.count(1)
+
+
+def event_stream(subscription, still_allowed, heartbeat, lifetime, resync):
+    """The SSE body for one open page. Ends when the person may no longer see the
+    meeting, or after ``lifetime`` seconds (the browser reconnects by itself); sends a
+    comment line every ``heartbeat`` seconds so proxies keep the connection open.
+    ``resync`` (a reconnection) first tells the page to fetch everything again."""
+    try:
+        yield "retry: 1000\n\n"
+        if resync:
+            yield _event("resync")
+        deadline = time.monotonic() + lifetime
+        while (remaining := deadline - time.monotonic()) > 0:
+            part = subscription.next_signal(timeout=min(heartbeat, remaining))
+            if not still_allowed():
+                return
+            yield ": ping\n\n" if part is None else _event(part)
+    finally:
+        subscription.close()
+
+
+def _event(name):
+    return f"id: {next(_event_ids)}\nevent: {name}\ndata:\n\n"

@@ -1,0 +1,121 @@
+"""Live updates: content-free signals published after each write and streamed to the
+other open pages of the meeting."""
+
+import datetime
+
+import pytest
+
+from pmweb.live import InProcessBroker, PostgresBroker
+from pmweb.models import ReportingLine, User
+
+
+def test_a_signal_reaches_every_page_of_that_meeting_and_no_other():
+    broker = InProcessBroker()
+    danas, sams, elsewhere = broker.subscribe(1), broker.subscribe(1), broker.subscribe(2)
+    broker.publish(1, "agenda")
+    assert danas.next_signal(timeout=0.1) == "agenda"
+    assert sams.next_signal(timeout=0.1) == "agenda"
+    assert elsewhere.next_signal(timeout=0.01) is None
+    for subscription in (danas, sams, elsewhere):
+        subscription.close()
+    assert broker.subscriber_count() == 0
+
+
+def test_a_closed_page_receives_nothing():
+    broker = InProcessBroker()
+    page = broker.subscribe(1)
+    page.close()
+    broker.publish(1, "notes")
+    assert page.next_signal(timeout=0.01) is None
+
+
+@pytest.fixture
+def streaming(app):
+    app.config.update(LIVE_STREAM_SECONDS=5, LIVE_HEARTBEAT_SECONDS=0.05)
+    return app
+
+
+def open_stream(client, meeting):
+    response = client.get(f"/meetings/{meeting.id}/live", buffered=False)
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream"
+    assert response.headers["X-Accel-Buffering"] == "no"
+    chunks = iter(response.response)
+    assert next(chunks).startswith(b"retry:")
+    return response, chunks
+
+
+def next_event(chunks):
+    for chunk in chunks:
+        if not chunk.startswith(b":"):
+            return chunk.decode()
+    return None
+
+
+def test_each_kind_of_edit_signals_its_part(streaming, client, actors, login):
+    sam = login(actors.report, as_client=streaming.test_client())
+    response, events = open_stream(sam, actors.meeting)
+    dana = login(actors.manager)
+    meeting = actors.meeting.id
+    dana.post(f"/meetings/{meeting}/talking-points", data={"text": "Roadmap"})
+    assert "event: agenda" in next_event(events)
+    dana.post(f"/meetings/{meeting}/shared-notes", data={"shared_notes": "x", "version": "1"})
+    assert "event: notes" in next_event(events)
+    dana.post(
+        f"/meetings/{meeting}/action-items",
+        data={"text": "Book", "owner": str(actors.report.id), "due": ""},
+    )
+    assert "event: actions" in next_event(events)
+    dana.post(f"/meetings/{meeting}/private-note", data={"body": "mine only"})
+    dana.post(f"/meetings/{meeting}/complete")
+    event = next_event(events)
+    assert "event: meeting" in event  # the private note sent nothing
+    assert "mine only" not in event and "Roadmap" not in event
+    response.close()
+
+
+def test_the_stream_sends_heartbeats_and_no_content(streaming, client, actors, login):
+    login(actors.report)
+    response, chunks = open_stream(client, actors.meeting)
+    assert next(chunks) == b": ping\n\n"
+    response.close()
+
+
+def test_a_reconnecting_page_is_told_to_fetch_everything(streaming, client, actors, login):
+    login(actors.report)
+    response = client.get(
+        f"/meetings/{actors.meeting.id}/live", headers={"Last-Event-ID": "7"}, buffered=False
+    )
+    chunks = iter(response.response)
+    next(chunks)
+    assert "event: resync" in next(chunks).decode()
+    response.close()
+
+
+@pytest.mark.parametrize("how", ["reporting line ended", "account deactivated", "signed out"])
+def test_a_stream_stops_when_its_reader_loses_access(streaming, client, actors, login, how):
+    sam = login(actors.report, as_client=streaming.test_client())
+    response, events = open_stream(sam, actors.meeting)
+    if how == "reporting line ended":
+        ReportingLine.update(ends_on=datetime.date.today() - datetime.timedelta(days=1)).execute()
+    elif how == "account deactivated":
+        User.update(deactivated_at=datetime.datetime(2026, 1, 1)).where(
+            User.id == actors.report.id
+        ).execute()
+    else:
+        sam.post("/logout")
+    dana = login(actors.manager)
+    dana.post(f"/meetings/{actors.meeting.id}/talking-points", data={"text": "After"})
+    assert next_event(events) is None  # the stream ended instead
+    response.close()
+
+
+def test_outsiders_cannot_open_a_stream(client, actors, login):
+    login(actors.other_manager)
+    assert client.get(f"/meetings/{actors.meeting.id}/live").status_code == 404
+
+
+def test_the_postgresql_broker_is_chosen_on_postgresql(app):
+    broker = app.extensions["pmweb_live"]
+    on_postgresql = app.config["DATABASE_URL"].startswith("postgresql")
+    assert isinstance(broker, PostgresBroker) == on_postgresql
