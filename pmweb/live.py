@@ -146,16 +146,35 @@ def _postgres_connection_factory(database):
     return connect
 
 
+def backend_for(setting, database_url):
+    """The broker a configuration uses: ``memory`` or ``postgresql``."""
+    if setting == "auto":
+        return "postgresql" if database_url.startswith("postg") else "memory"
+    if setting not in ("memory", "postgresql"):
+        raise RuntimeError(f"LIVE_BACKEND must be auto, memory or postgresql, not {setting!r}")
+    if setting == "postgresql" and not database_url.startswith("postg"):
+        raise RuntimeError("LIVE_BACKEND=postgresql needs a PostgreSQL DATABASE_URL.")
+    return setting
+
+
+def refuse_lost_events(backend, processes):
+    """Several server processes with the in-process broker would each hear only their
+    own writes: a page served by one process would miss edits made through another."""
+    if backend == "memory" and processes > 1:
+        raise RuntimeError(
+            f"pmweb cannot run {processes} worker processes with in-process live updates: "
+            "each process would miss the edits made through the others. Run one worker "
+            "(with threads), or use PostgreSQL (DATABASE_URL=postgresql://...), whose "
+            "LISTEN/NOTIFY reaches every process."
+        )
+
+
 def init_app(app):
-    backend = app.config["LIVE_BACKEND"]
-    if backend == "auto":
-        backend = "postgresql" if app.config["DATABASE_URL"].startswith("postg") else "memory"
+    backend = backend_for(app.config["LIVE_BACKEND"], app.config["DATABASE_URL"])
     if backend == "postgresql":
         broker = PostgresBroker(_postgres_connection_factory(db.obj))
-    elif backend == "memory":
-        broker = InProcessBroker()
     else:
-        raise RuntimeError(f"LIVE_BACKEND must be auto, memory or postgresql, not {backend!r}")
+        broker = InProcessBroker()
     app.extensions["pmweb_live"] = broker
 
 

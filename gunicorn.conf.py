@@ -1,0 +1,32 @@
+"""gunicorn settings for pmweb, read by gunicorn from the working directory.
+
+Each open meeting page holds one Server-Sent Events stream for as long as it is open,
+so a worker needs many threads: a stream mostly waits on a queue, costing a thread's
+memory and no CPU (bench/README.md has the measurements behind these numbers).
+Every setting can be overridden on the command line or by the environment below."""
+
+import os
+
+from pmweb import config as defaults
+from pmweb import live
+
+bind = os.environ.get("PMWEB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+worker_class = "gthread"
+# Open streams plus ordinary requests per process.
+threads = int(os.environ.get("PMWEB_THREADS", "1000"))
+worker_connections = threads + 100
+# A stream is a long request; the worker's own heartbeat keeps it alive meanwhile.
+timeout = 30
+graceful_timeout = 5
+keepalive = 5
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("PMWEB_ACCESS_LOG")
+
+
+def on_starting(server):
+    backend = live.backend_for(
+        os.environ.get("PMWEB_LIVE_BACKEND", defaults.LIVE_BACKEND),
+        os.environ.get("DATABASE_URL", defaults.DATABASE_URL),
+    )
+    live.refuse_lost_events(backend, server.cfg.workers)
