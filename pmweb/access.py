@@ -170,6 +170,15 @@ def can_still_follow_meeting(user_id, meeting_id):
     return meeting is not None and bool(meeting.pair_is_current)
 
 
+def get_followable_meeting_or_404(user, meeting_id):
+    """A meeting whose live stream this person may open: one of the pair, with the
+    reporting line current."""
+    meeting = get_meeting_or_404(user, meeting_id)
+    if not meeting.one_on_one.is_current:
+        abort(404)
+    return meeting
+
+
 def get_meeting_or_404(user, meeting_id):
     meeting = _visible_meeting.first(user.id, meeting_id, today())
     if meeting is None:

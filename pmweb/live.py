@@ -7,19 +7,22 @@ One interface, two brokers, chosen by ``LIVE_BACKEND`` (``auto`` picks by databa
 in-process fan-out for a single server process (the SQLite default) and PostgreSQL
 LISTEN/NOTIFY for several processes or hosts."""
 
+import datetime
 import itertools
 import logging
 import queue
+import secrets
 import threading
 import time
 from collections import defaultdict
 
 from flask import current_app
 
-from pmweb.db import db
+from pmweb.db import connected, db
+from pmweb.models import MeetingPresence, User, utcnow
 
 # The parts of a meeting page that change on their own.
-PARTS = ("agenda", "notes", "actions", "meeting")
+PARTS = ("agenda", "notes", "actions", "meeting", "presence")
 
 CHANNEL = "pmweb_live"
 
@@ -190,23 +193,95 @@ def publish(meeting_id, part):
 _event_ids = itertools.count(1)
 
 
-def event_stream(subscription, still_allowed, heartbeat, lifetime, resync):
+class OpenPage:
+    """One person's open meeting page, as its stream sees it: whether they may still
+    follow the meeting, and their presence for the other participant's "is here" line.
+    Every method opens its own short database connection: a stream holds none while
+    it waits."""
+
+    def __init__(self, broker, meeting_id, user_id, may_follow, heartbeat):
+        self.broker = broker
+        self.meeting_id = meeting_id
+        self.user_id = user_id
+        self.may_follow = may_follow
+        self.heartbeat = heartbeat
+        self.stream = secrets.token_urlsafe(16)
+
+    def arrive(self):
+        with connected():
+            # What a stopped server left behind goes first.
+            MeetingPresence.delete().where(
+                (MeetingPresence.meeting == self.meeting_id)
+                & (MeetingPresence.seen_at < _presence_cutoff(self.heartbeat))
+            ).execute()
+            MeetingPresence.insert(
+                meeting=self.meeting_id, user=self.user_id, stream=self.stream, seen_at=utcnow()
+            ).execute()
+            self.broker.publish(self.meeting_id, "presence")
+
+    def still_allowed(self, after_heartbeat):
+        with connected():
+            if not self.may_follow():
+                return False
+            if after_heartbeat:
+                MeetingPresence.update(seen_at=utcnow()).where(
+                    MeetingPresence.stream == self.stream
+                ).execute()
+            return True
+
+    def leave(self):
+        with connected():
+            MeetingPresence.delete().where(MeetingPresence.stream == self.stream).execute()
+            self.broker.publish(self.meeting_id, "presence")
+
+
+def _presence_cutoff(heartbeat_seconds):
+    # A page whose stream missed two heartbeats is gone: its server stopped without
+    # the stream saying goodbye.
+    return utcnow() - datetime.timedelta(seconds=2 * heartbeat_seconds + 1)
+
+
+def others_here(meeting_id, user_id, heartbeat_seconds):
+    """The other people who have this meeting open now."""
+    since = _presence_cutoff(heartbeat_seconds)
+    return list(
+        User.select(User.id, User.name)
+        .join(MeetingPresence, on=(MeetingPresence.user == User.id))
+        .where(
+            (MeetingPresence.meeting == meeting_id)
+            & (MeetingPresence.user != user_id)
+            & (MeetingPresence.seen_at >= since)
+        )
+        .distinct()
+        .order_by(User.name)
+    )
+
+
+def event_stream(subscription, page, lifetime):
     """The SSE body for one open page. Ends when the person may no longer see the
     meeting, or after ``lifetime`` seconds (the browser reconnects by itself); sends a
-    comment line every ``heartbeat`` seconds so proxies keep the connection open.
-    ``resync`` (a reconnection) first tells the page to fetch everything again."""
+    comment line every heartbeat so proxies keep the connection open.
+
+    Every stream starts with ``resync``: whatever changed while the page loaded, or
+    while it was disconnected, is fetched again."""
+    reconnecting = False
     try:
         yield "retry: 1000\n\n"
-        if resync:
-            yield _event("resync")
+        page.arrive()
+        yield _event("resync")
         deadline = time.monotonic() + lifetime
         while (remaining := deadline - time.monotonic()) > 0:
-            part = subscription.next_signal(timeout=min(heartbeat, remaining))
-            if not still_allowed():
+            part = subscription.next_signal(timeout=min(page.heartbeat, remaining))
+            if not page.still_allowed(after_heartbeat=part is None):
                 return
             yield ": ping\n\n" if part is None else _event(part)
+        # The page comes straight back: its presence stays, so "Sam is here" does not
+        # flicker on the other screen every few minutes.
+        reconnecting = True
     finally:
         subscription.close()
+        if not reconnecting:
+            page.leave()
 
 
 def _event(name):

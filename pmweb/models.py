@@ -173,6 +173,20 @@ class ActionItem(BaseModel):
         return is_overdue(self.done_at, self.due, today)
 
 
+class MeetingPresence(BaseModel):
+    """One open, live meeting page: who has it open, refreshed at every heartbeat of
+    its stream. Kept in the database so every server process sees everyone's."""
+
+    meeting = ForeignKeyField(Meeting, backref="+", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    stream = CharField(unique=True)
+    seen_at = DateTimeField(default=utcnow, index=True)
+
+    @classmethod
+    def fresh(cls, since):
+        return cls.select().where(cls.seen_at >= since)
+
+
 MODELS = [
     User,
     UserSession,
@@ -182,4 +196,5 @@ MODELS = [
     TalkingPoint,
     PrivateNote,
     ActionItem,
+    MeetingPresence,
 ]

@@ -42,13 +42,18 @@ def open_stream(client, meeting):
     assert response.headers["X-Accel-Buffering"] == "no"
     chunks = iter(response.response)
     assert next(chunks).startswith(b"retry:")
+    assert "event: resync" in next(chunks).decode()
     return response, chunks
 
 
-def next_event(chunks):
+def next_event(chunks, skip=("presence",)):
+    """The next event that is not a heartbeat nor one of ``skip``; None if the stream
+    ends first."""
     for chunk in chunks:
-        if not chunk.startswith(b":"):
-            return chunk.decode()
+        text = chunk.decode()
+        if text.startswith(":") or any(f"event: {name}\n" in text for name in skip):
+            continue
+        return text
     return None
 
 
@@ -77,19 +82,47 @@ def test_each_kind_of_edit_signals_its_part(streaming, client, actors, login):
 def test_the_stream_sends_heartbeats_and_no_content(streaming, client, actors, login):
     login(actors.report)
     response, chunks = open_stream(client, actors.meeting)
+    assert "event: presence" in next(chunks).decode()  # its own arrival
     assert next(chunks) == b": ping\n\n"
     response.close()
 
 
-def test_a_reconnecting_page_is_told_to_fetch_everything(streaming, client, actors, login):
+def test_every_opened_stream_first_tells_the_page_to_fetch_everything(
+    streaming, client, actors, login
+):
+    # Edits made while the page loaded or while it was disconnected are not lost:
+    # open_stream checks that ``resync`` comes first, before and after a reconnection.
     login(actors.report)
-    response = client.get(
-        f"/meetings/{actors.meeting.id}/live", headers={"Last-Event-ID": "7"}, buffered=False
-    )
-    chunks = iter(response.response)
-    next(chunks)
-    assert "event: resync" in next(chunks).decode()
+    for _ in range(2):
+        response, _ = open_stream(client, actors.meeting)
+        response.close()
+
+
+def test_the_other_participant_sees_who_is_here(streaming, client, actors, login):
+    sam = login(actors.report, as_client=streaming.test_client())
+    dana = login(actors.manager)
+    part = f"/meetings/{actors.meeting.id}?part=presence"
+    partial = {"HX-Request": "true", "HX-Request-Type": "partial"}
+    assert "is here" not in dana.get(part, headers=partial).text
+    response, events = open_stream(sam, actors.meeting)
+    presence = dana.get(part, headers=partial).text
+    assert "Sam is here" in presence and "<html" not in presence
+    # Sam does not see himself.
+    assert "is here" not in sam.get(part, headers=partial).text
     response.close()
+    assert "is here" not in dana.get(part, headers=partial).text
+
+
+def test_presence_is_announced_to_the_other_page(streaming, client, actors, login):
+    dana = login(actors.manager, as_client=streaming.test_client())
+    danas_page, danas_events = open_stream(dana, actors.meeting)
+    assert "event: presence" in next_event(danas_events, skip=())  # her own arrival
+    sam = login(actors.report)
+    sams_page, _ = open_stream(sam, actors.meeting)
+    assert "event: presence" in next_event(danas_events, skip=())
+    sams_page.close()
+    assert "event: presence" in next_event(danas_events, skip=())
+    danas_page.close()
 
 
 @pytest.mark.parametrize("how", ["reporting line ended", "account deactivated", "signed out"])
@@ -119,3 +152,12 @@ def test_the_postgresql_broker_is_chosen_on_postgresql(app):
     broker = app.extensions["pmweb_live"]
     on_postgresql = app.config["DATABASE_URL"].startswith("postgresql")
     assert isinstance(broker, PostgresBroker) == on_postgresql
+
+
+def test_a_former_participant_cannot_reopen_a_stream(client, actors, login):
+    # Reading an ended pair's meetings stays allowed; following them live does not,
+    # so a page whose access ended stops reconnecting instead of looping.
+    ReportingLine.update(ends_on=datetime.date.today() - datetime.timedelta(days=1)).execute()
+    login(actors.report)
+    assert client.get(f"/meetings/{actors.meeting.id}").status_code == 200
+    assert client.get(f"/meetings/{actors.meeting.id}/live").status_code == 404

@@ -163,6 +163,27 @@ def test_a_stale_edit_shows_both_texts(dana, actors):
     assert TalkingPoint.get_by_id(point.id).text == "Sam's newer text"
 
 
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain form"])
+def test_stale_shared_notes_keep_both_until_one_is_chosen(dana, actors, headers):
+    meeting = actors.meeting
+    service.save_shared_notes(meeting, "Sam: ship in May", based_on_version=1)
+    url = f"/meetings/{meeting.id}/shared-notes"
+    response = dana.post(
+        url, data={"shared_notes": "Dana: ship in June", "version": "1"}, headers=headers
+    )
+    body = text_of(response)
+    assert response.status_code == 409
+    assert "Sam: ship in May" in body and "Dana: ship in June" in body
+    assert "Keep mine" in body and "Take theirs" in body
+    assert Meeting.get_by_id(meeting.id).shared_notes == "Sam: ship in May"
+    # "Keep mine" sends her text again, now based on the version she has seen.
+    response = dana.post(
+        url, data={"shared_notes": "Dana: ship in June", "version": "2"}, headers=headers
+    )
+    assert response.status_code in (200, 303)
+    assert Meeting.get_by_id(meeting.id).shared_notes == "Dana: ship in June"
+
+
 def test_completing_redirects_to_the_next_meeting_with_carried_points(dana, actors):
     meeting = actors.meeting
     dana.post(f"/meetings/{meeting.id}/talking-points", data={"text": "Carry me"})

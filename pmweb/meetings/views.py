@@ -16,7 +16,6 @@ from flask import (
 from flask_login import current_user, login_required
 
 from pmweb import access, auth, live
-from pmweb.db import connected
 from pmweb.htmx import done, is_partial_request, render_page
 from pmweb.meetings import forms, queries, service
 
@@ -125,6 +124,8 @@ def _meeting_context(meeting, **overrides):
     previous, following = queries.neighbours(meeting)
     note = access.private_note_of(current_user, meeting)
     points = queries.agenda(meeting)
+    can_edit = access.can_edit_meeting(current_user, meeting)
+    config = current_app.config
     context = {
         "meeting": meeting,
         "pair": pair,
@@ -136,7 +137,7 @@ def _meeting_context(meeting, **overrides):
         "previous_meeting": previous,
         "next_meeting": following,
         "today": today,
-        "can_edit": access.can_edit_meeting(current_user, meeting),
+        "can_edit": can_edit,
         "can_write_private_note": access.can_write_private_note(current_user, meeting),
         # Blank forms only carry values and errors to the template, which writes the
         # CSRF token itself; leaving CSRF out of them keeps them cheap to make.
@@ -152,6 +153,11 @@ def _meeting_context(meeting, **overrides):
         ),
         "item_form": forms.ActionItemForm(
             pair, today, formdata=None, meta=BLANK, owner=pair.employee_id
+        ),
+        "others_here": (
+            live.others_here(meeting.id, current_user.id, config["LIVE_HEARTBEAT_SECONDS"])
+            if can_edit
+            else []
         ),
         "conflict": None,
         "notes_conflict": None,
@@ -177,6 +183,7 @@ BLOCK_OF_PART = {
     "notes": "shared_notes",
     "actions": "action_items",
     "meeting": "meeting_body",
+    "presence": "presence",
 }
 PART_OF_BLOCK = {block: part for part, block in BLOCK_OF_PART.items()}
 
@@ -203,22 +210,17 @@ def live_updates(meeting_id):
     """Server-Sent Events: which parts of this meeting changed. No content travels
     here; the page fetches each part through the route above. No database connection
     is held while the stream is open."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    meeting = access.get_followable_meeting_or_404(current_user, meeting_id)
     user_id, token = current_user.id, current_user.session_token
 
-    def still_allowed():
-        with connected():
-            return auth.session_is_open(token) and access.can_still_follow_meeting(
-                user_id, meeting.id
-            )
+    def may_follow():
+        return auth.session_is_open(token) and access.can_still_follow_meeting(user_id, meeting.id)
 
     config = current_app.config
+    broker = live.broker()
+    page = live.OpenPage(broker, meeting.id, user_id, may_follow, config["LIVE_HEARTBEAT_SECONDS"])
     body = live.event_stream(
-        live.broker().subscribe(meeting.id),
-        still_allowed,
-        heartbeat=config["LIVE_HEARTBEAT_SECONDS"],
-        lifetime=config["LIVE_STREAM_SECONDS"],
-        resync="Last-Event-ID" in request.headers,
+        broker.subscribe(meeting.id), page, lifetime=config["LIVE_STREAM_SECONDS"]
     )
     response = Response(body, mimetype="text/event-stream")
     response.headers["X-Accel-Buffering"] = "no"

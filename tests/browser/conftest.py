@@ -6,6 +6,7 @@ is a failure."""
 
 import datetime
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -56,40 +57,82 @@ def _wait_until_serving(url, server, log):
     pytest.fail(f"the server did not answer within 30 s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """gunicorn serving ``wsgi:app``; yields its base URL and an app bound to the same
-    database for setting up each test's people."""
-    folder = tmp_path_factory.mktemp("live")
+class Gunicorn:
+    """pmweb in a real gunicorn process on a fixed port, which a test may stop and
+    start again: pages open in the browser then reconnect to the same address."""
+
+    def __init__(self, folder, database_url, secret):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = folder / "server.log"
+        self.env = os.environ | {
+            "DATABASE_URL": database_url,
+            "PMWEB_SECRET_KEY": secret,
+            # Every open meeting page holds a thread; a closed one frees it at the next
+            # heartbeat, so tests that open many pages need them often.
+            "PMWEB_LIVE_HEARTBEAT_SECONDS": "1",
+        }
+        self.process = None
+
+    def start(self):
+        command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "64"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "1", "wsgi:app"]
+        with self.log.open("a") as output:
+            # A session of its own, so kill() can reach the workers too.
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=output,
+                stderr=output,
+                start_new_session=True,
+            )
+        _wait_until_serving(f"{self.url}/login", self.process, self.log)
+
+    def kill(self):
+        """Stops gunicorn and its workers at once, as a crash or a power cut would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+def _serve(folder):
     database_url = f"sqlite:///{folder / 'pmweb.sqlite3'}"
     secret = uuid.uuid4().hex
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secret})
     with app.app_context():
         upgrade()
-    port = _free_port()
-    log = folder / "server.log"
-    env = os.environ | {
-        "DATABASE_URL": database_url,
-        "PMWEB_SECRET_KEY": secret,
-        # Every open meeting page holds a thread; a closed one frees it at the next
-        # heartbeat, so tests that open many pages need them often.
-        "PMWEB_LIVE_HEARTBEAT_SECONDS": "1",
-    }
-    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "64"]
-    command += ["--bind", f"127.0.0.1:{port}", "--graceful-timeout", "1", "wsgi:app"]
-    with log.open("w") as output:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    base_url = f"http://127.0.0.1:{port}"
+    server = Gunicorn(folder, database_url, secret)
+    server.start()
+    return types.SimpleNamespace(url=server.url, app=app, server=server)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """gunicorn serving ``wsgi:app``; yields its base URL and an app bound to the same
+    database for setting up each test's people."""
+    served = _serve(tmp_path_factory.mktemp("live"))
     try:
-        _wait_until_serving(f"{base_url}/login", server, log)
-        yield types.SimpleNamespace(url=base_url, app=app)
+        yield served
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        served.server.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server of this test's own, for tests that stop it."""
+    served = _serve(tmp_path)
+    try:
+        yield served
+    finally:
+        if served.server.process.poll() is None:
+            served.server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -108,10 +151,16 @@ def browser():
 
 
 @pytest.fixture
-def pair(live_server):
+def server(live_server):
+    """The server a test's pages talk to; a test overrides it with ``own_server``."""
+    return live_server
+
+
+@pytest.fixture
+def pair(server):
     """A new manager and report of their own for each test, with the first meeting."""
     tag = uuid.uuid4().hex[:8]
-    with live_server.app.app_context(), connected():
+    with server.app.app_context(), connected():
         dana, _ = org.create_user(f"dana.{tag}@example.com", "Dana Reyes", PASSWORD)
         sam, _ = org.create_user(f"sam.{tag}@example.com", "Sam Okafor", PASSWORD)
         org.start_reporting_line(
@@ -122,14 +171,14 @@ def pair(live_server):
 
 
 @pytest.fixture
-def sign_in(browser, live_server):
+def sign_in(browser, server):
     """Opens a signed-in page for a person; ``javascript=False`` for a browser
     without it."""
     contexts = []
 
     def open_page(user, javascript=True):
         context = browser.new_context(
-            base_url=live_server.url,
+            base_url=server.url,
             java_script_enabled=javascript,
             viewport={"width": 1280, "height": 900},
         )
@@ -140,7 +189,7 @@ def sign_in(browser, live_server):
         page.get_by_label("Email").fill(user.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(f"{server.url}/")
         return page
 
     yield open_page

@@ -1,10 +1,19 @@
 """Two people on one meeting page: what one does appears on the other's screen
 within a second, without a reload, and without disturbing what they are typing."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_meeting_page import open_meeting, remember_this_page, talking_point
+from tests.browser.test_meeting_page import (
+    add_talking_point,
+    expect_agenda,
+    open_meeting,
+    remember_this_page,
+    screenshot,
+    talking_point,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -12,9 +21,9 @@ WITHIN_A_SECOND = 1000
 
 
 def connected(page):
-    # The stream is open once the extension has fetched it.
+    """The stream is open and has said hello: the page follows the meeting from now."""
     page.wait_for_function(
-        "() => document.getElementById('live')?._htmx?.sse !== undefined", timeout=5000
+        "() => document.getElementById('live')?.dataset.connection === 'open'", timeout=5000
     )
 
 
@@ -88,3 +97,109 @@ def test_a_private_note_never_travels(dana_and_sam):
     dana.get_by_role("button", name="Add", exact=True).click()
     expect(talking_point(sam, "Visible to both")).to_be_visible(timeout=WITHIN_A_SECOND)
     assert "Only mine" not in sam.content()
+
+
+def test_editing_reordering_and_deleting_follow(dana_and_sam):
+    dana, sam = dana_and_sam
+    for text in ("Roadmap", "Hiring", "Offsite"):
+        add_talking_point(dana, text)
+    expect_agenda(sam, ["Roadmap", "Hiring", "Offsite"])
+    field = talking_point(dana, "Hiring").get_by_role("textbox", name="Talking point")
+    field.fill("Hiring plan for Q3")
+    field.press("Enter")
+    expect(talking_point(sam, "Hiring plan for Q3")).to_be_visible(timeout=WITHIN_A_SECOND)
+    talking_point(dana, "Offsite").get_by_role("button", name="Move up").click()
+    expect_agenda(sam, ["Roadmap", "Offsite", "Hiring plan for Q3"])
+    talking_point(dana, "Roadmap").get_by_role("button", name="Delete talking point").click()
+    expect(talking_point(sam, "Roadmap")).to_have_count(0, timeout=WITHIN_A_SECOND)
+    expect_agenda(sam, ["Offsite", "Hiring plan for Q3"])
+    assert sam.evaluate("window.pmwebSamePage")
+
+
+def test_ticking_an_action_item_done_follows(dana_and_sam):
+    dana, sam = dana_and_sam
+    dana.get_by_label("New action item").fill("Send the offer letter")
+    dana.get_by_role("button", name="Add action item").click()
+    item = sam.locator("li.action-item", has_text="Send the offer letter")
+    expect(item).to_be_visible(timeout=WITHIN_A_SECOND)
+    item.get_by_role("button", name="Mark as done").click()
+    expect(dana.locator("li.action-item.done", has_text="Send the offer letter")).to_be_visible(
+        timeout=WITHIN_A_SECOND
+    )
+
+
+def test_each_sees_who_else_is_here(sign_in, pair):
+    dana = sign_in(pair.manager)
+    open_meeting(dana, pair)
+    connected(dana)
+    expect(dana.locator("#presence")).to_have_text("")
+    sam = sign_in(pair.employee)
+    open_meeting(sam, pair)
+    expect(dana.locator("#presence")).to_have_text("Sam is here", timeout=WITHIN_A_SECOND)
+    expect(sam.locator("#presence")).to_have_text("Dana is here")
+    screenshot(dana, "live-presence")
+    sam.close()
+    # The server notices a closed page at its next heartbeat (a second in these tests).
+    expect(dana.locator("#presence")).to_have_text("", timeout=5000)
+
+
+def test_a_stale_edit_shows_both_texts_and_drops_neither(dana_and_sam):
+    dana, sam = dana_and_sam
+    add_talking_point(dana, "Budget")
+    expect(talking_point(sam, "Budget")).to_be_visible(timeout=WITHIN_A_SECOND)
+    sams_field = talking_point(sam, "Budget").get_by_role("textbox", name="Talking point")
+    sams_field.click()
+    sams_field.press("End")
+    sams_field.press_sequentially(" review")
+    danas_field = talking_point(dana, "Budget").get_by_role("textbox", name="Talking point")
+    danas_field.fill("Budget for Q3")
+    danas_field.press("Enter")
+    expect(talking_point(dana, "Budget for Q3")).to_be_visible()
+    # Sam's unsaved text stays where he is typing while Dana's change arrives.
+    sam.wait_for_timeout(500)
+    expect(sams_field).to_have_value("Budget review")
+    expect(sams_field).to_be_focused()
+    sams_field.press("Enter")
+    conflict = sam.get_by_role("alert")
+    expect(conflict).to_contain_text("Dana changed this point while you were editing")
+    expect(conflict.locator(".theirs")).to_contain_text("Budget for Q3")
+    expect(conflict.locator(".mine")).to_contain_text("Budget review")
+    expect(talking_point(dana, "Budget for Q3")).to_be_visible()  # nothing overwritten
+    screenshot(sam, "live-conflict-talking-point")
+    conflict.get_by_role("button", name="Keep mine").click()
+    expect(talking_point(dana, "Budget review")).to_be_visible(timeout=WITHIN_A_SECOND)
+    expect(sam.get_by_role("alert")).to_have_count(0)
+
+
+def test_stale_shared_notes_offer_keep_mine_or_take_theirs(dana_and_sam):
+    dana, sam = dana_and_sam
+    sams_notes = sam.get_by_label("Shared notes")
+    sams_notes.click()
+    sams_notes.press_sequentially("Sam: the launch slips a week")
+    dana.get_by_label("Shared notes").fill("Dana: launch on the 14th")
+    dana.get_by_role("button", name="Save notes").click()
+    sam.wait_for_timeout(500)
+    expect(sams_notes).to_have_value("Sam: the launch slips a week")
+    sam.get_by_role("button", name="Save notes").click()
+    conflict = sam.get_by_role("alert")
+    expect(conflict).to_contain_text("Dana changed the shared notes while you were writing")
+    expect(conflict.locator(".mine")).to_have_text("Sam: the launch slips a week")
+    expect(sams_notes).to_have_value("Dana: launch on the 14th")
+    expect(dana.get_by_label("Shared notes")).to_have_value("Dana: launch on the 14th")
+    screenshot(sam, "live-conflict-shared-notes")
+    conflict.get_by_role("button", name="Take theirs").click()
+    expect(sam.get_by_label("Shared notes")).to_have_value("Dana: launch on the 14th")
+    expect(sam.get_by_role("alert")).to_have_count(0)
+
+
+def test_a_page_that_loses_access_says_so(dana_and_sam, pair, server):
+    from pmweb.db import connected as database
+    from pmweb.models import ReportingLine
+    from pmweb.org import service as org
+
+    _, sam = dana_and_sam
+    with server.app.app_context(), database():
+        line = ReportingLine.get(ReportingLine.employee == pair.employee.id)
+        org.end_reporting_line(line, datetime.date.today() - datetime.timedelta(days=1))
+    expect(sam.get_by_text("This meeting is no longer open to you")).to_be_visible(timeout=5000)
+    screenshot(sam, "live-access-ended")

@@ -1,0 +1,49 @@
+"""A meeting page rides out a server restart: it says it is reconnecting, reconnects
+by itself, and shows what changed while it was away — without a reload."""
+
+import pytest
+from playwright.sync_api import expect
+
+from pmweb.db import connected as database
+from pmweb.meetings import service
+from pmweb.models import Meeting
+from tests.browser.test_co_editing import connected
+from tests.browser.test_meeting_page import (
+    open_meeting,
+    remember_this_page,
+    screenshot,
+    talking_point,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(own_server):
+    return own_server
+
+
+def test_a_restarted_server_resyncs_both_pages(sign_in, pair, server):
+    pages = [sign_in(pair.manager), sign_in(pair.employee)]
+    for page in pages:
+        open_meeting(page, pair)
+        connected(page)
+        remember_this_page(page)
+
+    server.server.kill()
+    for page in pages:
+        expect(page.get_by_text("Connection lost — reconnecting")).to_be_visible(timeout=5000)
+    screenshot(pages[0], "live-reconnecting")
+    # An edit that lands while the pages are cut off: it reaches no stream.
+    with server.app.app_context(), database():
+        meeting = Meeting.get_by_id(pair.meeting_id)
+        service.add_talking_point(meeting, pair.manager.id, "Written during the outage")
+    server.server.start()
+
+    for page in pages:
+        expect(talking_point(page, "Written during the outage")).to_be_visible(timeout=15_000)
+        expect(page.get_by_text("Connection lost — reconnecting")).to_be_hidden()
+        assert page.evaluate("window.pmwebSamePage")
+    pages[0].get_by_label("New talking point").fill("After the restart")
+    pages[0].get_by_role("button", name="Add", exact=True).click()
+    expect(talking_point(pages[1], "After the restart")).to_be_visible(timeout=1000)
