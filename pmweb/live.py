@@ -37,12 +37,21 @@ class Subscription:
         self.meeting_id = meeting_id
         self.signals = queue.SimpleQueue()
 
-    def next_signal(self, timeout):
-        """The next changed part, or None after ``timeout`` seconds without one."""
+    def next_changes(self, timeout):
+        """The parts changed since the last call, each once, in the order they first
+        changed; empty after ``timeout`` seconds without a change. A burst of edits to
+        the agenda is one refetch, not one per edit."""
         try:
-            return self.signals.get(timeout=timeout)
+            changes = [self.signals.get(timeout=timeout)]
         except queue.Empty:
-            return None
+            return []
+        while True:
+            try:
+                part = self.signals.get_nowait()
+            except queue.Empty:
+                return changes
+            if part not in changes:
+                changes.append(part)
 
     def close(self):
         self.broker.unsubscribe(self)
@@ -61,6 +70,12 @@ class InProcessBroker:
     def deliver(self, meeting_id, part):
         with self._lock:
             subscribers = list(self._subscribers.get(meeting_id, ()))
+        for subscription in subscribers:
+            subscription.signals.put(part)
+
+    def deliver_to_everyone(self, part):
+        with self._lock:
+            subscribers = [s for group in self._subscribers.values() for s in group]
         for subscription in subscribers:
             subscription.signals.put(part)
 
@@ -125,6 +140,10 @@ class PostgresBroker(InProcessBroker):
             try:
                 with self._connect() as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
+                    if self._listening.is_set():
+                        # Signals sent while the listener was away are lost: every
+                        # open page of this process fetches everything again.
+                        self.deliver_to_everyone("resync")
                     self._listening.set()
                     while not self._closed.is_set():
                         for notification in connection.notifies(timeout=1):
@@ -271,10 +290,10 @@ def event_stream(subscription, page, lifetime):
         yield _event("resync")
         deadline = time.monotonic() + lifetime
         while (remaining := deadline - time.monotonic()) > 0:
-            part = subscription.next_signal(timeout=min(page.heartbeat, remaining))
-            if not page.still_allowed(after_heartbeat=part is None):
+            changes = subscription.next_changes(timeout=min(page.heartbeat, remaining))
+            if not page.still_allowed(after_heartbeat=not changes):
                 return
-            yield ": ping\n\n" if part is None else _event(part)
+            yield "".join(map(_event, changes)) if changes else ": ping\n\n"
         # The page comes straight back: its presence stays, so "Sam is here" does not
         # flicker on the other screen every few minutes.
         reconnecting = True

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from pmweb.db import db
 from pmweb.live import InProcessBroker, PostgresBroker
 from pmweb.models import ReportingLine, User
 
@@ -13,9 +14,9 @@ def test_a_signal_reaches_every_page_of_that_meeting_and_no_other():
     broker = InProcessBroker()
     danas, sams, elsewhere = broker.subscribe(1), broker.subscribe(1), broker.subscribe(2)
     broker.publish(1, "agenda")
-    assert danas.next_signal(timeout=0.1) == "agenda"
-    assert sams.next_signal(timeout=0.1) == "agenda"
-    assert elsewhere.next_signal(timeout=0.01) is None
+    assert danas.next_changes(timeout=0.1) == ["agenda"]
+    assert sams.next_changes(timeout=0.1) == ["agenda"]
+    assert elsewhere.next_changes(timeout=0.01) == []
     for subscription in (danas, sams, elsewhere):
         subscription.close()
     assert broker.subscriber_count() == 0
@@ -26,7 +27,31 @@ def test_a_closed_page_receives_nothing():
     page = broker.subscribe(1)
     page.close()
     broker.publish(1, "notes")
-    assert page.next_signal(timeout=0.01) is None
+    assert page.next_changes(timeout=0.01) == []
+
+
+def test_a_burst_of_changes_is_one_refetch_per_part():
+    broker = InProcessBroker()
+    page = broker.subscribe(1)
+    for part in ("agenda", "agenda", "notes", "agenda", "actions", "notes"):
+        broker.publish(1, part)
+    assert page.next_changes(timeout=0.1) == ["agenda", "notes", "actions"]
+    assert page.next_changes(timeout=0.01) == []
+    page.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_lost_postgresql_listener_resyncs_every_open_page(app):
+    broker = app.extensions["pmweb_live"]
+    page = broker.subscribe(1)
+    db.execute_sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE query LIKE 'LISTEN%%' AND pid <> pg_backend_pid()"
+    )
+    assert page.next_changes(timeout=5) == ["resync"]
+    broker.publish(1, "agenda")
+    assert page.next_changes(timeout=2) == ["agenda"]
+    page.close()
 
 
 @pytest.fixture
@@ -50,10 +75,10 @@ def next_event(chunks, skip=("presence",)):
     """The next event that is not a heartbeat nor one of ``skip``; None if the stream
     ends first."""
     for chunk in chunks:
-        text = chunk.decode()
-        if text.startswith(":") or any(f"event: {name}\n" in text for name in skip):
-            continue
-        return text
+        for event in chunk.decode().split("\n\n"):
+            if event and not event.startswith(":"):
+                if not any(f"event: {name}\n" in event for name in skip):
+                    return event
     return None
 
 

@@ -358,5 +358,7 @@ def complete_meeting(meeting_id):
         abort(400)
     next_meeting = service.complete_meeting(meeting, current_user.id)
     live.publish(meeting.id, "meeting")
+    # The carried points arrive on the next meeting's agenda, which may be open too.
+    live.publish(next_meeting.id, "agenda")
     # A plain form post on purpose: the whole page changes to the next meeting.
     return redirect(_meeting_url(next_meeting), code=303)
