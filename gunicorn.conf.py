@@ -15,6 +15,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 worker_class = "gthread"
 # Open streams plus ordinary requests per process.
 threads = int(os.environ.get("PMWEB_THREADS", "1000"))
+# Streams beyond this are asked to retry (503), so ordinary requests always find a
+# thread; without it, pages holding every thread would leave the app answering nobody.
+os.environ.setdefault("PMWEB_LIVE_MAX_STREAMS", str(threads - max(10, threads // 10)))
 worker_connections = threads + 100
 # A stream is a long request; the worker's own heartbeat keeps it alive meanwhile.
 timeout = 30

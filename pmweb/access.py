@@ -17,6 +17,7 @@ import datetime
 from flask import abort
 from peewee import fn
 
+from pmweb.auth import session_is_open
 from pmweb.db import PreparedQuery
 from pmweb.models import (
     ActionItem,
@@ -162,21 +163,25 @@ def get_one_on_one_or_404(user, one_on_one_id):
     return pair
 
 
-def can_still_follow_meeting(user_id, meeting_id):
-    """For a live stream that is already open: is this person still one of the pair,
-    with the reporting line current? Ended pairs read their meetings, but nothing
-    changes there to follow."""
+def can_follow_meeting(user_id, meeting_id):
+    """May this person follow the meeting live? One of the pair, with the reporting
+    line current: an ended pair's meetings stay readable, but there is nothing to
+    follow."""
     meeting = _visible_meeting.first(user_id, meeting_id, today())
     return meeting is not None and bool(meeting.pair_is_current)
 
 
+def stream_may_continue(session_token, user_id, meeting_id):
+    """Asked by an open live stream before everything it sends: the sign-in behind it
+    still lasts (not signed out, not deactivated) and the person may still follow."""
+    return session_is_open(session_token) and can_follow_meeting(user_id, meeting_id)
+
+
 def get_followable_meeting_or_404(user, meeting_id):
-    """A meeting whose live stream this person may open: one of the pair, with the
-    reporting line current."""
-    meeting = get_meeting_or_404(user, meeting_id)
-    if not meeting.one_on_one.is_current:
+    """A meeting whose live stream this person may open."""
+    if not can_follow_meeting(user.id, meeting_id):
         abort(404)
-    return meeting
+    return get_meeting_or_404(user, meeting_id)
 
 
 def get_meeting_or_404(user, meeting_id):

@@ -35,3 +35,8 @@ LIVE_BACKEND = "auto"
 LIVE_HEARTBEAT_SECONDS = 15
 # A stream ends after this long and the browser reconnects by itself.
 LIVE_STREAM_SECONDS = 300
+# Open streams one process serves before it asks pages to come back later (503), so
+# they never take every thread and leave none for ordinary requests. None: no limit
+# (the development server makes a thread per request). gunicorn.conf.py sets it from
+# its thread count.
+LIVE_MAX_STREAMS = None

@@ -102,9 +102,10 @@ class InProcessBroker:
 
 
 class PostgresBroker(InProcessBroker):
-    """NOTIFY on the writer's own connection — PostgreSQL sends it when the write
-    commits — and, in each process, one listening connection that fans the signals
-    out to that process's subscribers."""
+    """NOTIFY, sent right after the write committed, and in each process one listening
+    connection that fans the signals out to that process's subscribers. A signal lost
+    in between (a crash at that instant) is made good by the resync of every page at
+    its next reconnection."""
 
     def __init__(self, connect):
         super().__init__()
@@ -204,6 +205,10 @@ def broker(app=None):
     return (app or current_app).extensions["pmweb_live"]
 
 
+def streams_are_full(limit):
+    return limit is not None and broker().subscriber_count() >= limit
+
+
 def publish(meeting_id, part):
     assert part in PARTS, part
     broker().publish(meeting_id, part)
@@ -218,34 +223,31 @@ class OpenPage:
     Every method opens its own short database connection: a stream holds none while
     it waits."""
 
-    def __init__(self, broker, meeting_id, user_id, may_follow, heartbeat):
+    def __init__(self, broker, meeting_id, user_id, may_continue, heartbeat):
         self.broker = broker
         self.meeting_id = meeting_id
         self.user_id = user_id
-        self.may_follow = may_follow
+        self.may_continue = may_continue
         self.heartbeat = heartbeat
         self.stream = secrets.token_urlsafe(16)
+        self._seen_at = 0.0
 
     def arrive(self):
         with connected():
-            # What a stopped server left behind goes first.
-            MeetingPresence.delete().where(
-                (MeetingPresence.meeting == self.meeting_id)
-                & (MeetingPresence.seen_at < _presence_cutoff(self.heartbeat))
-            ).execute()
-            MeetingPresence.insert(
-                meeting=self.meeting_id, user=self.user_id, stream=self.stream, seen_at=utcnow()
-            ).execute()
+            self._mark_present()
+            self._forget_departed()
             self.broker.publish(self.meeting_id, "presence")
 
-    def still_allowed(self, after_heartbeat):
+    def still_allowed(self):
+        """Checks access again, and every heartbeat keeps this page's presence fresh and
+        clears what pages that went away without a word left behind."""
         with connected():
-            if not self.may_follow():
+            if not self.may_continue():
                 return False
-            if after_heartbeat:
-                MeetingPresence.update(seen_at=utcnow()).where(
-                    MeetingPresence.stream == self.stream
-                ).execute()
+            if time.monotonic() - self._seen_at >= self.heartbeat:
+                self._mark_present()
+                if self._forget_departed():
+                    self.broker.publish(self.meeting_id, "presence")
             return True
 
     def leave(self):
@@ -253,53 +255,77 @@ class OpenPage:
             MeetingPresence.delete().where(MeetingPresence.stream == self.stream).execute()
             self.broker.publish(self.meeting_id, "presence")
 
+    def _mark_present(self):
+        now = utcnow()
+        MeetingPresence.insert(
+            meeting=self.meeting_id, user=self.user_id, stream=self.stream, seen_at=now
+        ).on_conflict(
+            conflict_target=[MeetingPresence.stream], update={MeetingPresence.seen_at: now}
+        ).execute()
+        self._seen_at = time.monotonic()
+
+    def _forget_departed(self):
+        return (
+            MeetingPresence.delete()
+            .where(
+                (MeetingPresence.meeting == self.meeting_id)
+                & (MeetingPresence.seen_at < _presence_cutoff(self.heartbeat))
+            )
+            .execute()
+        )
+
 
 def _presence_cutoff(heartbeat_seconds):
-    # A page whose stream missed two heartbeats is gone: its server stopped without
-    # the stream saying goodbye.
+    # A page whose stream missed two heartbeats is gone: its server stopped, or the
+    # page never came back after its stream ended.
     return utcnow() - datetime.timedelta(seconds=2 * heartbeat_seconds + 1)
 
 
 def others_here(meeting_id, user_id, heartbeat_seconds):
     """The other people who have this meeting open now."""
-    since = _presence_cutoff(heartbeat_seconds)
     return list(
         User.select(User.id, User.name)
         .join(MeetingPresence, on=(MeetingPresence.user == User.id))
         .where(
             (MeetingPresence.meeting == meeting_id)
             & (MeetingPresence.user != user_id)
-            & (MeetingPresence.seen_at >= since)
+            & (MeetingPresence.seen_at >= _presence_cutoff(heartbeat_seconds))
         )
         .distinct()
         .order_by(User.name)
     )
 
 
-def event_stream(subscription, page, lifetime):
+# A comment keeps proxies from closing a quiet stream; the named event lets the page
+# notice a connection that died without closing (the extension drops comments).
+HEARTBEAT = ": ping\n\nevent: alive\ndata:\n\n"
+
+
+def event_stream(page, lifetime):
     """The SSE body for one open page. Ends when the person may no longer see the
     meeting, or after ``lifetime`` seconds (the browser reconnects by itself); sends a
-    comment line every heartbeat so proxies keep the connection open.
+    heartbeat every ``page.heartbeat`` seconds.
 
     Every stream starts with ``resync``: whatever changed while the page loaded, or
-    while it was disconnected, is fetched again."""
-    reconnecting = False
+    while it was disconnected, is fetched again. Nothing is subscribed until the body
+    is read, so a response never sent (a HEAD request) leaves nothing behind."""
+    subscription = page.broker.subscribe(page.meeting_id)
+    coming_back = False
     try:
-        yield "retry: 1000\n\n"
         page.arrive()
         yield _event("resync")
         deadline = time.monotonic() + lifetime
         while (remaining := deadline - time.monotonic()) > 0:
             changes = subscription.next_changes(timeout=min(page.heartbeat, remaining))
-            if not page.still_allowed(after_heartbeat=not changes):
+            if not page.still_allowed():
                 return
-            yield "".join(map(_event, changes)) if changes else ": ping\n\n"
+            yield "".join(map(_event, changes)) if changes else HEARTBEAT
         # The page comes straight back: its presence stays, so "Sam is here" does not
         # flicker on the other screen every few minutes.
-        reconnecting = True
+        coming_back = True
     finally:
         subscription.close()
-        if not reconnecting:
+        if not coming_back:
             page.leave()
 
 

@@ -182,10 +182,6 @@ class MeetingPresence(BaseModel):
     stream = CharField(unique=True)
     seen_at = DateTimeField(default=utcnow, index=True)
 
-    @classmethod
-    def fresh(cls, since):
-        return cls.select().where(cls.seen_at >= since)
-
 
 MODELS = [
     User,

@@ -2,12 +2,15 @@
 other open pages of the meeting."""
 
 import datetime
+import re
+import time
 
 import pytest
 
 from pmweb.db import db
-from pmweb.live import InProcessBroker, PostgresBroker
-from pmweb.models import ReportingLine, User
+from pmweb.live import InProcessBroker, PostgresBroker, others_here
+from pmweb.meetings import service
+from pmweb.models import MeetingPresence, ReportingLine, User, utcnow
 
 
 def test_a_signal_reaches_every_page_of_that_meeting_and_no_other():
@@ -66,12 +69,11 @@ def open_stream(client, meeting):
     assert response.mimetype == "text/event-stream"
     assert response.headers["X-Accel-Buffering"] == "no"
     chunks = iter(response.response)
-    assert next(chunks).startswith(b"retry:")
     assert "event: resync" in next(chunks).decode()
     return response, chunks
 
 
-def next_event(chunks, skip=("presence",)):
+def next_event(chunks, skip=("presence", "alive")):
     """The next event that is not a heartbeat nor one of ``skip``; None if the stream
     ends first."""
     for chunk in chunks:
@@ -105,10 +107,46 @@ def test_each_kind_of_edit_signals_its_part(streaming, client, actors, login):
 
 
 def test_the_stream_sends_heartbeats_and_no_content(streaming, client, actors, login):
+    service.add_talking_point(actors.meeting, actors.manager.id, "Salary review")
     login(actors.report)
     response, chunks = open_stream(client, actors.meeting)
-    assert "event: presence" in next(chunks).decode()  # its own arrival
-    assert next(chunks) == b": ping\n\n"
+    # Its own arrival, then heartbeats: names of parts and nothing else.
+    assert re.fullmatch(rb"id: \d+\nevent: presence\ndata:\n\n", next(chunks))
+    assert next(chunks) == b": ping\n\nevent: alive\ndata:\n\n"
+    assert next(chunks) == b": ping\n\nevent: alive\ndata:\n\n"
+    response.close()
+
+
+def test_a_stream_that_is_never_read_leaves_nothing_behind(streaming, client, actors, login):
+    # A HEAD request runs the view but never reads the body.
+    login(actors.report)
+    assert client.head(f"/meetings/{actors.meeting.id}/live").status_code == 200
+    assert streaming.extensions["pmweb_live"].subscriber_count() == 0
+    assert not MeetingPresence.select().exists()
+
+
+def test_presence_outlasts_a_busy_meeting(streaming, client, actors, login):
+    # Edits arriving faster than heartbeats must not let the page's presence lapse.
+    sam = login(actors.report, as_client=streaming.test_client())
+    response, events = open_stream(sam, actors.meeting)
+    broker = streaming.extensions["pmweb_live"]
+    busy_until = time.monotonic() + 10 * 0.05
+    while time.monotonic() < busy_until:
+        broker.publish(actors.meeting.id, "agenda")
+        assert next_event(events) is not None
+    danas_view = others_here(actors.meeting.id, actors.manager.id, heartbeat_seconds=0.05)
+    assert [person.name for person in danas_view] == [actors.report.name]
+    response.close()
+
+
+def test_a_page_that_vanished_is_dropped_from_presence(streaming, client, actors, login):
+    stale = utcnow() - datetime.timedelta(minutes=5)
+    MeetingPresence.create(
+        meeting=actors.meeting, user=actors.manager, stream="gone-page", seen_at=stale
+    )
+    sam = login(actors.report, as_client=streaming.test_client())
+    response, _ = open_stream(sam, actors.meeting)
+    assert not MeetingPresence.select().where(MeetingPresence.stream == "gone-page").exists()
     response.close()
 
 
@@ -151,8 +189,10 @@ def test_presence_is_announced_to_the_other_page(streaming, client, actors, logi
 
 
 @pytest.mark.parametrize("how", ["reporting line ended", "account deactivated", "signed out"])
-def test_a_stream_stops_when_its_reader_loses_access(streaming, client, actors, login, how):
-    sam = login(actors.report, as_client=streaming.test_client())
+def test_a_stream_stops_when_its_reader_loses_access(app, client, actors, login, how):
+    # Heartbeats far apart: the very next event must find the access gone.
+    app.config.update(LIVE_STREAM_SECONDS=30, LIVE_HEARTBEAT_SECONDS=20)
+    sam = login(actors.report, as_client=app.test_client())
     response, events = open_stream(sam, actors.meeting)
     if how == "reporting line ended":
         ReportingLine.update(ends_on=datetime.date.today() - datetime.timedelta(days=1)).execute()
@@ -186,3 +226,14 @@ def test_a_former_participant_cannot_reopen_a_stream(client, actors, login):
     login(actors.report)
     assert client.get(f"/meetings/{actors.meeting.id}").status_code == 200
     assert client.get(f"/meetings/{actors.meeting.id}/live").status_code == 404
+
+
+def test_a_full_process_asks_new_pages_to_retry_later(streaming, client, actors, login):
+    streaming.config["LIVE_MAX_STREAMS"] = 1
+    login(actors.report)
+    first, _ = open_stream(client, actors.meeting)
+    second = client.get(f"/meetings/{actors.meeting.id}/live")
+    assert second.status_code == 503 and second.headers["Retry-After"]
+    first.close()
+    again, _ = open_stream(client, actors.meeting)
+    again.close()

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from pmweb import access, auth, live
+from pmweb import access, live
 from pmweb.htmx import done, is_partial_request, render_page
 from pmweb.meetings import forms, queries, service
 
@@ -185,13 +185,13 @@ BLOCK_OF_PART = {
     "meeting": "meeting_body",
     "presence": "presence",
 }
-PART_OF_BLOCK = {block: part for part, block in BLOCK_OF_PART.items()}
 
 
-def _updated(meeting, block, anchor):
-    # Tell the other open pages of this meeting; a private note concerns nobody else.
-    if block in PART_OF_BLOCK:
-        live.publish(meeting.id, PART_OF_BLOCK[block])
+def _updated(meeting, block, anchor, part):
+    """The answer to a successful change; ``part`` tells the other open pages of the
+    meeting what changed (None: nobody else is concerned, as for a private note)."""
+    if part is not None:
+        live.publish(meeting.id, part)
     return done(MEETING_PAGE, block, _meeting_url(meeting, anchor), **_meeting_context(meeting))
 
 
@@ -212,16 +212,18 @@ def live_updates(meeting_id):
     is held while the stream is open."""
     meeting = access.get_followable_meeting_or_404(current_user, meeting_id)
     user_id, token = current_user.id, current_user.session_token
-
-    def may_follow():
-        return auth.session_is_open(token) and access.can_still_follow_meeting(user_id, meeting.id)
-
     config = current_app.config
-    broker = live.broker()
-    page = live.OpenPage(broker, meeting.id, user_id, may_follow, config["LIVE_HEARTBEAT_SECONDS"])
-    body = live.event_stream(
-        broker.subscribe(meeting.id), page, lifetime=config["LIVE_STREAM_SECONDS"]
+    if live.streams_are_full(config["LIVE_MAX_STREAMS"]):
+        # The page retries by itself, with growing pauses.
+        return Response("Too many open meeting pages; retrying.", 503, {"Retry-After": "5"})
+    page = live.OpenPage(
+        live.broker(),
+        meeting.id,
+        user_id,
+        may_continue=lambda: access.stream_may_continue(token, user_id, meeting.id),
+        heartbeat=config["LIVE_HEARTBEAT_SECONDS"],
     )
+    body = live.event_stream(page, lifetime=config["LIVE_STREAM_SECONDS"])
     response = Response(body, mimetype="text/event-stream")
     response.headers["X-Accel-Buffering"] = "no"
     return response
@@ -235,7 +237,7 @@ def add_talking_point(meeting_id):
     if not form.validate():
         return _invalid(meeting, "talking_points", point_form=form)
     service.add_talking_point(meeting, current_user.id, form.text.data)
-    return _updated(meeting, "talking_points", "talking-points")
+    return _updated(meeting, "talking_points", "talking-points", part="agenda")
 
 
 @bp.route("/talking-points/<int:point_id>/edit", methods=["POST"])
@@ -257,7 +259,7 @@ def edit_talking_point(point_id):
             status=409,
             **_meeting_context(meeting, conflict=conflict),
         )
-    return _updated(meeting, "talking_points", f"talking-point-{point.id}")
+    return _updated(meeting, "talking_points", f"talking-point-{point.id}", part="agenda")
 
 
 @bp.route("/talking-points/<int:point_id>/discussed", methods=["POST"])
@@ -268,7 +270,7 @@ def mark_discussed(point_id):
     if not form.validate():
         abort(400)
     service.set_discussed(point, form.discussed.data == "1")
-    return _updated(point.meeting, "talking_points", f"talking-point-{point.id}")
+    return _updated(point.meeting, "talking_points", f"talking-point-{point.id}", part="agenda")
 
 
 @bp.route("/talking-points/<int:point_id>/move", methods=["POST"])
@@ -279,7 +281,7 @@ def move_talking_point(point_id):
     if not form.validate():
         abort(400)
     service.move_talking_point(point, -1 if form.direction.data == "up" else 1)
-    return _updated(point.meeting, "talking_points", f"talking-point-{point.id}")
+    return _updated(point.meeting, "talking_points", f"talking-point-{point.id}", part="agenda")
 
 
 @bp.route("/talking-points/<int:point_id>/delete", methods=["POST"])
@@ -291,7 +293,7 @@ def delete_talking_point(point_id):
         "Only the person who added a talking point can delete it.",
     )
     service.delete_talking_point(point)
-    return _updated(point.meeting, "talking_points", "talking-points")
+    return _updated(point.meeting, "talking_points", "talking-points", part="agenda")
 
 
 @bp.route("/meetings/<int:meeting_id>/shared-notes", methods=["POST"])
@@ -311,7 +313,7 @@ def save_shared_notes(meeting_id):
             status=409,
             **_meeting_context(meeting, notes_conflict=conflict),
         )
-    return _updated(meeting, "shared_notes", "shared-notes")
+    return _updated(meeting, "shared_notes", "shared-notes", part="notes")
 
 
 @bp.route("/meetings/<int:meeting_id>/private-note", methods=["POST"])
@@ -321,7 +323,7 @@ def save_private_note(meeting_id):
     if not form.validate():
         return _invalid(meeting, "private_note", private_note_form=form)
     service.save_private_note(meeting, current_user.id, form.body.data)
-    return _updated(meeting, "private_note", "private-note")
+    return _updated(meeting, "private_note", "private-note", part=None)
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
@@ -334,7 +336,7 @@ def add_action_item(meeting_id):
     service.add_action_item(
         meeting, current_user.id, form.owner.data, form.text.data, form.due.data
     )
-    return _updated(meeting, "action_items", "action-items")
+    return _updated(meeting, "action_items", "action-items", part="actions")
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items/<int:item_id>/done", methods=["POST"])
@@ -346,7 +348,7 @@ def mark_action_item_done(meeting_id, item_id):
     if not form.validate():
         abort(400)
     service.set_action_item_done(item, form.done.data == "1", meeting)
-    return _updated(meeting, "action_items", f"action-item-{item.id}")
+    return _updated(meeting, "action_items", f"action-item-{item.id}", part="actions")
 
 
 @bp.route("/meetings/<int:meeting_id>/complete", methods=["POST"])

@@ -1,13 +1,88 @@
-// The live meeting page: shows the state of its connection, and keeps what the
-// person is typing out of the way of live refreshes.
+// The live meeting page: keeps what the person is typing out of the way of live
+// refreshes, and shows the state of the page's connection to the meeting.
 (() => {
   "use strict";
 
-  // A stream that ends on schedule reconnects within a second; only a longer outage
-  // is worth a notice.
+  // --- unsaved typing -----------------------------------------------------------
+  //
+  // Typing marks its form unsaved. A live refresh then leaves that form alone — its
+  // text, caret and the version the edit is based on — and only notes that the other
+  // person changed it meanwhile. Saving sends the old version, so an edit crossing
+  // the other's gets the conflict view with both texts, never a silent overwrite.
+
+  // The forms whose request is on its way, each with whether it was typed in since.
+  const sending = new WeakMap();
+
+  function formOf(element) {
+    return element && element.closest ? element.closest("form") : null;
+  }
+
+  htmx.registerExtension("pmweb-unsaved", {
+    htmx_before_morph_node: (oldNode, detail) => {
+      if (!(oldNode instanceof HTMLFormElement) || !("unsaved" in oldNode.dataset)) return true;
+      const mine = oldNode.querySelector("input[name=version]");
+      const theirs = detail.newNode.querySelector && detail.newNode.querySelector("input[name=version]");
+      if (mine && theirs && mine.value !== theirs.value) {
+        const other = document.getElementById("live").dataset.otherName || "The other person";
+        oldNode.dataset.changedMeanwhile =
+          `${other} changed this meanwhile — saving will show you both versions.`;
+      }
+      return false;
+    },
+  });
+
+  document.addEventListener("input", (event) => {
+    const form = event.target.form;
+    if (!form || !form.closest("#live")) return;
+    form.dataset.unsaved = "";
+    if (sending.has(form)) sending.set(form, true);
+  });
+
+  document.addEventListener("htmx:config:request", (event) => {
+    const form = formOf(event.detail.ctx.sourceElement);
+    if (form && form.closest("#live")) sending.set(form, false);
+  });
+
+  // The answer to a form's own request may update it. An answer that went elsewhere
+  // (an error message at the top of the page) or never came (offline) leaves the
+  // typing protected.
+  document.addEventListener("htmx:before:swap", (event) => {
+    const ctx = event.detail.ctx;
+    const form = formOf(ctx.sourceElement);
+    if (form && sending.has(form) && ctx.target && ctx.target.contains(form)) {
+      delete form.dataset.unsaved;
+      delete form.dataset.changedMeanwhile;
+    }
+  });
+
+  document.addEventListener("htmx:finally:request", (event) => {
+    const form = formOf(event.detail.ctx.sourceElement);
+    if (!form || !sending.has(form)) return;
+    // Typed on while the save was on its way: that text is unsaved again.
+    if (sending.get(form)) form.dataset.unsaved = "";
+    sending.delete(form);
+  });
+
+  // A focused field holding no typing of its own shows the latest text: the morph
+  // keeps a focused field's value, which would otherwise be stale under a new version.
+  document.addEventListener("htmx:after:swap", () => {
+    const field = document.activeElement;
+    const form = field && field.form;
+    if (!form || "unsaved" in form.dataset || sending.get(form)) return;
+    if ((field.type === "text" || field.tagName === "TEXTAREA") && field.value !== field.defaultValue) {
+      field.value = field.defaultValue;
+    }
+  });
+
+  // --- the connection -----------------------------------------------------------
+
+  // A stream that ends on schedule is back within a second; only a longer outage is
+  // worth a notice.
   const NOTICE_AFTER_MS = 1500;
   const NO_ACCESS = new Set([401, 403, 404]);
   let noticeTimer = null;
+  let lastHeard = Date.now();
+  let firstAttempts = 0;
 
   function setConnection(live, state) {
     clearTimeout(noticeTimer);
@@ -21,6 +96,10 @@
     }
   }
 
+  function isLive(element) {
+    return element instanceof Element && element.id === "live";
+  }
+
   document.addEventListener("htmx:sse:before:connection", (event) => {
     const live = event.target;
     if (live.dataset.connection === "gone") {
@@ -32,7 +111,13 @@
   });
 
   document.addEventListener("htmx:sse:after:connection", (event) => {
+    lastHeard = Date.now();
+    firstAttempts = 0;
     setConnection(event.target, "open");
+  });
+
+  document.addEventListener("htmx:sse:after:message", () => {
+    lastHeard = Date.now();
   });
 
   document.addEventListener("htmx:sse:error", (event) => {
@@ -43,29 +128,35 @@
     }
   });
 
-  // Typing marks the form unsaved; htmx's morphSkip (base.html) then leaves the whole
-  // form alone — its text, caret and the version the edit is based on — until it is
-  // sent. An edit based on an old version then gets the conflict view, never a silent
-  // overwrite in either direction.
-  document.addEventListener("input", (event) => {
-    const form = event.target.form;
-    if (form && form.closest("#live")) form.dataset.unsaved = "";
-  });
-
-  document.addEventListener("htmx:config:request", (event) => {
-    const source = event.detail.ctx.sourceElement;
-    const form = source && source.closest ? source.closest("form") : null;
-    if (form) delete form.dataset.unsaved;
-  });
-
-  // A field that has focus but holds no typing of its own shows the latest text: the
-  // morph keeps a focused field's value, which would otherwise be stale while its
-  // version is new.
-  document.addEventListener("htmx:after:swap", () => {
-    const field = document.activeElement;
-    if (!field || !field.form || "unsaved" in field.form.dataset) return;
-    if ((field.type === "text" || field.tagName === "TEXTAREA") && field.value !== field.defaultValue) {
-      field.value = field.defaultValue;
+  // The first connection is an ordinary htmx request until it turns into a stream;
+  // if it fails (server busy or restarting), the extension never retries it.
+  function firstConnectionFailed(event) {
+    const live = event.target;
+    if (!isLive(live) || (live._htmx && live._htmx.sse)) return;
+    const status = event.detail.ctx && event.detail.ctx.response && event.detail.ctx.response.status;
+    if (NO_ACCESS.has(status)) {
+      setConnection(live, "gone");
+      return;
     }
-  });
+    announceOutage(live);
+    const delay = Math.min(500 * 2 ** firstAttempts++, 30000);
+    setTimeout(() => htmx.ajax("GET", live.getAttribute("hx-sse:connect"), { source: live }), delay);
+  }
+  document.addEventListener("htmx:response:error", firstConnectionFailed);
+  document.addEventListener("htmx:error", firstConnectionFailed);
+
+  // A connection can die without closing (a laptop lid, a dropped Wi-Fi): the server
+  // sends a named heartbeat, and a page that hears nothing for three of them drops
+  // the stream so the extension reconnects and resyncs.
+  setInterval(() => {
+    const live = document.getElementById("live");
+    const connection = live && live._htmx && live._htmx.sse;
+    const heartbeat = live ? Number(live.dataset.heartbeatSeconds) * 1000 : 0;
+    if (!connection || !heartbeat || live.dataset.connection !== "open") return;
+    if (Date.now() - lastHeard > 3 * heartbeat && connection.reader) {
+      lastHeard = Date.now();
+      announceOutage(live);
+      connection.reader.cancel();
+    }
+  }, 1000);
 })();

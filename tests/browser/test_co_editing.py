@@ -154,9 +154,9 @@ def test_a_stale_edit_shows_both_texts_and_drops_neither(dana_and_sam):
     danas_field = talking_point(dana, "Budget").get_by_role("textbox", name="Talking point")
     danas_field.fill("Budget for Q3")
     danas_field.press("Enter")
-    expect(talking_point(dana, "Budget for Q3")).to_be_visible()
-    # Sam's unsaved text stays where he is typing while Dana's change arrives.
-    sam.wait_for_timeout(500)
+    # Sam's unsaved text stays where he is typing; he is told Dana changed the point.
+    sams_row = sam.locator("li.talking-point form[data-changed-meanwhile]")
+    expect(sams_row).to_have_count(1, timeout=WITHIN_A_SECOND)
     expect(sams_field).to_have_value("Budget review")
     expect(sams_field).to_be_focused()
     sams_field.press("Enter")
@@ -166,8 +166,26 @@ def test_a_stale_edit_shows_both_texts_and_drops_neither(dana_and_sam):
     expect(conflict.locator(".mine")).to_contain_text("Budget review")
     expect(talking_point(dana, "Budget for Q3")).to_be_visible()  # nothing overwritten
     screenshot(sam, "live-conflict-talking-point")
+    # The choice survives whatever else changes meanwhile.
+    add_talking_point(dana, "Hiring")
+    expect(talking_point(sam, "Hiring")).to_be_visible(timeout=WITHIN_A_SECOND)
+    expect(conflict).to_be_visible()
     conflict.get_by_role("button", name="Keep mine").click()
     expect(talking_point(dana, "Budget review")).to_be_visible(timeout=WITHIN_A_SECOND)
+    expect(sam.get_by_role("alert")).to_have_count(0)
+
+
+def test_saving_twice_quickly_is_no_conflict_with_oneself(dana_and_sam):
+    dana, sam = dana_and_sam
+    add_talking_point(dana, "Draft")
+    expect(talking_point(sam, "Draft")).to_be_visible(timeout=WITHIN_A_SECOND)
+    field = sam.get_by_role("textbox", name="Talking point", exact=True)
+    field.click()
+    field.press("End")
+    for word in (" one", " two", " three"):
+        field.press_sequentially(word)
+        field.press("Enter")
+    expect(talking_point(dana, "Draft one two three")).to_be_visible(timeout=2000)
     expect(sam.get_by_role("alert")).to_have_count(0)
 
 
@@ -178,18 +196,21 @@ def test_stale_shared_notes_offer_keep_mine_or_take_theirs(dana_and_sam):
     sams_notes.press_sequentially("Sam: the launch slips a week")
     dana.get_by_label("Shared notes").fill("Dana: launch on the 14th")
     dana.get_by_role("button", name="Save notes").click()
-    sam.wait_for_timeout(500)
+    expect(sam.locator("#shared-notes form[data-changed-meanwhile]")).to_have_count(
+        1, timeout=WITHIN_A_SECOND
+    )
     expect(sams_notes).to_have_value("Sam: the launch slips a week")
     sam.get_by_role("button", name="Save notes").click()
     conflict = sam.get_by_role("alert")
     expect(conflict).to_contain_text("Dana changed the shared notes while you were writing")
-    expect(conflict.locator(".mine")).to_have_text("Sam: the launch slips a week")
-    expect(sams_notes).to_have_value("Dana: launch on the 14th")
+    expect(conflict.locator(".theirs")).to_have_text("Dana: launch on the 14th")
+    expect(sams_notes).to_have_value("Sam: the launch slips a week")
     expect(dana.get_by_label("Shared notes")).to_have_value("Dana: launch on the 14th")
     screenshot(sam, "live-conflict-shared-notes")
     conflict.get_by_role("button", name="Take theirs").click()
-    expect(sam.get_by_label("Shared notes")).to_have_value("Dana: launch on the 14th")
+    expect(sams_notes).to_have_value("Dana: launch on the 14th")
     expect(sam.get_by_role("alert")).to_have_count(0)
+    assert sam.evaluate("window.pmwebSamePage")
 
 
 def test_a_page_that_loses_access_says_so(dana_and_sam, pair, server):

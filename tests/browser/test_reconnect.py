@@ -34,6 +34,10 @@ def test_a_restarted_server_resyncs_both_pages(sign_in, pair, server):
     for page in pages:
         expect(page.get_by_text("Connection lost — reconnecting")).to_be_visible(timeout=5000)
     screenshot(pages[0], "live-reconnecting")
+    # Sam writes notes meanwhile; his save fails, and what he wrote stays.
+    sams_notes = pages[1].get_by_label("Shared notes")
+    sams_notes.fill("Written while offline")
+    pages[1].get_by_role("button", name="Save notes").click()
     # An edit that lands while the pages are cut off: it reaches no stream.
     with server.app.app_context(), database():
         meeting = Meeting.get_by_id(pair.meeting_id)
@@ -44,6 +48,9 @@ def test_a_restarted_server_resyncs_both_pages(sign_in, pair, server):
         expect(talking_point(page, "Written during the outage")).to_be_visible(timeout=15_000)
         expect(page.get_by_text("Connection lost — reconnecting")).to_be_hidden()
         assert page.evaluate("window.pmwebSamePage")
+    expect(sams_notes).to_have_value("Written while offline")
+    pages[1].get_by_role("button", name="Save notes").click()
+    expect(pages[0].get_by_label("Shared notes")).to_have_value("Written while offline")
     pages[0].get_by_label("New talking point").fill("After the restart")
     pages[0].get_by_role("button", name="Add", exact=True).click()
     expect(talking_point(pages[1], "After the restart")).to_be_visible(timeout=1000)
