@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app pmweb
 VENDOR := static/vendor
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench bench-live clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/meeting_page.py
+
+bench-live: setup
+	$(BIN)/python bench/live_updates.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

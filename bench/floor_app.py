@@ -1,12 +1,24 @@
 """The floor: a bare Flask + Jinja + peewee page showing the same rows as the meeting
 page (the current meeting's talking points with their authors and the pair's open
 action items with their owners), with nothing of pmweb — no sign-in, no access
-checks, no forms. pmweb's meeting page is measured against it."""
+checks, no forms. pmweb's meeting page is measured against it.
 
+It also has the floor of live updates: an event stream per open page fed by an
+in-process queue fan-out, an edit that inserts a talking point and signals the
+meeting's streams, and the agenda fragment those pages fetch again — again with no
+sign-in, no access checks, no presence. bench/live_updates.py measures pmweb's
+edit → event → fragment path against it."""
+
+import datetime
+import itertools
 import os
+import queue
+import threading
+import time
+from collections import defaultdict
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template, request
 from peewee import (
     BooleanField,
     CharField,
@@ -17,6 +29,7 @@ from peewee import (
     Model,
     SqliteDatabase,
     TextField,
+    fn,
 )
 
 database = SqliteDatabase(
@@ -86,3 +99,106 @@ def meeting(meeting_id):
         .order_by(ActionItem.due)
     )
     return render_template("meeting.html", meeting=current, points=points, items=items)
+
+
+# --- live updates -----------------------------------------------------------------
+
+# The same heartbeat and stream lifetime as pmweb's defaults.
+HEARTBEAT_SECONDS = 15
+STREAM_SECONDS = 300
+
+
+class WrittenTalkingPoint(TalkingPoint):
+    """A new talking point, with the columns pmweb's schema requires that the reads
+    above leave out."""
+
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=datetime.datetime.now)
+
+    class Meta:
+        table_name = "talking_point"
+
+
+# Compiled once, as Flask does for a template file: render_template_string would
+# compile it on every request and make the floor slower than it is.
+AGENDA = app.jinja_env.from_string(
+    """<section id="talking-points">
+<ol>
+{% for point in points %}
+  <li class="{{ 'discussed' if point.discussed }}">{{ point.text }}
+    <small>{{ point.author.name }}</small></li>
+{% endfor %}
+</ol>
+</section>"""
+)
+
+_streams_lock = threading.Lock()
+_streams_of_meeting = defaultdict(set)
+_event_ids = itertools.count(1)
+
+
+def _signal(meeting_id, part):
+    with _streams_lock:
+        streams = list(_streams_of_meeting.get(meeting_id, ()))
+    for signals in streams:
+        signals.put(part)
+
+
+def _agenda_fragment(meeting_id):
+    points = (
+        TalkingPoint.select(TalkingPoint, User)
+        .join(User)
+        .where(TalkingPoint.meeting == meeting_id)
+        .order_by(TalkingPoint.position)
+    )
+    return AGENDA.render(points=points)
+
+
+@app.route("/meetings/<int:meeting_id>/live")
+def live(meeting_id):
+    signals = queue.SimpleQueue()
+    with _streams_lock:
+        _streams_of_meeting[meeting_id].add(signals)
+
+    def events():
+        try:
+            yield "retry: 1000\n\n"
+            deadline = time.monotonic() + STREAM_SECONDS
+            while (remaining := deadline - time.monotonic()) > 0:
+                try:
+                    part = signals.get(timeout=min(HEARTBEAT_SECONDS, remaining))
+                except queue.Empty:
+                    yield ": ping\n\n"
+                else:
+                    yield f"id: {next(_event_ids)}\nevent: {part}\ndata:\n\n"
+        finally:
+            with _streams_lock:
+                _streams_of_meeting[meeting_id].discard(signals)
+
+    return Response(events(), mimetype="text/event-stream")
+
+
+@app.route("/meetings/<int:meeting_id>/agenda")
+def agenda(meeting_id):
+    return _agenda_fragment(meeting_id)
+
+
+@app.route("/meetings/<int:meeting_id>/talking-points", methods=["POST"])
+def add_talking_point(meeting_id):
+    # IMMEDIATE, as pmweb: two writers queue instead of one failing mid-way.
+    with database.atomic("IMMEDIATE"):
+        last = (
+            TalkingPoint.select(fn.MAX(TalkingPoint.position))
+            .where(TalkingPoint.meeting == meeting_id)
+            .scalar()
+        )
+        WrittenTalkingPoint.create(
+            meeting=meeting_id,
+            author=int(request.form["author"]),
+            text=request.form["text"],
+            position=(last or 0) + 1,
+            discussed=False,
+        )
+    _signal(meeting_id, "agenda")
+    # As pmweb answers an htmx edit: with the updated fragment.
+    return _agenda_fragment(meeting_id)
