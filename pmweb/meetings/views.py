@@ -117,7 +117,7 @@ def set_cadence(pair_id):
 # --- the meeting page ------------------------------------------------------------
 
 
-def _meeting_context(meeting, **overrides):
+def _meeting_context(meeting, with_presence=False, **overrides):
     """Everything the meeting page and each of its fragments show."""
     pair = meeting.one_on_one
     today = access.today()
@@ -154,9 +154,11 @@ def _meeting_context(meeting, **overrides):
         "item_form": forms.ActionItemForm(
             pair, today, formdata=None, meta=BLANK, owner=pair.employee_id
         ),
+        # Who else is here is only known to a live page, whose stream fetches it at
+        # once on connecting; the first render of the page leaves it out.
         "others_here": (
             live.others_here(meeting.id, current_user.id, config["LIVE_HEARTBEAT_SECONDS"])
-            if can_edit
+            if with_presence and can_edit
             else []
         ),
         "conflict": None,
@@ -202,7 +204,8 @@ def meeting(meeting_id):
     block = BLOCK_OF_PART.get(request.args.get("part", ""))
     if block is None:
         return render_template(MEETING_PAGE, **_meeting_context(meeting))
-    return render_page(MEETING_PAGE, block, **_meeting_context(meeting))
+    with_presence = block in ("presence", "meeting_body")
+    return render_page(MEETING_PAGE, block, **_meeting_context(meeting, with_presence))
 
 
 @bp.route("/meetings/<int:meeting_id>/live")
