@@ -54,6 +54,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+import meeting_page  # noqa: E402
 import seed  # noqa: E402
 from meeting_page import cookie_from, free_port, percentile, request, sign_in  # noqa: E402
 
@@ -164,8 +165,9 @@ def sign_in_everyone(port, people):
 # --- the servers ---------------------------------------------------------------------
 
 
-class GunicornServer:
-    """A gunicorn master with its one worker, started in ``cwd``."""
+class GunicornServer(meeting_page.Server):
+    """A gunicorn master with its one worker, started in ``cwd``; waits for it as the
+    meeting page benchmark does."""
 
     def __init__(self, name, arguments, env, log_dir, cwd):
         self.name = name
@@ -183,19 +185,6 @@ class GunicornServer:
                 stdout=output,
                 stderr=output,
             )
-
-    def wait(self, path):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"{self.name} stopped at start-up:\n{self.log.read_text()}")
-            try:
-                status, _, _ = request(self.port, "GET", path)
-                if status < 500:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        sys.exit(f"{self.name} did not answer:\n{self.log.read_text()}")
 
     def worker_pid(self):
         master = self.process.pid
