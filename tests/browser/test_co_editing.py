@@ -159,6 +159,7 @@ def test_a_stale_edit_shows_both_texts_and_drops_neither(dana_and_sam):
     expect(sams_row).to_have_count(1, timeout=WITHIN_A_SECOND)
     expect(sams_field).to_have_value("Budget review")
     expect(sams_field).to_be_focused()
+    screenshot(sam, "live-changed-meanwhile")
     sams_field.press("Enter")
     conflict = sam.get_by_role("alert")
     expect(conflict).to_contain_text("Dana changed this point while you were editing")
