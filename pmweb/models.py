@@ -10,6 +10,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -183,6 +184,92 @@ class MeetingPresence(BaseModel):
     seen_at = DateTimeField(default=utcnow, index=True)
 
 
+class Objective(BaseModel):
+    """A team or company objective that goals align to. Its title and how many goals
+    align to it are for everyone; the goals themselves are not."""
+
+    title = CharField()
+    owner = ForeignKeyField(User, backref="+")
+    period = CharField()
+    created_by = ForeignKeyField(User, backref="+")
+    created_at = DateTimeField(default=utcnow)
+    archived_at = DateTimeField(null=True)
+
+
+class Goal(BaseModel):
+    """A goal of the employee's, agreed by them and their manager. It belongs to the
+    employee and outlives a change of manager. ``version`` counts the versions of its
+    terms (each kept in GoalVersion); an agreement is to one version."""
+
+    employee = ForeignKeyField(User, backref="goals", on_delete="CASCADE")
+    title = CharField()
+    why = TextField(default="")
+    objective = ForeignKeyField(Objective, null=True, backref="goals", on_delete="SET NULL")
+    due = DateField()
+    measure = CharField()  # number | milestones
+    unit = CharField(default="")
+    start_value = FloatField(null=True)
+    target_value = FloatField(null=True)
+    status = CharField(default="proposed")  # proposed | agreed | achieved | dropped
+    version = IntegerField(default=1)
+    agreed_by_employee_at = DateTimeField(null=True)
+    agreed_by_manager_at = DateTimeField(null=True)
+    # Closing needs both as well: one proposes, the other agrees.
+    closing_as = CharField(null=True)  # achieved | dropped
+    closing_reason = TextField(default="")
+    closing_proposed_by = ForeignKeyField(User, null=True, backref="+")
+    closed_at = DateTimeField(null=True)
+    created_by = ForeignKeyField(User, backref="+")
+    created_at = DateTimeField(default=utcnow)
+
+    @property
+    def is_closed(self):
+        return self.status in ("achieved", "dropped")
+
+
+class GoalVersion(BaseModel):
+    """The terms of a goal as one version had them, and who wrote that version."""
+
+    goal = ForeignKeyField(Goal, backref="versions", on_delete="CASCADE")
+    number = IntegerField()
+    title = CharField()
+    why = TextField()
+    objective = ForeignKeyField(Objective, null=True, backref="+", on_delete="SET NULL")
+    due = DateField()
+    measure = CharField()
+    unit = CharField()
+    start_value = FloatField(null=True)
+    target_value = FloatField(null=True)
+    milestones = TextField(default="")  # one title a line
+    written_by = ForeignKeyField(User, backref="+")
+    written_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("goal", "number"), True),)
+
+
+class Milestone(BaseModel):
+    goal = ForeignKeyField(Goal, backref="milestones", on_delete="CASCADE")
+    title = CharField()
+    position = IntegerField()
+    done_at = DateTimeField(null=True)
+
+
+class CheckIn(BaseModel):
+    """Progress recorded by either person: the value reached (or milestones done by
+    then), how confident they are, and a note; optionally made in a meeting."""
+
+    CONFIDENCES = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+
+    goal = ForeignKeyField(Goal, backref="check_ins", on_delete="CASCADE")
+    author = ForeignKeyField(User, backref="+")
+    value = FloatField()
+    confidence = CharField()
+    note = TextField(default="")
+    meeting = ForeignKeyField(Meeting, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+
 MODELS = [
     User,
     UserSession,
@@ -193,4 +280,9 @@ MODELS = [
     PrivateNote,
     ActionItem,
     MeetingPresence,
+    Objective,
+    Goal,
+    GoalVersion,
+    Milestone,
+    CheckIn,
 ]

@@ -1,0 +1,350 @@
+"""The rules of a goal: proposing it, both people agreeing to it, changing its terms
+(which asks for agreement again), checking in, and closing it — again by both.
+
+A small state machine:
+
+    proposed --both agree--> agreed --one proposes closing, the other agrees--> achieved | dropped
+       ^                        |
+       +--- terms changed ------+
+
+Each person acts in a role, ``employee`` or ``manager``, which the caller (the access
+policy) establishes. Every change of terms makes a new version, kept in GoalVersion;
+an agreement or an edit names the version it was based on, so two people acting at
+once never agree to, or overwrite, terms they have not seen.
+
+Functions take their actors and clock explicitly and run in one transaction."""
+
+import dataclasses
+import datetime
+
+from pmweb.db import write_transaction
+from pmweb.models import CheckIn, Goal, GoalVersion, Milestone, utcnow
+
+ROLES = ("employee", "manager")
+OUTCOMES = ("achieved", "dropped")
+CONFIDENCES = tuple(CheckIn.CONFIDENCES)
+
+# A change to any of these asks both people to agree again; the why and the
+# objective are context, kept in the versions but agreed as they go.
+AGREED_TERMS = ("title", "due", "measure", "unit", "start_value", "target_value", "milestones")
+
+TERM_LABELS = {
+    "title": "Title",
+    "why": "Why it matters",
+    "objective_id": "Objective",
+    "due": "Due",
+    "measure": "Measure",
+    "unit": "Unit",
+    "start_value": "Start",
+    "target_value": "Target",
+    "milestones": "Milestones",
+}
+
+
+class GoalError(Exception):
+    """A step the goal's state does not allow; the message says why, for people."""
+
+
+class StaleGoal(GoalError):
+    """The goal changed since the person loaded it; ``goal`` is what it is now."""
+
+    def __init__(self, goal):
+        super().__init__("The goal changed while you were looking at it; see what changed.")
+        self.goal = goal
+
+
+@dataclasses.dataclass(frozen=True)
+class Terms:
+    """What two people agree to. A number goal runs from ``start_value`` to
+    ``target_value`` in ``unit``; a milestones goal is done when its milestones are."""
+
+    title: str
+    due: datetime.date
+    measure: str  # number | milestones
+    why: str = ""
+    objective_id: int | None = None
+    unit: str = ""
+    start_value: float | None = None
+    target_value: float | None = None
+    milestones: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, goal, milestones):
+        return cls(
+            title=goal.title,
+            due=goal.due,
+            measure=goal.measure,
+            why=goal.why,
+            objective_id=goal.objective_id,
+            unit=goal.unit,
+            start_value=goal.start_value,
+            target_value=goal.target_value,
+            milestones=tuple(milestones),
+        )
+
+    @classmethod
+    def of_version(cls, version):
+        return cls(
+            title=version.title,
+            due=version.due,
+            measure=version.measure,
+            why=version.why,
+            objective_id=version.objective_id,
+            unit=version.unit,
+            start_value=version.start_value,
+            target_value=version.target_value,
+            milestones=tuple(line for line in version.milestones.splitlines() if line),
+        )
+
+    def goal_fields(self):
+        return {
+            "title": self.title,
+            "why": self.why,
+            "objective": self.objective_id,
+            "due": self.due,
+            "measure": self.measure,
+            "unit": self.unit if self.measure == "number" else "",
+            "start_value": self.start_value if self.measure == "number" else 0,
+            "target_value": (
+                self.target_value if self.measure == "number" else float(len(self.milestones))
+            ),
+        }
+
+
+def changes(old, new):
+    """(label, old, new) for each term that differs between two versions' Terms."""
+    return [
+        (TERM_LABELS[name], getattr(old, name), getattr(new, name))
+        for name in TERM_LABELS
+        if getattr(old, name) != getattr(new, name)
+    ]
+
+
+def _agreement_column(role):
+    if role not in ROLES:
+        raise ValueError(f"role must be employee or manager, not {role!r}")
+    return Goal.agreed_by_employee_at if role == "employee" else Goal.agreed_by_manager_at
+
+
+def _other(role):
+    return "manager" if role == "employee" else "employee"
+
+
+def _record_version(goal, terms, written_by):
+    GoalVersion.create(
+        goal=goal,
+        number=goal.version,
+        title=terms.title,
+        why=terms.why,
+        objective=terms.objective_id,
+        due=terms.due,
+        measure=terms.measure,
+        unit=goal.unit,
+        start_value=goal.start_value,
+        target_value=goal.target_value,
+        milestones="\n".join(terms.milestones),
+        written_by=written_by,
+    )
+
+
+def _replace_milestones(goal, titles):
+    done = {
+        milestone.title: milestone.done_at
+        for milestone in Milestone.select().where(Milestone.goal == goal)
+    }
+    Milestone.delete().where(Milestone.goal == goal).execute()
+    if titles:
+        # A milestone kept across versions (same title) stays done if it was.
+        rows = [
+            {"goal": goal.id, "title": title, "position": position, "done_at": done.get(title)}
+            for position, title in enumerate(titles, start=1)
+        ]
+        Milestone.insert_many(rows).execute()
+
+
+def milestones_of(goal):
+    return list(Milestone.select().where(Milestone.goal == goal).order_by(Milestone.position))
+
+
+# --- proposing and agreeing ------------------------------------------------------
+
+
+def propose_goal(employee, proposed_by, role, terms, now=None):
+    """A new goal for ``employee``, proposed by one of the two; the proposer agrees to
+    what they propose, the other is asked to."""
+    now = now or utcnow()
+    with write_transaction():
+        goal = Goal.create(
+            employee=employee,
+            created_by=proposed_by,
+            status="proposed",
+            version=1,
+            **terms.goal_fields(),
+            **{_agreement_column(role).name: now},
+        )
+        _replace_milestones(goal, terms.milestones)
+        _record_version(goal, terms, proposed_by)
+        return goal
+
+
+def agree(goal, role, based_on_version, now=None):
+    """``role`` agrees to the version of the terms they saw. When both have agreed to
+    the current version, the goal is agreed."""
+    now = now or utcnow()
+    this_version = (Goal.id == goal.id) & (Goal.version == based_on_version)
+    with write_transaction():
+        # Conditional on the version in the same statement: a change of terms that
+        # commits first makes this agreement miss, instead of agreeing to unseen terms.
+        agreed = (
+            Goal.update({_agreement_column(role): now})
+            .where(this_version & (Goal.status == "proposed"))
+            .execute()
+        )
+        if not agreed:
+            _refuse(goal, based_on_version, "This goal is not waiting for agreement.")
+        Goal.update(status="agreed").where(
+            this_version
+            & (Goal.status == "proposed")
+            & Goal.agreed_by_employee_at.is_null(False)
+            & Goal.agreed_by_manager_at.is_null(False)
+        ).execute()
+        return Goal.get_by_id(goal.id)
+
+
+def _refuse(goal, based_on_version, reason):
+    """Why a conditional update missed: the goal moved on, or its state forbids it."""
+    current = Goal.get_by_id(goal.id)
+    if current.version != based_on_version:
+        raise StaleGoal(current)
+    raise GoalError(reason)
+
+
+def change_terms(goal, role, changed_by, terms, based_on_version, now=None):
+    """New terms, as a new version. A change to what was agreed (title, measure,
+    target, due date) asks the other person to agree again; the one who changed it
+    agrees to their own change. Returns the goal and the changes made."""
+    now = now or utcnow()
+    with write_transaction():
+        goal = Goal.get_by_id(goal.id)
+        if goal.version != based_on_version:
+            raise StaleGoal(goal)
+        if goal.is_closed:
+            raise GoalError("A closed goal can no longer be changed.")
+        before = Terms.of(goal, [m.title for m in milestones_of(goal)])
+        made = changes(before, terms)
+        if not made:
+            return goal, []
+        values = terms.goal_fields() | {"version": goal.version + 1}
+        if any(getattr(before, name) != getattr(terms, name) for name in AGREED_TERMS):
+            values |= {
+                "status": "proposed",
+                _agreement_column(role).name: now,
+                _agreement_column(_other(role)).name: None,
+                "closing_as": None,
+                "closing_reason": "",
+                "closing_proposed_by": None,
+            }
+        claimed = (
+            Goal.update(values)
+            .where((Goal.id == goal.id) & (Goal.version == based_on_version))
+            .execute()
+        )
+        if not claimed:
+            raise StaleGoal(Goal.get_by_id(goal.id))
+        goal = Goal.get_by_id(goal.id)
+        _replace_milestones(goal, terms.milestones)
+        _record_version(goal, terms, changed_by)
+        return goal, made
+
+
+# --- closing -----------------------------------------------------------------------
+
+
+def propose_closing(goal, role, proposed_by, outcome, reason, based_on_version):
+    """One of the two proposes to close an agreed goal as achieved or dropped (a
+    dropped goal needs its reason); it closes when the other agrees."""
+    if outcome not in OUTCOMES:
+        raise GoalError("A goal closes as achieved or dropped.")
+    if outcome == "dropped" and not reason.strip():
+        raise GoalError("Say why the goal is dropped.")
+    with write_transaction():
+        proposed = (
+            Goal.update(
+                closing_as=outcome, closing_reason=reason.strip(), closing_proposed_by=proposed_by
+            )
+            .where(
+                (Goal.id == goal.id)
+                & (Goal.version == based_on_version)
+                & (Goal.status == "agreed")
+            )
+            .execute()
+        )
+        if not proposed:
+            _refuse(goal, based_on_version, "Only an agreed goal can be closed.")
+        return Goal.get_by_id(goal.id)
+
+
+def agree_to_close(goal, role, agreed_by, based_on_version, now=None):
+    now = now or utcnow()
+    with write_transaction():
+        current = Goal.get_by_id(goal.id)
+        if current.closing_proposed_by_id == agreed_by.id:
+            raise GoalError("The other person has to agree to close it.")
+        closed = (
+            Goal.update(status=Goal.closing_as, closed_at=now)
+            .where(
+                (Goal.id == goal.id)
+                & (Goal.version == based_on_version)
+                & (Goal.status == "agreed")
+                & Goal.closing_as.is_null(False)
+                & (Goal.closing_proposed_by != agreed_by.id)
+            )
+            .execute()
+        )
+        if not closed:
+            _refuse(goal, based_on_version, "Nobody has proposed to close this goal.")
+        return Goal.get_by_id(goal.id)
+
+
+def withdraw_closing(goal, based_on_version):
+    """Either person takes a proposal to close back (or turns it down)."""
+    with write_transaction():
+        withdrawn = (
+            Goal.update(closing_as=None, closing_reason="", closing_proposed_by=None)
+            .where(
+                (Goal.id == goal.id)
+                & (Goal.version == based_on_version)
+                & (Goal.status == "agreed")
+            )
+            .execute()
+        )
+        if not withdrawn:
+            _refuse(goal, based_on_version, "Only an agreed goal's closing can be withdrawn.")
+        return Goal.get_by_id(goal.id)
+
+
+# --- check-ins -----------------------------------------------------------------------
+
+
+def check_in(goal, author, value, confidence, note="", meeting=None, done_milestones=None):
+    """Progress on an agreed goal. For a milestones goal, ``done_milestones`` (ids) are
+    the ones done now, and the value is how many."""
+    if confidence not in CONFIDENCES:
+        raise GoalError("Choose on track, at risk or off track.")
+    with write_transaction():
+        goal = Goal.get_by_id(goal.id)
+        if goal.status != "agreed":
+            raise GoalError("Progress is recorded on agreed goals only.")
+        if goal.measure == "milestones":
+            done = set(done_milestones or ())
+            value = 0.0
+            for milestone in milestones_of(goal):
+                is_done = milestone.id in done
+                value += is_done
+                if is_done != (milestone.done_at is not None):
+                    Milestone.update(done_at=utcnow() if is_done else None).where(
+                        Milestone.id == milestone.id
+                    ).execute()
+        return CheckIn.create(
+            goal=goal, author=author, value=value, confidence=confidence, note=note, meeting=meeting
+        )
