@@ -5,6 +5,9 @@
   and the meeting not completed; after a reporting line ends both keep read-only
   access to the meetings they took part in.
 - A private note: its author only — not the other participant, not an administrator.
+- Goals and their check-ins: the employee and their current manager.
+- Objectives: titles and how many goals align to each, for everyone signed in;
+  kept by administrators and managers.
 - Administrators manage people and reporting lines and read no one-on-one content.
 
 Loaders return the object or abort with 404: someone who may not see a thing must
@@ -21,7 +24,9 @@ from pmweb.auth import session_is_open
 from pmweb.db import PreparedQuery
 from pmweb.models import (
     ActionItem,
+    Goal,
     Meeting,
+    Objective,
     OneOnOne,
     PrivateNote,
     ReportingLine,
@@ -250,3 +255,81 @@ def reporting_lines_visible_to_administrator():
             ReportingLine.ends_on.is_null(False), fn.LOWER(Manager.name), fn.LOWER(Employee.name)
         )
     )
+
+
+# --- goals -------------------------------------------------------------------
+#
+# Goals and their check-ins belong to the employee: the employee and their current
+# manager see and work on them. A former manager, another manager, an administrator:
+# nobody else.
+
+
+def current_manager_id(employee_id, day=None):
+    day = day or today()
+    line = (
+        ReportingLine.current_on(day)
+        .where(ReportingLine.employee == employee_id)
+        .order_by(ReportingLine.starts_on.desc())
+        .first()
+    )
+    return line.manager_id if line else None
+
+
+def goal_role(user, employee_id, day=None):
+    """How ``user`` stands to an employee's goals: ``employee`` (their own),
+    ``manager`` (their current manager) or None (no access at all)."""
+    if not user.is_authenticated:
+        return None
+    if user.id == employee_id:
+        return "employee"
+    if current_manager_id(employee_id, day) == user.id:
+        return "manager"
+    return None
+
+
+def get_goal_owner_or_404(user, employee_id):
+    """The employee whose goals ``user`` wants, with ``viewer_role`` set."""
+    role = goal_role(user, employee_id)
+    employee = User.get_or_none(User.id == employee_id) if role else None
+    if employee is None:
+        abort(404)
+    employee.viewer_role = role
+    return employee
+
+
+def get_goal_or_404(user, goal_id):
+    """A goal, with ``viewer_role`` set to how ``user`` works on it."""
+    goal = Goal.get_or_none(Goal.id == goal_id)
+    role = goal_role(user, goal.employee_id) if goal else None
+    if role is None:
+        abort(404)
+    goal.viewer_role = role
+    return goal
+
+
+def goal_role_in_meeting(user, meeting):
+    """How a participant of a loaded meeting stands to the employee's goals, without
+    another query: a current pair's manager is the employee's current manager."""
+    pair = meeting.one_on_one
+    if user.id == pair.employee_id:
+        return "employee"
+    if user.id == pair.manager_id and pair.is_current:
+        return "manager"
+    return None
+
+
+def can_maintain_objectives(user):
+    """Administrators, and anyone who manages someone now."""
+    if is_administrator(user):
+        return True
+    return (
+        user.is_authenticated
+        and ReportingLine.current_on(today()).where(ReportingLine.manager == user.id).exists()
+    )
+
+
+def get_objective_to_maintain_or_404(user, objective_id):
+    objective = Objective.get_or_none(Objective.id == objective_id)
+    if objective is None or not can_maintain_objectives(user):
+        abort(404)
+    return objective

@@ -6,8 +6,18 @@ import datetime
 
 import pytest
 
+from pmweb.goals import service as goals
+from pmweb.goals.service import Terms
 from pmweb.meetings import service
 from pmweb.models import ActionItem, ReportingLine
+
+GOAL_TERMS = Terms(
+    title="Raise NPS",
+    due=datetime.date.today() + datetime.timedelta(days=90),
+    measure="number",
+    start_value=32.0,
+    target_value=45.0,
+)
 
 ACTORS = ["manager", "report", "other_manager", "other_employee", "admin", "anonymous"]
 PARTICIPANTS = ("manager", "report")
@@ -28,6 +38,12 @@ class World:
             self.meeting, actors.manager.id, actors.report.id, "Write the RFC", None
         )
         self.line = ReportingLine.get(ReportingLine.employee == actors.report.id)
+        # Sam's goal, agreed by both, and an objective Dana keeps.
+        self.goal = goals.propose_goal(actors.report, actors.report, "employee", GOAL_TERMS)
+        goals.agree(self.goal, "manager", based_on_version=1)
+        self.objective = goals.create_objective(
+            "Self-serve", "2027 H1", actors.manager, actors.manager
+        )
 
     @property
     def ids(self):
@@ -38,6 +54,9 @@ class World:
             "item_id": self.item.id,
             "user_id": self.actors.hr.id,
             "line_id": self.line.id,
+            "employee_id": self.actors.report.id,
+            "goal_id": self.goal.id,
+            "objective_id": self.objective.id,
         }
 
 
@@ -53,6 +72,30 @@ def only_admin(outcome):
 
 def everyone_signed_in(outcome):
     return {actor: outcome for actor in ACTORS} | {"anonymous": LOGIN}
+
+
+def managers_and_admin(outcome):
+    """Those who keep the objectives: administrators and anyone managing someone."""
+    return {actor: MISSING for actor in ACTORS} | {
+        "manager": outcome,
+        "other_manager": outcome,
+        "admin": outcome,
+        "anonymous": LOGIN,
+    }
+
+
+def goal_form(**changes):
+    return {
+        "title": "Raise NPS to 50",
+        "why": "",
+        "objective": "0",
+        "due": "{in_a_month}",
+        "measure": "number",
+        "start_value": "32",
+        "target_value": "50",
+        "unit": "NPS",
+        "milestones": "",
+    } | changes
 
 
 # endpoint: (method, form data, expected outcome per actor)
@@ -106,6 +149,41 @@ POLICY = {
     ),
     "meetings.mark_action_item_done": ("POST", {"done": "1"}, only_participants(DONE)),
     "meetings.complete_meeting": ("POST", {}, only_participants(DONE)),
+    # Goals: the employee (Sam) and his current manager (Dana), nobody else.
+    "goals.my_goals": ("GET", None, everyone_signed_in(302)),
+    "goals.overview": ("GET", None, only_participants(OK_PAGE)),
+    "goals.new_goal": ("GET", None, only_participants(OK_PAGE)),
+    "goals.propose_goal": ("POST", goal_form(), only_participants(DONE)),
+    "goals.goal": ("GET", None, only_participants(OK_PAGE)),
+    "goals.edit_goal": ("GET", None, only_participants(OK_PAGE)),
+    "goals.change_goal": ("POST", goal_form(version="1"), only_participants(DONE)),
+    # The goal is agreed already: the step is refused with the reason.
+    "goals.agree": ("POST", {"version": "1"}, only_participants(READ_ONLY)),
+    "goals.check_in": (
+        "POST",
+        {"value": "36", "confidence": "on_track", "note": ""},
+        only_participants(DONE),
+    ),
+    "goals.propose_closing": (
+        "POST",
+        {"outcome": "achieved", "reason": "", "version": "1"},
+        only_participants(DONE),
+    ),
+    # Nobody has proposed closing it yet.
+    "goals.agree_to_close": ("POST", {"version": "1"}, only_participants(READ_ONLY)),
+    "goals.withdraw_closing": ("POST", {"version": "1"}, only_participants(DONE)),
+    "goals.objectives": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "goals.create_objective": (
+        "POST",
+        {"title": "Fewer tickets", "period": "2027 H1", "owner": "{report_id}"},
+        managers_and_admin(DONE),
+    ),
+    "goals.archive_objective": ("POST", {}, managers_and_admin(DONE)),
+    "meetings.check_in_goal": (
+        "POST",
+        {"value": "37", "confidence": "at_risk", "note": ""},
+        only_participants(DONE),
+    ),
     "org.people": ("GET", None, only_admin(OK_PAGE)),
     "org.create_person": (
         "POST",
@@ -159,6 +237,7 @@ def _fill(value, world):
         hr_id=actors.hr.id,
         other_manager_id=actors.other_manager.id,
         today=datetime.date.today().isoformat(),
+        in_a_month=(datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
     )
 
 

@@ -3,11 +3,15 @@ one-on-one content; then every page anyone else can reach is fetched, and no
 canary may appear in any of them. A private note's canary must not reach the
 other participant either."""
 
+import datetime
 import uuid
 
 import pytest
 
+from pmweb.goals import service as goals
+from pmweb.goals.service import Terms
 from pmweb.meetings import service
+from pmweb.models import Goal, Objective
 
 OUTSIDERS = ["other_manager", "other_employee", "admin", "hr", "anonymous"]
 
@@ -39,6 +43,25 @@ def planted(actors):
             key = f"private-{author}-{when}"
             strings[key] = canary(key)
             service.save_private_note(meeting, getattr(actors, author).id, strings[key])
+    for kind in ("goal-title", "goal-why", "milestone", "check-in"):
+        strings[kind] = canary(kind)
+    goal = goals.propose_goal(
+        actors.report,
+        actors.report,
+        "employee",
+        Terms(
+            title=strings["goal-title"],
+            why=strings["goal-why"],
+            due=datetime.date.today() + datetime.timedelta(days=60),
+            measure="milestones",
+            objective_id=goals.create_objective(
+                "Shared", "2027", actors.manager, actors.manager
+            ).id,
+            milestones=(strings["milestone"], "Second step"),
+        ),
+    )
+    goals.agree(goal, "manager", based_on_version=1)
+    goals.check_in(goal, actors.manager, None, "at_risk", strings["check-in"])
     return strings
 
 
@@ -48,6 +71,9 @@ def reachable_get_urls(app, actors):
         "pair_id": actors.pair.id,
         "meeting_id": actors.meeting.id,
         "user_id": actors.report.id,
+        "employee_id": actors.report.id,
+        "goal_id": Goal.select(Goal.id).scalar(),
+        "objective_id": Objective.select(Objective.id).scalar(),
     }
     meetings = [m.id for m in actors.pair.meetings]
     urls = []
@@ -100,4 +126,5 @@ def test_a_private_note_never_reaches_the_other_participant(
         assert planted[f"private-{other}-{when}"] not in everything
         # The canary method works: the viewer does see shared content and their own note.
         assert planted[f"point-{when}"] in everything
+        assert planted["goal-title"] in everything and planted["check-in"] in everything
         assert planted[f"private-{viewer}-{when}"] in everything

@@ -18,7 +18,7 @@ import dataclasses
 import datetime
 
 from pmweb.db import write_transaction
-from pmweb.models import CheckIn, Goal, GoalVersion, Milestone, utcnow
+from pmweb.models import CheckIn, Goal, GoalVersion, Milestone, Objective, utcnow
 
 ROLES = ("employee", "manager")
 OUTCOMES = ("achieved", "dropped")
@@ -328,7 +328,7 @@ def withdraw_closing(goal, based_on_version):
 
 def check_in(goal, author, value, confidence, note="", meeting=None, done_milestones=None):
     """Progress on an agreed goal. For a milestones goal, ``done_milestones`` (ids) are
-    the ones done now, and the value is how many."""
+    the ones done now — None leaves them as they are — and the value is how many."""
     if confidence not in CONFIDENCES:
         raise GoalError("Choose on track, at risk or off track.")
     with write_transaction():
@@ -336,15 +336,33 @@ def check_in(goal, author, value, confidence, note="", meeting=None, done_milest
         if goal.status != "agreed":
             raise GoalError("Progress is recorded on agreed goals only.")
         if goal.measure == "milestones":
-            done = set(done_milestones or ())
-            value = 0.0
-            for milestone in milestones_of(goal):
-                is_done = milestone.id in done
-                value += is_done
-                if is_done != (milestone.done_at is not None):
-                    Milestone.update(done_at=utcnow() if is_done else None).where(
-                        Milestone.id == milestone.id
-                    ).execute()
+            value = float(_mark_milestones(goal, done_milestones))
         return CheckIn.create(
             goal=goal, author=author, value=value, confidence=confidence, note=note, meeting=meeting
         )
+
+
+def _mark_milestones(goal, done_ids):
+    """Marks the goal's milestones done or not; returns how many are done."""
+    done_count = 0
+    for milestone in milestones_of(goal):
+        was_done = milestone.done_at is not None
+        is_done = was_done if done_ids is None else milestone.id in set(done_ids)
+        done_count += is_done
+        if is_done != was_done:
+            Milestone.update(done_at=utcnow() if is_done else None).where(
+                Milestone.id == milestone.id
+            ).execute()
+    return done_count
+
+
+# --- objectives ----------------------------------------------------------------------
+
+
+def create_objective(title, period, owner, created_by):
+    return Objective.create(title=title, period=period, owner=owner, created_by=created_by)
+
+
+def archive_objective(objective, now=None):
+    """Takes it off the lists; goals aligned to it keep their alignment."""
+    Objective.update(archived_at=now or utcnow()).where(Objective.id == objective.id).execute()

@@ -17,6 +17,10 @@ from flask_login import current_user, login_required
 
 from pmweb import access, live
 from pmweb.htmx import done, is_partial_request, render_page
+from pmweb.goals import forms as goal_forms
+from pmweb.goals import progress as goal_progress
+from pmweb.goals import queries as goal_queries
+from pmweb.goals import service as goal_service
 from pmweb.meetings import forms, queries, service
 
 bp = Blueprint("meetings", __name__)
@@ -126,6 +130,7 @@ def _meeting_context(meeting, with_presence=False, **overrides):
     points = queries.agenda(meeting)
     can_edit = access.can_edit_meeting(current_user, meeting)
     config = current_app.config
+    goal_role = access.goal_role_in_meeting(current_user, meeting)
     context = {
         "meeting": meeting,
         "pair": pair,
@@ -161,12 +166,24 @@ def _meeting_context(meeting, with_presence=False, **overrides):
             if with_presence and can_edit
             else []
         ),
+        "goals": _goals_for_meeting(pair.employee_id, today) if goal_role else None,
+        "goal_errors": {},
         "conflict": None,
         "notes_conflict": None,
         "edit_errors": {},
     }
     context.update(overrides)
     return context
+
+
+def _goals_for_meeting(employee_id, today):
+    """The employee's agreed goals with their latest check-in, those needing attention
+    (at risk, or quiet for a month) first."""
+    goals = goal_queries.goals_of(employee_id, statuses=["agreed"])
+    for goal in goals:
+        goal.attention = goal_progress.needs_attention(goal, goal.latest, today)
+        goal.behind = goal_progress.is_behind(goal, goal.latest and goal.latest.value, today)
+    return sorted(goals, key=lambda goal: not (goal.attention or goal.behind))
 
 
 def _meeting_url(meeting, anchor=None):
@@ -184,6 +201,7 @@ BLOCK_OF_PART = {
     "agenda": "talking_points",
     "notes": "shared_notes",
     "actions": "action_items",
+    "goals": "goals",
     "meeting": "meeting_body",
     "presence": "presence",
 }
@@ -367,3 +385,29 @@ def complete_meeting(meeting_id):
     live.publish(next_meeting.id, "agenda")
     # A plain form post on purpose: the whole page changes to the next meeting.
     return redirect(_meeting_url(next_meeting), code=303)
+
+
+@bp.route("/meetings/<int:meeting_id>/goals/<int:goal_id>/check-ins", methods=["POST"])
+def check_in_goal(meeting_id, goal_id):
+    """A check-in on one of the employee's goals, right inside the meeting."""
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    goal = access.get_goal_or_404(current_user, goal_id)
+    if goal.employee_id != meeting.one_on_one.employee_id:
+        abort(404)
+    access.require_meeting_editable(current_user, meeting)
+    form = goal_forms.CheckInForm(goal)
+    if not form.validate():
+        errors = [error for field in form for error in field.errors]
+        return _invalid(meeting, "goals", goal_errors={goal.id: errors})
+    try:
+        goal_service.check_in(
+            goal,
+            current_user.id,
+            getattr(form, "number", None),
+            form.confidence.data,
+            form.note.data or "",
+            meeting=meeting.id,
+        )
+    except goal_service.GoalError as error:
+        return _invalid(meeting, "goals", goal_errors={goal.id: [str(error)]})
+    return _updated(meeting, "goals", f"meeting-goal-{goal.id}", part="goals")

@@ -1,0 +1,84 @@
+"""Reading goals: an employee's goals with their latest check-in, a goal's history,
+and the objectives with how many goals align to each. A fixed number of queries,
+however many goals and check-ins there are."""
+
+from peewee import JOIN, fn
+
+from pmweb.models import CheckIn, Goal, GoalVersion, Objective, User
+
+STATUS_ORDER = {"proposed": 0, "agreed": 1, "achieved": 2, "dropped": 3}
+
+
+def latest_check_ins(goal_ids):
+    """{goal id: its latest check-in} for the given goals."""
+    if not goal_ids:
+        return {}
+    latest = (
+        CheckIn.select(fn.MAX(CheckIn.id)).where(CheckIn.goal.in_(goal_ids)).group_by(CheckIn.goal)
+    )
+    return {c.goal_id: c for c in CheckIn.select().where(CheckIn.id.in_(latest))}
+
+
+def goals_of(employee_id, statuses=None):
+    """The employee's goals, each with ``latest`` (its last check-in or None)."""
+    query = (
+        Goal.select(Goal, Objective)
+        .join(Objective, JOIN.LEFT_OUTER)
+        .where(Goal.employee == employee_id)
+        .order_by(Goal.due, Goal.id)
+    )
+    if statuses:
+        query = query.where(Goal.status.in_(statuses))
+    goals = list(query)
+    latest = latest_check_ins([goal.id for goal in goals])
+    for goal in goals:
+        goal.latest = latest.get(goal.id)
+    return goals
+
+
+def check_ins_of(goal):
+    return list(
+        CheckIn.select(CheckIn, User)
+        .join(User, on=(CheckIn.author == User.id))
+        .where(CheckIn.goal == goal)
+        .order_by(CheckIn.created_at, CheckIn.id)
+    )
+
+
+def versions_of(goal):
+    return list(
+        GoalVersion.select(GoalVersion, User)
+        .join(User, on=(GoalVersion.written_by == User.id))
+        .where(GoalVersion.goal == goal)
+        .order_by(GoalVersion.number.desc())
+    )
+
+
+def open_objectives():
+    return list(
+        Objective.select()
+        .where(Objective.archived_at.is_null())
+        .order_by(Objective.period.desc(), Objective.title)
+    )
+
+
+def objectives_with_counts():
+    """Every open objective with its owner and how many agreed or proposed goals align
+    to it — a number only: the goals stay with their people."""
+    aligned = fn.COUNT(Goal.id)
+    return list(
+        Objective.select(Objective, User, aligned.alias("goal_count"))
+        .join_from(Objective, User, on=(Objective.owner == User.id))
+        .join_from(
+            Objective,
+            Goal,
+            JOIN.LEFT_OUTER,
+            on=(
+                (Goal.objective == Objective.id)
+                & Goal.status.in_(["proposed", "agreed", "achieved"])
+            ),
+        )
+        .where(Objective.archived_at.is_null())
+        .group_by(Objective.id, User.id)
+        .order_by(Objective.period.desc(), Objective.title)
+    )

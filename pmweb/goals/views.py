@@ -1,0 +1,314 @@
+"""Views of the goal pages: thin — load through access, validate, call a rule, render
+the page or its fragment, or redirect."""
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from pmweb import access, live
+from pmweb.goals import forms, progress, queries, service
+from pmweb.htmx import render_page
+from pmweb.meetings.forms import choices
+from pmweb.models import Goal, Meeting, OneOnOne, User
+
+bp = Blueprint("goals", __name__)
+
+GOAL_PAGE = "goals/goal.html"
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+def _people(employee):
+    """Names for "waiting for …": the employee and their current manager."""
+    manager_id = access.current_manager_id(employee.id)
+    manager = User.get_or_none(User.id == manager_id) if manager_id else None
+    return {"employee": employee, "manager": manager}
+
+
+def _tell_open_meetings(employee_id):
+    """Goals show on the employee's open meetings: those pages fetch them again."""
+    open_meetings = (
+        Meeting.select(Meeting.id)
+        .join(OneOnOne)
+        .where((OneOnOne.employee == employee_id) & (Meeting.status != "done"))
+    )
+    for meeting in open_meetings:
+        live.publish(meeting.id, "goals")
+
+
+# --- an employee's goals ---------------------------------------------------------
+
+
+@bp.route("/goals")
+def my_goals():
+    return redirect(url_for(".overview", employee_id=current_user.id))
+
+
+@bp.route("/people/<int:employee_id>/goals")
+def overview(employee_id):
+    employee = access.get_goal_owner_or_404(current_user, employee_id)
+    goals = queries.goals_of(employee.id)
+    today = access.today()
+    for goal in goals:
+        goal.behind = progress.is_behind(goal, goal.latest and goal.latest.value, today)
+    return render_template(
+        "goals/overview.html",
+        employee=employee,
+        people=_people(employee),
+        awaiting=[g for g in goals if g.status == "proposed"],
+        agreed=[g for g in goals if g.status == "agreed"],
+        achieved=[g for g in goals if g.status == "achieved"],
+        dropped=[g for g in goals if g.status == "dropped"],
+    )
+
+
+def _goal_form(formdata=None, **data):
+    return forms.GoalForm(queries.open_objectives(), access.today(), formdata=formdata, **data)
+
+
+@bp.route("/people/<int:employee_id>/goals/new")
+def new_goal(employee_id):
+    employee = access.get_goal_owner_or_404(current_user, employee_id)
+    return render_template("goals/edit.html", employee=employee, goal=None, form=_goal_form())
+
+
+@bp.route("/people/<int:employee_id>/goals/new", methods=["POST"])
+def propose_goal(employee_id):
+    employee = access.get_goal_owner_or_404(current_user, employee_id)
+    form = forms.GoalForm(queries.open_objectives(), access.today())
+    if not form.validate():
+        return render_template("goals/edit.html", employee=employee, goal=None, form=form), 422
+    goal = service.propose_goal(employee, current_user.id, employee.viewer_role, form.terms())
+    return redirect(url_for(".goal", goal_id=goal.id), code=303)
+
+
+# --- one goal ------------------------------------------------------------------------
+
+
+def _goal_context(goal, **overrides):
+    employee = User.get_by_id(goal.employee_id)
+    check_ins = queries.check_ins_of(goal)
+    versions = queries.versions_of(goal)
+    today = access.today()
+    latest = check_ins[-1] if check_ins else None
+    last_change = None
+    if len(versions) > 1:
+        newest, before = versions[0], versions[1]
+        last_change = {
+            "by": newest.written_by,
+            "changes": service.changes(
+                service.Terms.of_version(before), service.Terms.of_version(newest)
+            ),
+        }
+    oldest_first = list(reversed(versions))
+    version_changes = [
+        (
+            version,
+            service.changes(service.Terms.of_version(previous), service.Terms.of_version(version))
+            if previous
+            else None,
+        )
+        for previous, version in zip([None, *oldest_first], oldest_first, strict=False)
+    ]
+    context = {
+        "goal": goal,
+        "employee": employee,
+        "version_changes": list(reversed(version_changes)),
+        "people": _people(employee),
+        "role": goal.viewer_role,
+        "milestones": service.milestones_of(goal),
+        "check_ins": check_ins,
+        "latest": latest,
+        "versions": versions,
+        "last_change": last_change,
+        "expected": progress.expected_value(goal, today) if goal.status == "agreed" else None,
+        "behind": progress.is_behind(goal, latest and latest.value, today),
+        "chart_data": progress.chart(goal, check_ins, today),
+        "check_in_form": forms.CheckInForm(goal, formdata=None),
+        "close_form": forms.CloseForm(formdata=None, version=goal.version),
+        "stale": False,
+        "refusal": None,
+    }
+    context.update(overrides)
+    return context
+
+
+@bp.route("/goals/<int:goal_id>")
+def goal(goal_id):
+    goal = access.get_goal_or_404(current_user, goal_id)
+    return render_page(GOAL_PAGE, "goal_body", **_goal_context(goal))
+
+
+@bp.route("/goals/<int:goal_id>/edit")
+def edit_goal(goal_id):
+    goal = access.get_goal_or_404(current_user, goal_id)
+    if goal.is_closed:
+        abort(404)
+    data = forms.goal_form_data(goal, service.milestones_of(goal))
+    employee = User.get_by_id(goal.employee_id)
+    return render_template("goals/edit.html", employee=employee, goal=goal, form=_goal_form(**data))
+
+
+@bp.route("/goals/<int:goal_id>/edit", methods=["POST"])
+def change_goal(goal_id):
+    goal = access.get_goal_or_404(current_user, goal_id)
+    employee = User.get_by_id(goal.employee_id)
+    form = forms.GoalForm(queries.open_objectives(), access.today())
+    if not form.validate() or form.version.data is None:
+        if form.version.data is None:
+            form.title.errors.append("Reload the page and try again.")
+        return render_template("goals/edit.html", employee=employee, goal=goal, form=form), 422
+    try:
+        service.change_terms(
+            goal, goal.viewer_role, current_user.id, form.terms(), form.version.data
+        )
+    except service.StaleGoal:
+        form.title.errors.append(
+            "The goal changed while you were editing. Your version is below; "
+            "open the goal in another tab to see theirs, then save again."
+        )
+        form.version.data = Goal.get_by_id(goal.id).version
+        return render_template(
+            "goals/edit.html", employee=employee, goal=goal, form=form, stale=True
+        ), 409
+    except service.GoalError as error:
+        form.title.errors.append(str(error))
+        return render_template("goals/edit.html", employee=employee, goal=goal, form=form), 409
+    _tell_open_meetings(goal.employee_id)
+    return redirect(url_for(".goal", goal_id=goal.id), code=303)
+
+
+def _step(goal, rule):
+    """Runs one state-machine step from the goal page and answers with the page; a
+    stale or refused step shows the goal as it is now, with the reason."""
+    try:
+        rule()
+    except service.StaleGoal:
+        goal = access.get_goal_or_404(current_user, goal.id)
+        return render_page(GOAL_PAGE, "goal_body", status=409, **_goal_context(goal, stale=True))
+    except service.GoalError as error:
+        return render_page(
+            GOAL_PAGE, "goal_body", status=409, **_goal_context(goal, refusal=str(error))
+        )
+    _tell_open_meetings(goal.employee_id)
+    return redirect(url_for(".goal", goal_id=goal.id), code=303)
+
+
+@bp.route("/goals/<int:goal_id>/agree", methods=["POST"])
+def agree(goal_id):
+    goal = access.get_goal_or_404(current_user, goal_id)
+    form = forms.VersionForm()
+    if not form.validate():
+        abort(400)
+    return _step(goal, lambda: service.agree(goal, goal.viewer_role, form.version.data))
+
+
+@bp.route("/goals/<int:goal_id>/close", methods=["POST"])
+def propose_closing(goal_id):
+    goal = access.get_goal_or_404(current_user, goal_id)
+    form = forms.CloseForm()
+    if not form.validate():
+        return render_page(
+            GOAL_PAGE, "goal_body", status=422, **_goal_context(goal, close_form=form)
+        )
+    return _step(
+        goal,
+        lambda: service.propose_closing(
+            goal,
+            goal.viewer_role,
+            current_user.id,
+            form.outcome.data,
+            form.reason.data or "",
+            form.version.data,
+        ),
+    )
+
+
+@bp.route("/goals/<int:goal_id>/close/agree", methods=["POST"])
+def agree_to_close(goal_id):
+    goal = access.get_goal_or_404(current_user, goal_id)
+    form = forms.VersionForm()
+    if not form.validate():
+        abort(400)
+    return _step(
+        goal,
+        lambda: service.agree_to_close(goal, goal.viewer_role, current_user, form.version.data),
+    )
+
+
+@bp.route("/goals/<int:goal_id>/close/withdraw", methods=["POST"])
+def withdraw_closing(goal_id):
+    goal = access.get_goal_or_404(current_user, goal_id)
+    form = forms.VersionForm()
+    if not form.validate():
+        abort(400)
+    return _step(goal, lambda: service.withdraw_closing(goal, form.version.data))
+
+
+@bp.route("/goals/<int:goal_id>/check-ins", methods=["POST"])
+def check_in(goal_id):
+    goal = access.get_goal_or_404(current_user, goal_id)
+    form = forms.CheckInForm(goal)
+    if not form.validate():
+        return render_page(
+            GOAL_PAGE, "goal_body", status=422, **_goal_context(goal, check_in_form=form)
+        )
+    done = None
+    if "milestones_shown" in request.form:
+        done = [int(value) for value in request.form.getlist("milestones") if value.isdigit()]
+    return _step(
+        goal,
+        lambda: service.check_in(
+            goal,
+            current_user.id,
+            getattr(form, "number", None),
+            form.confidence.data,
+            form.note.data or "",
+            done_milestones=done,
+        ),
+    )
+
+
+# --- objectives ----------------------------------------------------------------------
+
+
+def _owner_choices():
+    return choices((person.id, person.name) for person in User.active().order_by(User.name))
+
+
+def _objectives_page(form=None, status=200):
+    form = form or forms.ObjectiveForm(formdata=None, owner=current_user.id)
+    form.owner.choices = _owner_choices()
+    return render_template(
+        "goals/objectives.html",
+        objectives=queries.objectives_with_counts(),
+        form=form,
+        can_maintain=access.can_maintain_objectives(current_user),
+    ), status
+
+
+@bp.route("/objectives")
+def objectives():
+    return _objectives_page()
+
+
+@bp.route("/objectives", methods=["POST"])
+def create_objective():
+    if not access.can_maintain_objectives(current_user):
+        abort(404)
+    form = forms.ObjectiveForm()
+    form.owner.choices = _owner_choices()
+    if not form.validate():
+        return _objectives_page(form, 422)
+    service.create_objective(form.title.data, form.period.data, form.owner.data, current_user.id)
+    return redirect(url_for(".objectives"), code=303)
+
+
+@bp.route("/objectives/<int:objective_id>/archive", methods=["POST"])
+def archive_objective(objective_id):
+    objective = access.get_objective_to_maintain_or_404(current_user, objective_id)
+    service.archive_objective(objective)
+    return redirect(url_for(".objectives"), code=303)
