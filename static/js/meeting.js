@@ -56,10 +56,17 @@
   });
 
   document.addEventListener("htmx:finally:request", (event) => {
-    const form = formOf(event.detail.ctx.sourceElement);
+    const ctx = event.detail.ctx;
+    const form = formOf(ctx.sourceElement);
     if (!form || !sending.has(form)) return;
-    // Typed on while the save was on its way: that text is unsaved again.
-    if (sending.get(form)) form.dataset.unsaved = "";
+    if (sending.get(form)) {
+      // Typed on while the save was on its way: that text is unsaved again.
+      form.dataset.unsaved = "";
+    } else if (ctx.response && ctx.response.status < 300 && form.isConnected) {
+      // Saved: the form shows what the server now holds (a morph leaves typed
+      // values in fields the answer has no value for, such as a blank check-in).
+      form.reset();
+    }
     sending.delete(form);
   });
 
