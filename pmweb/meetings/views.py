@@ -16,11 +16,11 @@ from flask import (
 from flask_login import current_user, login_required
 
 from pmweb import access, live
-from pmweb.htmx import done, is_partial_request, render_page
 from pmweb.goals import forms as goal_forms
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
 from pmweb.goals import service as goal_service
+from pmweb.htmx import done, is_partial_request, render_page
 from pmweb.meetings import forms, queries, service
 
 bp = Blueprint("meetings", __name__)
