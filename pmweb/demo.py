@@ -1,6 +1,7 @@
 """The demo company: seven people, three one-on-ones with about three months of weekly
-meetings each, built through the same rules the app uses — points not discussed are
-carried forward by completing the meeting, exactly as in real use."""
+meetings each, and goals with their check-ins and objectives — built through the same
+rules the app uses: points not discussed are carried forward by completing the
+meeting, goals are proposed and agreed by both, exactly as in real use."""
 
 import dataclasses
 import datetime
@@ -9,8 +10,10 @@ import sys
 import click
 
 from pmweb.db import with_connection, write_transaction
+from pmweb.goals import service as goals
+from pmweb.goals.service import Terms
 from pmweb.meetings import service as meetings
-from pmweb.models import ActionItem, Meeting, OneOnOne, User
+from pmweb.models import ActionItem, CheckIn, Goal, GoalVersion, Meeting, OneOnOne, User
 from pmweb.org import service as org
 
 PASSWORD = "demo-pass-1234"
@@ -342,6 +345,100 @@ ALEX = Pair(
 
 PAIRS = [SAM, LEE, ALEX]
 
+OBJECTIVES = [
+    # (title, period, owner)
+    ("Customers onboard themselves in a day", "2027 H1", "dana@example.com"),
+    ("Fewer pages at night", "2027 H1", "priya@example.com"),
+]
+
+# (employee, proposed by "m"/"e", terms, objective index or None, check-ins as
+#  (weeks after the start, value, confidence, note), state: agreed | proposed | changed)
+GOALS = [
+    (
+        "sam@example.com",
+        "e",
+        {
+            "title": "Raise the onboarding NPS",
+            "measure": "number",
+            "unit": "NPS",
+            "start_value": 32.0,
+            "target_value": 45.0,
+            "days": 150,
+            "why": "New customers who struggle in week one leave in month three.",
+        },
+        0,
+        [
+            (2, 33, "on_track", "Survey live"),
+            (5, 36, "on_track", "Checklist shipped"),
+            (8, 37, "at_risk", "Response rate dropped"),
+            (11, 38, "at_risk", ""),
+        ],
+        "agreed",
+    ),
+    (
+        "sam@example.com",
+        "m",
+        {
+            "title": "Retire the legacy payment client",
+            "measure": "milestones",
+            "milestones": ("Inventory the callers", "Migrate the checkout", "Switch off"),
+            "days": 130,
+            "why": "Two clients mean two sets of bugs.",
+        },
+        None,
+        [(4, None, "on_track", "Inventory done")],
+        "agreed",
+    ),
+    (
+        "sam@example.com",
+        "e",
+        {
+            "title": "Present at the engineering all-hands",
+            "measure": "number",
+            "unit": "talks",
+            "start_value": 0.0,
+            "target_value": 1.0,
+            "days": 150,
+            "why": "Practice explaining the platform work to everyone.",
+        },
+        None,
+        [],
+        "changed",
+    ),
+    (
+        "lee@example.com",
+        "e",
+        {
+            "title": "Cut the support backlog",
+            "measure": "number",
+            "unit": "tickets",
+            "start_value": 120.0,
+            "target_value": 40.0,
+            "days": 120,
+            "why": "",
+        },
+        0,
+        [(3, 104, "on_track", ""), (9, 82, "on_track", "Macro library helped")],
+        "agreed",
+    ),
+    (
+        "alex@example.com",
+        "m",
+        {
+            "title": "Halve the night pages",
+            "measure": "number",
+            "unit": "pages a month",
+            "start_value": 18.0,
+            "target_value": 9.0,
+            "days": 120,
+            "why": "",
+        },
+        1,
+        [(6, 14, "on_track", "Alert review")],
+        "agreed",
+    ),
+]
+
 
 def seed(today=None, timezone="Europe/London"):
     """Creates the demo company; the newest meetings are in the week of ``today``."""
@@ -352,7 +449,46 @@ def seed(today=None, timezone="Europe/London"):
             people[email], _ = org.create_user(email, name, PASSWORD, is_admin=is_admin)
         for pair in PAIRS:
             _seed_pair(pair, people, today, timezone)
+        _seed_goals(people, today)
     return people
+
+
+def _seed_goals(people, today):
+    first_day = today - datetime.timedelta(weeks=WEEKS)
+    objectives = [
+        goals.create_objective(title, period, people[owner], people[owner])
+        for title, period, owner in OBJECTIVES
+    ]
+    for employee_email, by, spec, objective, check_ins, state in GOALS:
+        employee = people[employee_email]
+        manager = people[next(p.manager for p in PAIRS if p.employee == employee_email)]
+        who = {"m": (manager, "manager"), "e": (employee, "employee")}
+        spec = dict(spec)
+        terms = Terms(
+            due=first_day + datetime.timedelta(days=spec.pop("days")),
+            objective_id=objectives[objective].id if objective is not None else None,
+            **spec,
+        )
+        author, role = who[by]
+        goal = goals.propose_goal(employee, author, role, terms)
+        Goal.update(created_at=first_day).where(Goal.id == goal.id).execute()
+        GoalVersion.update(written_at=first_day).where(GoalVersion.goal == goal.id).execute()
+        other, other_role = who["e" if by == "m" else "m"]
+        if state == "changed":
+            # The other person raised the bar; the proposer is asked to agree again.
+            goals.change_terms(
+                goal, other_role, other, dataclasses.replace(terms, target_value=2.0), 1
+            )
+            continue
+        goals.agree(goal, other_role, 1)
+        milestones = goals.milestones_of(goal)
+        for weeks_in, value, confidence, note in check_ins:
+            done = [m.id for m in milestones[: len(milestones) // 2 + 1]] if value is None else None
+            check_in = goals.check_in(goal, employee, value, confidence, note, done_milestones=done)
+            when = datetime.datetime.combine(
+                first_day + datetime.timedelta(weeks=weeks_in), datetime.time(11)
+            )
+            CheckIn.update(created_at=when).where(CheckIn.id == check_in.id).execute()
 
 
 def _seed_pair(pair, people, today, timezone):

@@ -13,6 +13,8 @@ from pmweb.demo import PASSWORD
 from pmweb.meetings import queries
 from pmweb.models import (
     ActionItem,
+    CheckIn,
+    Goal,
     Meeting,
     OneOnOne,
     PrivateNote,
@@ -147,3 +149,14 @@ def test_the_run_commands_work_from_a_shell(tmp_path):
     )
     assert created.returncode == 0, created.stderr
     assert "Reports to Dana Reyes" in created.stdout
+
+
+def test_goals_are_agreed_tracked_and_one_waits_for_sam(app, seeded):
+    sam = User.get(User.email == "sam@example.com")
+    statuses = sorted(goal.status for goal in Goal.select().where(Goal.employee == sam))
+    assert statuses == ["agreed", "agreed", "proposed"]
+    assert CheckIn.select().join(Goal).where(Goal.employee == sam).count() >= 5
+    page = sign_in(app, "sam@example.com").get(f"/people/{sam.id}/goals").get_data(as_text=True)
+    assert "Waiting for you to agree" in page and "Raise the onboarding NPS" in page
+    objectives = sign_in(app, "hana@example.com").get("/objectives").get_data(as_text=True)
+    assert "Customers onboard themselves in a day" in objectives

@@ -8,6 +8,8 @@ import time
 import pytest
 
 from pmweb.db import db
+from pmweb.goals import service as goals
+from pmweb.goals.service import Terms
 from pmweb.live import InProcessBroker, PostgresBroker, others_here
 from pmweb.meetings import service
 from pmweb.models import MeetingPresence, ReportingLine, User, utcnow
@@ -55,6 +57,15 @@ def test_a_lost_postgresql_listener_resyncs_every_open_page(app):
     broker.publish(1, "agenda")
     assert page.next_changes(timeout=2) == ["agenda"]
     page.close()
+
+
+GOAL = Terms(
+    title="Raise NPS",
+    due=datetime.date.today() + datetime.timedelta(days=60),
+    measure="number",
+    start_value=32.0,
+    target_value=45.0,
+)
 
 
 @pytest.fixture
@@ -237,3 +248,14 @@ def test_a_full_process_asks_new_pages_to_retry_later(streaming, client, actors,
     first.close()
     again, _ = open_stream(client, actors.meeting)
     again.close()
+
+
+def test_goal_changes_reach_the_open_meetings_of_the_employee(streaming, client, actors, login):
+    goal = goals.propose_goal(actors.report, actors.report, "employee", GOAL)
+    goals.agree(goal, "manager", 1)
+    sam = login(actors.report, as_client=streaming.test_client())
+    response, events = open_stream(sam, actors.meeting)
+    dana = login(actors.manager)
+    dana.post(f"/goals/{goal.id}/check-ins", data={"value": "36", "confidence": "on_track"})
+    assert "event: goals" in next_event(events)
+    response.close()

@@ -1,7 +1,11 @@
 """Pages issue a fixed number of SQL queries, however long a pair's history is."""
 
+import datetime
+
 from playhouse.test_utils import count_queries
 
+from pmweb.goals import service as goals
+from pmweb.goals.service import Terms
 from pmweb.meetings import service
 
 
@@ -38,3 +42,24 @@ def test_home_and_pair_pages_queries_do_not_grow_with_history(client, actors, lo
     grow_history(actors, meetings=8, points_per_meeting=3)
     after = [queries_for(client, url) for url in urls]
     assert after == before
+
+
+def test_goal_lists_query_counts_do_not_grow_with_goals(client, actors, login):
+    login(actors.manager)
+    urls = [f"/meetings/{actors.meeting.id}", f"/people/{actors.report.id}/goals"]
+    add_agreed_goals(actors, 1)
+    before = [queries_for(client, url) for url in urls]
+    add_agreed_goals(actors, 15)
+    after = [queries_for(client, url) for url in urls]
+    assert after == before
+
+
+def add_agreed_goals(actors, count):
+    due = datetime.date.today() + datetime.timedelta(days=60)
+    for n in range(count):
+        terms = Terms(
+            title=f"Goal {n}", due=due, measure="number", start_value=0.0, target_value=10.0
+        )
+        goal = goals.propose_goal(actors.report, actors.report, "employee", terms)
+        goals.agree(goal, "manager", 1)
+        goals.check_in(goal, actors.report, 3.0, "on_track")
