@@ -242,3 +242,26 @@ def test_objectives_show_how_many_goals_align_but_never_which(client, actors, lo
     )
     assert response.status_code == 422 and "Name the objective." in text_of(response)
     assert Objective.select().count() == 1
+
+
+def test_milestones_are_ticked_right_inside_the_meeting(client, actors, login):
+    terms = Terms(
+        title="Ship the importer",
+        due=IN_TWO_MONTHS,
+        measure="milestones",
+        milestones=("Spec", "Build", "Launch"),
+    )
+    goal = goals.propose_goal(actors.report, actors.report, "employee", terms)
+    goals.agree(goal, "manager", 1)
+    spec, build, launch = goals.milestones_of(goal)
+    login(actors.report)
+    page = text_of(client.get(f"/meetings/{actors.meeting.id}"))
+    assert f'name="milestones" value="{launch.id}"' in page
+    data = {"milestones_shown": "1", "milestones": [str(spec.id)], "confidence": "on_track"}
+    response = client.post(
+        f"/meetings/{actors.meeting.id}/goals/{goal.id}/check-ins", data=data, headers=HTMX
+    )
+    assert response.status_code == 200 and "1 of 3" in text_of(response)
+    # A check-in that shows no milestones leaves them as they are.
+    client.post(f"/goals/{goal.id}/check-ins", data={"confidence": "at_risk"})
+    assert [m.done_at is not None for m in goals.milestones_of(goal)] == [True, False, False]

@@ -198,6 +198,14 @@ class CheckInForm(FlaskForm):
             raise ValidationError("Where is it now? Give a number.")
 
 
+def ticked_milestones(formdata):
+    """The milestone ids ticked in a check-in form; None when the form showed no
+    milestones (a check-in that leaves them as they are)."""
+    if "milestones_shown" not in formdata:
+        return None
+    return [int(value) for value in formdata.getlist("milestones") if value.isdigit()]
+
+
 class CloseForm(VersionForm):
     outcome = RadioField(
         "Close as", choices=choices([("achieved", "Achieved"), ("dropped", "Dropped")])

@@ -4,7 +4,7 @@ however many goals and check-ins there are."""
 
 from peewee import JOIN, fn
 
-from pmweb.models import CheckIn, Goal, GoalVersion, Objective, User
+from pmweb.models import CheckIn, Goal, GoalVersion, Milestone, Objective, User
 
 STATUS_ORDER = {"proposed": 0, "agreed": 1, "achieved": 2, "dropped": 3}
 
@@ -34,6 +34,19 @@ def goals_of(employee_id, statuses=None):
     for goal in goals:
         goal.latest = latest.get(goal.id)
     return goals
+
+
+def milestones_by_goal(goal_ids):
+    """{goal id: its milestones in order} for the given goals, in one query."""
+    grouped = {goal_id: [] for goal_id in goal_ids}
+    if goal_ids:
+        for milestone in (
+            Milestone.select()
+            .where(Milestone.goal.in_(goal_ids))
+            .order_by(Milestone.goal, Milestone.position)
+        ):
+            grouped[milestone.goal_id].append(milestone)
+    return grouped
 
 
 def check_ins_of(goal):

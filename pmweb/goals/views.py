@@ -256,9 +256,7 @@ def check_in(goal_id):
         return render_page(
             GOAL_PAGE, "goal_body", status=422, **_goal_context(goal, check_in_form=form)
         )
-    done = None
-    if "milestones_shown" in request.form:
-        done = [int(value) for value in request.form.getlist("milestones") if value.isdigit()]
+    done = forms.ticked_milestones(request.form)
     return _step(
         goal,
         lambda: service.check_in(

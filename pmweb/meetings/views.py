@@ -180,7 +180,10 @@ def _goals_for_meeting(employee_id, today):
     """The employee's agreed goals with their latest check-in, those needing attention
     (at risk, or quiet for a month) first."""
     goals = goal_queries.goals_of(employee_id, statuses=["agreed"])
+    with_milestones = [goal.id for goal in goals if goal.measure == "milestones"]
+    milestones = goal_queries.milestones_by_goal(with_milestones)
     for goal in goals:
+        goal.milestone_list = milestones.get(goal.id, [])
         goal.attention = goal_progress.needs_attention(goal, goal.latest, today)
         goal.behind = goal_progress.is_behind(goal, goal.latest and goal.latest.value, today)
     return sorted(goals, key=lambda goal: not (goal.attention or goal.behind))
@@ -407,6 +410,7 @@ def check_in_goal(meeting_id, goal_id):
             form.confidence.data,
             form.note.data or "",
             meeting=meeting.id,
+            done_milestones=goal_forms.ticked_milestones(request.form),
         )
     except goal_service.GoalError as error:
         return _invalid(meeting, "goals", goal_errors={goal.id: [str(error)]})
