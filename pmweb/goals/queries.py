@@ -4,6 +4,7 @@ however many goals and check-ins there are."""
 
 from peewee import JOIN, fn
 
+from pmweb.db import PreparedQuery
 from pmweb.models import CheckIn, Goal, GoalVersion, Milestone, Objective, User
 
 STATUS_ORDER = {"proposed": 0, "agreed": 1, "achieved": 2, "dropped": 3}
@@ -19,17 +20,32 @@ def latest_check_ins(goal_ids):
     return {c.goal_id: c for c in CheckIn.select().where(CheckIn.id.in_(latest))}
 
 
-def goals_of(employee_id, statuses=None):
-    """The employee's goals, each with ``latest`` (its last check-in or None)."""
-    query = (
+def _goals_of(employee_id):
+    return (
         Goal.select(Goal, Objective)
         .join(Objective, JOIN.LEFT_OUTER)
         .where(Goal.employee == employee_id)
         .order_by(Goal.due, Goal.id)
     )
-    if statuses:
-        query = query.where(Goal.status.in_(statuses))
-    goals = list(query)
+
+
+# Every meeting page asks for these: its SQL is composed once.
+_agreed_goals_of = PreparedQuery(
+    lambda employee_id: _goals_of(employee_id).where(Goal.status == "agreed")
+)
+
+
+def goals_of(employee_id):
+    """The employee's goals, each with ``latest`` (its last check-in or None)."""
+    return _with_latest(list(_goals_of(employee_id)))
+
+
+def agreed_goals_of(employee_id):
+    """The employee's agreed goals (the ones being worked on), with ``latest``."""
+    return _with_latest(_agreed_goals_of.all(employee_id))
+
+
+def _with_latest(goals):
     latest = latest_check_ins([goal.id for goal in goals])
     for goal in goals:
         goal.latest = latest.get(goal.id)

@@ -179,7 +179,7 @@ def _meeting_context(meeting, with_presence=False, **overrides):
 def _goals_for_meeting(employee_id, today):
     """The employee's agreed goals with their latest check-in, those needing attention
     (at risk, or quiet for a month) first."""
-    goals = goal_queries.goals_of(employee_id, statuses=["agreed"])
+    goals = goal_queries.agreed_goals_of(employee_id)
     with_milestones = [goal.id for goal in goals if goal.measure == "milestones"]
     milestones = goal_queries.milestones_by_goal(with_milestones)
     for goal in goals:
