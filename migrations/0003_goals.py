@@ -39,6 +39,8 @@ def up(migrator, db):
         version = IntegerField(default=1)
         agreed_by_employee_at = DateTimeField(null=True)
         agreed_by_manager_at = DateTimeField(null=True)
+        manager_who_agreed = ForeignKeyField(User, null=True)
+        last_agreed_version = IntegerField(null=True)
         closing_as = CharField(null=True)
         closing_reason = TextField(default='')
         closing_proposed_by = ForeignKeyField(User, null=True)

@@ -480,7 +480,7 @@ def _seed_goals(people, today):
                 goal, other_role, other, dataclasses.replace(terms, target_value=2.0), 1
             )
             continue
-        goals.agree(goal, other_role, 1)
+        goals.agree(goal, other_role, other.id, 1, manager.id)
         milestones = goals.milestones_of(goal)
         for weeks_in, value, confidence, note in check_ins:
             done = [m.id for m in milestones[: len(milestones) // 2 + 1]] if value is None else None

@@ -214,6 +214,11 @@ class Goal(BaseModel):
     version = IntegerField(default=1)
     agreed_by_employee_at = DateTimeField(null=True)
     agreed_by_manager_at = DateTimeField(null=True)
+    # A manager's agreement counts while they are the manager: a new manager agrees
+    # afresh to what was not yet agreed by both.
+    manager_who_agreed = ForeignKeyField(User, null=True, backref="+")
+    # What the other person is shown as changed is measured from here.
+    last_agreed_version = IntegerField(null=True)
     # Closing needs both as well: one proposes, the other agrees.
     closing_as = CharField(null=True)  # achieved | dropped
     closing_reason = TextField(default="")

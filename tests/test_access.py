@@ -40,7 +40,7 @@ class World:
         self.line = ReportingLine.get(ReportingLine.employee == actors.report.id)
         # Sam's goal, agreed by both, and an objective Dana keeps.
         self.goal = goals.propose_goal(actors.report, actors.report, "employee", GOAL_TERMS)
-        goals.agree(self.goal, "manager", based_on_version=1)
+        goals.agree(self.goal, "manager", actors.manager.id, 1, actors.manager.id)
         self.objective = goals.create_objective(
             "Self-serve", "2027 H1", actors.manager, actors.manager
         )
@@ -170,7 +170,11 @@ POLICY = {
         only_participants(DONE),
     ),
     # Nobody has proposed closing it yet.
-    "goals.agree_to_close": ("POST", {"version": "1"}, only_participants(READ_ONLY)),
+    "goals.agree_to_close": (
+        "POST",
+        {"outcome": "achieved", "version": "1"},
+        only_participants(READ_ONLY),
+    ),
     "goals.withdraw_closing": ("POST", {"version": "1"}, only_participants(DONE)),
     "goals.objectives": ("GET", None, everyone_signed_in(OK_PAGE)),
     "goals.create_objective": (

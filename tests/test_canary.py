@@ -60,7 +60,7 @@ def planted(actors):
             milestones=(strings["milestone"], "Second step"),
         ),
     )
-    goals.agree(goal, "manager", based_on_version=1)
+    goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
     goals.check_in(goal, actors.manager, None, "at_risk", strings["check-in"])
     return strings
 

@@ -49,7 +49,7 @@ def nps(**changes):
 @pytest.fixture
 def agreed(actors):
     goal = goals.propose_goal(actors.report, actors.report, "employee", nps())
-    return goals.agree(goal, "manager", 1)
+    return goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
 
 
 def test_sam_proposes_and_dana_is_asked_to_agree(client, actors, login):
@@ -78,7 +78,7 @@ def test_a_changed_target_returns_to_proposed_and_shows_old_and_new(client, acto
     login(actors.report)
     page = text_of(client.get(f"/goals/{agreed.id}"))
     assert "Waiting for you to agree" in page
-    assert "Dana changed it (version 2)" in page
+    assert "Dana changed it (since version 1, the one you both agreed to)" in page
     assert '<th scope="row">Target</th><td class="old">45</td><td class="new">50</td>' in page
     assert GoalVersion.select().where(GoalVersion.goal == agreed).count() == 2
 
@@ -91,7 +91,7 @@ def test_agreeing_to_a_version_that_changed_meanwhile_shows_the_new_one(
     response = client.post(f"/goals/{agreed.id}/agree", data={"version": "1"})
     assert response.status_code == 409
     page = text_of(response)
-    assert "changed while you were looking" in page and "version 2" in page
+    assert "changed while you were looking" in page and "since version 1" in page
     assert Goal.get_by_id(agreed.id).status == "proposed"
 
 
@@ -127,7 +127,7 @@ def test_a_goal_of_milestones_is_checked_in_by_ticking_them(client, actors, logi
     client.post(f"/people/{actors.report.id}/goals/new", data=form)
     goal = Goal.get()
     assert goal.target_value == 3
-    goals.agree(goal, "employee", 1)
+    goals.agree(goal, "employee", actors.report.id, 1, actors.manager.id)
     spec, build, _ = goals.milestones_of(goal)
     data = {
         "milestones_shown": "1",
@@ -168,7 +168,7 @@ def test_closing_takes_both_and_shows_the_reason(client, actors, login, agreed):
     login(actors.manager)
     page = text_of(client.get(f"/goals/{agreed.id}"))
     assert "Sam proposed to close this goal as dropped: “The team was reorganised”" in page
-    client.post(f"/goals/{agreed.id}/close/agree", data={"version": "1"})
+    client.post(f"/goals/{agreed.id}/close/agree", data={"outcome": "dropped", "version": "1"})
     assert Goal.get_by_id(agreed.id).status == "dropped"
 
 
@@ -191,7 +191,7 @@ def test_the_meeting_page_shows_agreed_goals_and_takes_a_check_in(client, actors
 
 def test_a_goal_of_someone_else_cannot_be_checked_in_through_this_meeting(client, actors, login):
     theirs = goals.propose_goal(actors.other_employee, actors.other_employee, "employee", nps())
-    goals.agree(theirs, "manager", 1)
+    goals.agree(theirs, "manager", actors.other_manager.id, 1, actors.other_manager.id)
     login(actors.manager)
     response = client.post(
         f"/meetings/{actors.meeting.id}/goals/{theirs.id}/check-ins",
@@ -225,7 +225,7 @@ def test_objectives_show_how_many_goals_align_but_never_which(client, actors, lo
         "employee",
         nps(objective_id=objective.id, title="Secret plan"),
     )
-    goals.agree(goal, "manager", 1)
+    goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
     login(actors.hr)
     page = text_of(client.get("/objectives"))
     assert "Self-serve onboarding" in page and "<td>1</td>" in page
@@ -252,7 +252,7 @@ def test_milestones_are_ticked_right_inside_the_meeting(client, actors, login):
         milestones=("Spec", "Build", "Launch"),
     )
     goal = goals.propose_goal(actors.report, actors.report, "employee", terms)
-    goals.agree(goal, "manager", 1)
+    goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
     spec, build, launch = goals.milestones_of(goal)
     login(actors.report)
     page = text_of(client.get(f"/meetings/{actors.meeting.id}"))
@@ -265,3 +265,26 @@ def test_milestones_are_ticked_right_inside_the_meeting(client, actors, login):
     # A check-in that shows no milestones leaves them as they are.
     client.post(f"/goals/{goal.id}/check-ins", data={"confidence": "at_risk"})
     assert [m.done_at is not None for m in goals.milestones_of(goal)] == [True, False, False]
+
+
+def test_the_other_sees_every_change_since_the_terms_both_agreed_to(client, actors, login, agreed):
+    goals.change_terms(agreed, "employee", actors.report.id, nps(target_value=50.0), 1)
+    later = IN_TWO_MONTHS + datetime.timedelta(days=30)
+    goals.change_terms(agreed, "employee", actors.report.id, nps(target_value=50.0, due=later), 2)
+    login(actors.manager)
+    page = text_of(client.get(f"/goals/{agreed.id}"))
+    assert '<th scope="row">Target</th>' in page and '<th scope="row">Due</th>' in page
+
+
+def test_an_archived_objective_stays_on_the_goals_aligned_to_it(client, actors, login):
+    objective = goals.create_objective("Old aim", "2026 H2", actors.manager, actors.manager)
+    goal = goals.propose_goal(
+        actors.report, actors.report.id, "employee", nps(objective_id=objective.id)
+    )
+    goals.archive_objective(objective)
+    login(actors.report)
+    page = text_of(client.get(f"/goals/{goal.id}/edit"))
+    assert "Old aim" in page
+    form = goal_form(objective=str(objective.id), why="Reworded", version="1")
+    assert client.post(f"/goals/{goal.id}/edit", data=form).status_code == 303
+    assert Goal.get_by_id(goal.id).objective_id == objective.id

@@ -252,7 +252,7 @@ def test_a_full_process_asks_new_pages_to_retry_later(streaming, client, actors,
 
 def test_goal_changes_reach_the_open_meetings_of_the_employee(streaming, client, actors, login):
     goal = goals.propose_goal(actors.report, actors.report, "employee", GOAL)
-    goals.agree(goal, "manager", 1)
+    goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
     sam = login(actors.report, as_client=streaming.test_client())
     response, events = open_stream(sam, actors.meeting)
     dana = login(actors.manager)

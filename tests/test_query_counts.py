@@ -61,5 +61,5 @@ def add_agreed_goals(actors, count):
             title=f"Goal {n}", due=due, measure="number", start_value=0.0, target_value=10.0
         )
         goal = goals.propose_goal(actors.report, actors.report, "employee", terms)
-        goals.agree(goal, "manager", 1)
+        goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
         goals.check_in(goal, actors.report, 3.0, "on_track")

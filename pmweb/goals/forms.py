@@ -206,6 +206,10 @@ def ticked_milestones(formdata):
     return [int(value) for value in formdata.getlist("milestones") if value.isdigit()]
 
 
+class AgreeToCloseForm(VersionForm):
+    outcome = SelectField(choices=choices([("achieved", "achieved"), ("dropped", "dropped")]))
+
+
 class CloseForm(VersionForm):
     outcome = RadioField(
         "Close as", choices=choices([("achieved", "Achieved"), ("dropped", "Dropped")])

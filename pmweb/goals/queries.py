@@ -5,7 +5,16 @@ however many goals and check-ins there are."""
 from peewee import JOIN, fn
 
 from pmweb.db import PreparedQuery
-from pmweb.models import CheckIn, Goal, GoalVersion, Milestone, Objective, User
+from pmweb.models import (
+    CheckIn,
+    Goal,
+    GoalVersion,
+    Meeting,
+    Milestone,
+    Objective,
+    OneOnOne,
+    User,
+)
 
 STATUS_ORDER = {"proposed": 0, "agreed": 1, "achieved": 2, "dropped": 3}
 
@@ -89,6 +98,29 @@ def open_objectives():
         .where(Objective.archived_at.is_null())
         .order_by(Objective.period.desc(), Objective.title)
     )
+
+
+def objectives_to_choose(goal=None):
+    """The objectives a goal may align to: the open ones, and the goal's own even if
+    it was archived since, so saving the goal keeps its alignment."""
+    objectives = open_objectives()
+    if (
+        goal is not None
+        and goal.objective_id
+        and goal.objective_id not in {o.id for o in objectives}
+    ):
+        objectives.append(Objective.get_by_id(goal.objective_id))
+    return objectives
+
+
+def open_meeting_ids_of(employee_id):
+    """The employee's meetings still to be held, in any of their one-on-ones."""
+    return [
+        meeting.id
+        for meeting in Meeting.select(Meeting.id)
+        .join(OneOnOne)
+        .where((OneOnOne.employee == employee_id) & (Meeting.status != "done"))
+    ]
 
 
 def objectives_with_counts():

@@ -70,30 +70,26 @@ class Terms:
 
     @classmethod
     def of(cls, goal, milestones):
-        return cls(
-            title=goal.title,
-            due=goal.due,
-            measure=goal.measure,
-            why=goal.why,
-            objective_id=goal.objective_id,
-            unit=goal.unit,
-            start_value=goal.start_value,
-            target_value=goal.target_value,
-            milestones=tuple(milestones),
-        )
+        return cls._stored(goal, tuple(milestones))
 
     @classmethod
     def of_version(cls, version):
+        return cls._stored(version, tuple(line for line in version.milestones.splitlines() if line))
+
+    @classmethod
+    def _stored(cls, row, milestones):
+        # A milestones goal stores 0 → how many as its range; its terms are the list.
+        number = row.measure == "number"
         return cls(
-            title=version.title,
-            due=version.due,
-            measure=version.measure,
-            why=version.why,
-            objective_id=version.objective_id,
-            unit=version.unit,
-            start_value=version.start_value,
-            target_value=version.target_value,
-            milestones=tuple(line for line in version.milestones.splitlines() if line),
+            title=row.title,
+            due=row.due,
+            measure=row.measure,
+            why=row.why,
+            objective_id=row.objective_id,
+            unit=row.unit if number else "",
+            start_value=row.start_value if number else None,
+            target_value=row.target_value if number else None,
+            milestones=milestones,
         )
 
     def goal_fields(self):
@@ -126,6 +122,25 @@ def _agreement_column(role):
     return Goal.agreed_by_employee_at if role == "employee" else Goal.agreed_by_manager_at
 
 
+def _agreement(role, by, now):
+    """The columns that record ``by`` agreeing in ``role`` (a manager by name: their
+    agreement counts only while they are the manager)."""
+    values = {_agreement_column(role).name: now}
+    if role == "manager":
+        values["manager_who_agreed"] = by
+    return values
+
+
+def waiting_on(goal, manager_id):
+    """Whose agreement the current terms still need: ``employee``, ``manager`` or None.
+    An agreement given by a former manager does not count."""
+    if not goal.agreed_by_employee_at:
+        return "employee"
+    if not goal.agreed_by_manager_at or goal.manager_who_agreed_id != manager_id:
+        return "manager"
+    return None
+
+
 def _other(role):
     return "manager" if role == "employee" else "employee"
 
@@ -148,18 +163,18 @@ def _record_version(goal, terms, written_by):
 
 
 def _replace_milestones(goal, titles):
-    done = {
-        milestone.title: milestone.done_at
-        for milestone in Milestone.select().where(Milestone.goal == goal)
-    }
-    Milestone.delete().where(Milestone.goal == goal).execute()
-    if titles:
-        # A milestone kept across versions (same title) stays done if it was.
-        rows = [
-            {"goal": goal.id, "title": title, "position": position, "done_at": done.get(title)}
-            for position, title in enumerate(titles, start=1)
-        ]
-        Milestone.insert_many(rows).execute()
+    """The goal's milestones become ``titles``. A milestone kept (same title) keeps its
+    row, so it stays done if it was, and a check-in form opened earlier still names it."""
+    existing = {m.title: m for m in Milestone.select().where(Milestone.goal == goal)}
+    for position, title in enumerate(titles, start=1):
+        if title in existing:
+            Milestone.update(position=position).where(
+                Milestone.id == existing.pop(title).id
+            ).execute()
+        else:
+            Milestone.create(goal=goal, title=title, position=position)
+    if existing:
+        Milestone.delete().where(Milestone.id.in_([m.id for m in existing.values()])).execute()
 
 
 def milestones_of(goal):
@@ -170,8 +185,8 @@ def milestones_of(goal):
 
 
 def propose_goal(employee, proposed_by, role, terms, now=None):
-    """A new goal for ``employee``, proposed by one of the two; the proposer agrees to
-    what they propose, the other is asked to."""
+    """A new goal for ``employee``, proposed by one of the two (a user id); the
+    proposer agrees to what they propose, the other is asked to."""
     now = now or utcnow()
     with write_transaction():
         goal = Goal.create(
@@ -180,33 +195,34 @@ def propose_goal(employee, proposed_by, role, terms, now=None):
             status="proposed",
             version=1,
             **terms.goal_fields(),
-            **{_agreement_column(role).name: now},
+            **_agreement(role, proposed_by, now),
         )
         _replace_milestones(goal, terms.milestones)
         _record_version(goal, terms, proposed_by)
         return goal
 
 
-def agree(goal, role, based_on_version, now=None):
-    """``role`` agrees to the version of the terms they saw. When both have agreed to
-    the current version, the goal is agreed."""
+def agree(goal, role, by, based_on_version, manager_id, now=None):
+    """``by``, in ``role``, agrees to the version of the terms they saw. The goal is
+    agreed once the employee and ``manager_id`` — their manager now — both have."""
     now = now or utcnow()
     this_version = (Goal.id == goal.id) & (Goal.version == based_on_version)
     with write_transaction():
         # Conditional on the version in the same statement: a change of terms that
         # commits first makes this agreement miss, instead of agreeing to unseen terms.
         agreed = (
-            Goal.update({_agreement_column(role): now})
+            Goal.update(_agreement(role, by, now))
             .where(this_version & (Goal.status == "proposed"))
             .execute()
         )
         if not agreed:
             _refuse(goal, based_on_version, "This goal is not waiting for agreement.")
-        Goal.update(status="agreed").where(
+        Goal.update(status="agreed", last_agreed_version=Goal.version).where(
             this_version
             & (Goal.status == "proposed")
             & Goal.agreed_by_employee_at.is_null(False)
             & Goal.agreed_by_manager_at.is_null(False)
+            & (Goal.manager_who_agreed == manager_id)
         ).execute()
         return Goal.get_by_id(goal.id)
 
@@ -238,11 +254,11 @@ def change_terms(goal, role, changed_by, terms, based_on_version, now=None):
         if any(getattr(before, name) != getattr(terms, name) for name in AGREED_TERMS):
             values |= {
                 "status": "proposed",
-                _agreement_column(role).name: now,
                 _agreement_column(_other(role)).name: None,
                 "closing_as": None,
                 "closing_reason": "",
                 "closing_proposed_by": None,
+                **_agreement(role, changed_by, now),
             }
         claimed = (
             Goal.update(values)
@@ -260,7 +276,7 @@ def change_terms(goal, role, changed_by, terms, based_on_version, now=None):
 # --- closing -----------------------------------------------------------------------
 
 
-def propose_closing(goal, role, proposed_by, outcome, reason, based_on_version):
+def propose_closing(goal, proposed_by, outcome, reason, based_on_version):
     """One of the two proposes to close an agreed goal as achieved or dropped (a
     dropped goal needs its reason); it closes when the other agrees."""
     if outcome not in OUTCOMES:
@@ -276,19 +292,22 @@ def propose_closing(goal, role, proposed_by, outcome, reason, based_on_version):
                 (Goal.id == goal.id)
                 & (Goal.version == based_on_version)
                 & (Goal.status == "agreed")
+                & Goal.closing_as.is_null()
             )
             .execute()
         )
         if not proposed:
-            _refuse(goal, based_on_version, "Only an agreed goal can be closed.")
+            _refuse(goal, based_on_version, "Only an agreed goal, not being closed yet, closes.")
         return Goal.get_by_id(goal.id)
 
 
-def agree_to_close(goal, role, agreed_by, based_on_version, now=None):
+def agree_to_close(goal, agreed_by, outcome, based_on_version, manager_id, now=None):
+    """The other person agrees to close the goal as the ``outcome`` they were shown.
+    A proposal made by a former manager does not count: the new one proposes afresh."""
     now = now or utcnow()
     with write_transaction():
         current = Goal.get_by_id(goal.id)
-        if current.closing_proposed_by_id == agreed_by.id:
+        if current.closing_proposed_by_id == agreed_by:
             raise GoalError("The other person has to agree to close it.")
         closed = (
             Goal.update(status=Goal.closing_as, closed_at=now)
@@ -296,13 +315,14 @@ def agree_to_close(goal, role, agreed_by, based_on_version, now=None):
                 (Goal.id == goal.id)
                 & (Goal.version == based_on_version)
                 & (Goal.status == "agreed")
-                & Goal.closing_as.is_null(False)
-                & (Goal.closing_proposed_by != agreed_by.id)
+                & (Goal.closing_as == outcome)
+                & (Goal.closing_proposed_by != agreed_by)
+                & Goal.closing_proposed_by.in_([current.employee_id, manager_id])
             )
             .execute()
         )
         if not closed:
-            _refuse(goal, based_on_version, "Nobody has proposed to close this goal.")
+            _refuse(goal, based_on_version, "There is no proposal to close it that way now.")
         return Goal.get_by_id(goal.id)
 
 

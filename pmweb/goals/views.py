@@ -8,7 +8,7 @@ from pmweb import access, live
 from pmweb.goals import forms, progress, queries, service
 from pmweb.htmx import render_page
 from pmweb.meetings.forms import choices
-from pmweb.models import Goal, Meeting, OneOnOne, User
+from pmweb.models import CheckIn, Goal, User
 
 bp = Blueprint("goals", __name__)
 
@@ -28,15 +28,10 @@ def _people(employee):
     return {"employee": employee, "manager": manager}
 
 
-def _tell_open_meetings(employee_id):
+def tell_open_meetings(employee_id):
     """Goals show on the employee's open meetings: those pages fetch them again."""
-    open_meetings = (
-        Meeting.select(Meeting.id)
-        .join(OneOnOne)
-        .where((OneOnOne.employee == employee_id) & (Meeting.status != "done"))
-    )
-    for meeting in open_meetings:
-        live.publish(meeting.id, "goals")
+    for meeting_id in queries.open_meeting_ids_of(employee_id):
+        live.publish(meeting_id, "goals")
 
 
 # --- an employee's goals ---------------------------------------------------------
@@ -52,12 +47,15 @@ def overview(employee_id):
     employee = access.get_goal_owner_or_404(current_user, employee_id)
     goals = queries.goals_of(employee.id)
     today = access.today()
+    people = _people(employee)
+    manager_id = people["manager"].id if people["manager"] else None
     for goal in goals:
         goal.behind = progress.is_behind(goal, goal.latest and goal.latest.value, today)
+        goal.waiting = service.waiting_on(goal, manager_id)
     return render_template(
         "goals/overview.html",
         employee=employee,
-        people=_people(employee),
+        people=people,
         awaiting=[g for g in goals if g.status == "proposed"],
         agreed=[g for g in goals if g.status == "agreed"],
         achieved=[g for g in goals if g.status == "achieved"],
@@ -65,8 +63,10 @@ def overview(employee_id):
     )
 
 
-def _goal_form(formdata=None, **data):
-    return forms.GoalForm(queries.open_objectives(), access.today(), formdata=formdata, **data)
+def _goal_form(goal=None, formdata=None, **data):
+    return forms.GoalForm(
+        queries.objectives_to_choose(goal), access.today(), formdata=formdata, **data
+    )
 
 
 @bp.route("/people/<int:employee_id>/goals/new")
@@ -90,17 +90,28 @@ def propose_goal(employee_id):
 
 def _goal_context(goal, **overrides):
     employee = User.get_by_id(goal.employee_id)
+    people_of = _people(employee)
     check_ins = queries.check_ins_of(goal)
     versions = queries.versions_of(goal)
     today = access.today()
     latest = check_ins[-1] if check_ins else None
+    manager = people_of["manager"]
     last_change = None
-    if len(versions) > 1:
-        newest, before = versions[0], versions[1]
+    if goal.status == "proposed" and len(versions) > 1:
+        # Measured from the terms both last agreed to, so nothing changed in between
+        # goes unseen; the version before, if they never agreed.
+        newest = versions[0]
+        base_number = goal.last_agreed_version or newest.number - 1
+        base = next(v for v in versions if v.number == base_number)
         last_change = {
             "by": newest.written_by,
+            "since": (
+                f"since version {base_number}, the one you both agreed to"
+                if goal.last_agreed_version
+                else f"version {newest.number}"
+            ),
             "changes": service.changes(
-                service.Terms.of_version(before), service.Terms.of_version(newest)
+                service.Terms.of_version(base), service.Terms.of_version(newest)
             ),
         }
     oldest_first = list(reversed(versions))
@@ -117,8 +128,9 @@ def _goal_context(goal, **overrides):
         "goal": goal,
         "employee": employee,
         "version_changes": list(reversed(version_changes)),
-        "people": _people(employee),
+        "people": people_of,
         "role": goal.viewer_role,
+        "waiting": service.waiting_on(goal, manager.id if manager else None),
         "milestones": service.milestones_of(goal),
         "check_ins": check_ins,
         "latest": latest,
@@ -131,6 +143,7 @@ def _goal_context(goal, **overrides):
         "close_form": forms.CloseForm(formdata=None, version=goal.version),
         "stale": False,
         "refusal": None,
+        "confidences": CheckIn.CONFIDENCES,
     }
     context.update(overrides)
     return context
@@ -149,14 +162,16 @@ def edit_goal(goal_id):
         abort(404)
     data = forms.goal_form_data(goal, service.milestones_of(goal))
     employee = User.get_by_id(goal.employee_id)
-    return render_template("goals/edit.html", employee=employee, goal=goal, form=_goal_form(**data))
+    return render_template(
+        "goals/edit.html", employee=employee, goal=goal, form=_goal_form(goal, **data)
+    )
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["POST"])
 def change_goal(goal_id):
     goal = access.get_goal_or_404(current_user, goal_id)
     employee = User.get_by_id(goal.employee_id)
-    form = forms.GoalForm(queries.open_objectives(), access.today())
+    form = forms.GoalForm(queries.objectives_to_choose(goal), access.today())
     if not form.validate() or form.version.data is None:
         if form.version.data is None:
             form.title.errors.append("Reload the page and try again.")
@@ -177,7 +192,7 @@ def change_goal(goal_id):
     except service.GoalError as error:
         form.title.errors.append(str(error))
         return render_template("goals/edit.html", employee=employee, goal=goal, form=form), 409
-    _tell_open_meetings(goal.employee_id)
+    tell_open_meetings(goal.employee_id)
     return redirect(url_for(".goal", goal_id=goal.id), code=303)
 
 
@@ -193,7 +208,7 @@ def _step(goal, rule):
         return render_page(
             GOAL_PAGE, "goal_body", status=409, **_goal_context(goal, refusal=str(error))
         )
-    _tell_open_meetings(goal.employee_id)
+    tell_open_meetings(goal.employee_id)
     return redirect(url_for(".goal", goal_id=goal.id), code=303)
 
 
@@ -203,7 +218,13 @@ def agree(goal_id):
     form = forms.VersionForm()
     if not form.validate():
         abort(400)
-    return _step(goal, lambda: service.agree(goal, goal.viewer_role, form.version.data))
+    manager_id = access.current_manager_id(goal.employee_id)
+    return _step(
+        goal,
+        lambda: service.agree(
+            goal, goal.viewer_role, current_user.id, form.version.data, manager_id
+        ),
+    )
 
 
 @bp.route("/goals/<int:goal_id>/close", methods=["POST"])
@@ -218,7 +239,6 @@ def propose_closing(goal_id):
         goal,
         lambda: service.propose_closing(
             goal,
-            goal.viewer_role,
             current_user.id,
             form.outcome.data,
             form.reason.data or "",
@@ -230,12 +250,15 @@ def propose_closing(goal_id):
 @bp.route("/goals/<int:goal_id>/close/agree", methods=["POST"])
 def agree_to_close(goal_id):
     goal = access.get_goal_or_404(current_user, goal_id)
-    form = forms.VersionForm()
+    form = forms.AgreeToCloseForm()
     if not form.validate():
         abort(400)
+    manager_id = access.current_manager_id(goal.employee_id)
     return _step(
         goal,
-        lambda: service.agree_to_close(goal, goal.viewer_role, current_user, form.version.data),
+        lambda: service.agree_to_close(
+            goal, current_user.id, form.outcome.data, form.version.data, manager_id
+        ),
     )
 
 

@@ -20,8 +20,10 @@ from pmweb.goals import forms as goal_forms
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
 from pmweb.goals import service as goal_service
+from pmweb.goals import views as goal_views
 from pmweb.htmx import done, is_partial_request, render_page
 from pmweb.meetings import forms, queries, service
+from pmweb.models import CheckIn
 
 bp = Blueprint("meetings", __name__)
 
@@ -168,6 +170,7 @@ def _meeting_context(meeting, with_presence=False, **overrides):
         ),
         "goals": _goals_for_meeting(pair.employee_id, today) if goal_role else None,
         "goal_errors": {},
+        "confidences": CheckIn.CONFIDENCES,
         "conflict": None,
         "notes_conflict": None,
         "edit_errors": {},
@@ -414,4 +417,6 @@ def check_in_goal(meeting_id, goal_id):
         )
     except goal_service.GoalError as error:
         return _invalid(meeting, "goals", goal_errors={goal.id: [str(error)]})
-    return _updated(meeting, "goals", f"meeting-goal-{goal.id}", part="goals")
+    # The goal shows on every open meeting of the employee, this one included.
+    goal_views.tell_open_meetings(goal.employee_id)
+    return _updated(meeting, "goals", f"meeting-goal-{goal.id}", part=None)
