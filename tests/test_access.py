@@ -182,6 +182,12 @@ POLICY = {
         {"title": "Fewer tickets", "period": "2027 H1", "owner": "{report_id}"},
         managers_and_admin(DONE),
     ),
+    "goals.edit_objective": ("GET", None, managers_and_admin(OK_PAGE)),
+    "goals.change_objective": (
+        "POST",
+        {"title": "Self-serve in a day", "period": "2027 H1", "owner": "{report_id}"},
+        managers_and_admin(DONE),
+    ),
     "goals.archive_objective": ("POST", {}, managers_and_admin(DONE)),
     "meetings.check_in_goal": (
         "POST",

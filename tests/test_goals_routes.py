@@ -288,3 +288,26 @@ def test_an_archived_objective_stays_on_the_goals_aligned_to_it(client, actors, 
     form = goal_form(objective=str(objective.id), why="Reworded", version="1")
     assert client.post(f"/goals/{goal.id}/edit", data=form).status_code == 303
     assert Goal.get_by_id(goal.id).objective_id == objective.id
+
+
+def test_an_objective_is_changed_by_those_who_keep_them(client, actors, login):
+    objective = goals.create_objective("Self-serve", "2027 H1", actors.manager, actors.manager)
+    login(actors.manager)
+    url = f"/objectives/{objective.id}/edit"
+    assert "Self-serve" in text_of(client.get(url))
+    response = client.post(
+        url, data={"title": "", "period": "2027 H1", "owner": str(actors.manager.id)}
+    )
+    assert response.status_code == 422 and "Name the objective." in text_of(response)
+    form = {
+        "title": "Self-serve in a day",
+        "period": "2027 H2",
+        "owner": str(actors.other_manager.id),
+    }
+    assert client.post(url, data=form).status_code == 303
+    changed = Objective.get_by_id(objective.id)
+    assert (changed.title, changed.period, changed.owner_id) == (
+        "Self-serve in a day",
+        "2027 H2",
+        actors.other_manager.id,
+    )

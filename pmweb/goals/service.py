@@ -383,6 +383,12 @@ def create_objective(title, period, owner, created_by):
     return Objective.create(title=title, period=period, owner=owner, created_by=created_by)
 
 
+def change_objective(objective, title, period, owner):
+    Objective.update(title=title, period=period, owner=owner).where(
+        Objective.id == objective.id
+    ).execute()
+
+
 def archive_objective(objective, now=None):
     """Takes it off the lists; goals aligned to it keep their alignment."""
     Objective.update(archived_at=now or utcnow()).where(Objective.id == objective.id).execute()

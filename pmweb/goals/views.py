@@ -328,6 +328,25 @@ def create_objective():
     return redirect(url_for(".objectives"), code=303)
 
 
+@bp.route("/objectives/<int:objective_id>/edit")
+def edit_objective(objective_id):
+    objective = access.get_objective_to_maintain_or_404(current_user, objective_id)
+    form = forms.ObjectiveForm(formdata=None, obj=objective, owner=objective.owner_id)
+    form.owner.choices = _owner_choices()
+    return render_template("goals/objective.html", objective=objective, form=form)
+
+
+@bp.route("/objectives/<int:objective_id>/edit", methods=["POST"])
+def change_objective(objective_id):
+    objective = access.get_objective_to_maintain_or_404(current_user, objective_id)
+    form = forms.ObjectiveForm()
+    form.owner.choices = _owner_choices()
+    if not form.validate():
+        return render_template("goals/objective.html", objective=objective, form=form), 422
+    service.change_objective(objective, form.title.data, form.period.data, form.owner.data)
+    return redirect(url_for(".objectives"), code=303)
+
+
 @bp.route("/objectives/<int:objective_id>/archive", methods=["POST"])
 def archive_objective(objective_id):
     objective = access.get_objective_to_maintain_or_404(current_user, objective_id)
