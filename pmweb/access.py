@@ -275,35 +275,48 @@ def current_manager_id(employee_id, day=None):
     return line.manager_id if line else None
 
 
-def goal_role(user, employee_id, day=None):
+def _goal_role(user, employee_id, manager_id):
     """How ``user`` stands to an employee's goals: ``employee`` (their own),
     ``manager`` (their current manager) or None (no access at all)."""
     if not user.is_authenticated:
         return None
     if user.id == employee_id:
         return "employee"
-    if current_manager_id(employee_id, day) == user.id:
+    if manager_id is not None and manager_id == user.id:
         return "manager"
     return None
 
 
 def get_goal_owner_or_404(user, employee_id):
-    """The employee whose goals ``user`` wants, with ``viewer_role`` set."""
-    role = goal_role(user, employee_id)
+    """The employee whose goals ``user`` wants, with ``viewer_role`` and
+    ``manager_id`` (their current manager's) set."""
+    manager_id = current_manager_id(employee_id)
+    role = _goal_role(user, employee_id, manager_id)
     employee = User.get_or_none(User.id == employee_id) if role else None
     if employee is None:
         abort(404)
-    employee.viewer_role = role
+    employee.viewer_role, employee.manager_id = role, manager_id
     return employee
 
 
 def get_goal_or_404(user, goal_id):
-    """A goal, with ``viewer_role`` set to how ``user`` works on it."""
+    """A goal, with ``viewer_role`` (how ``user`` works on it) and ``manager_id``
+    (the employee's current manager) set."""
     goal = Goal.get_or_none(Goal.id == goal_id)
-    role = goal_role(user, goal.employee_id) if goal else None
+    manager_id = current_manager_id(goal.employee_id) if goal else None
+    role = _goal_role(user, goal.employee_id, manager_id) if goal else None
     if role is None:
         abort(404)
-    goal.viewer_role = role
+    goal.viewer_role, goal.manager_id = role, manager_id
+    return goal
+
+
+def get_goal_of_meeting_or_404(user, meeting, goal_id):
+    """A goal of the employee of ``meeting`` (already access-checked), to check in on
+    inside that meeting."""
+    goal = get_goal_or_404(user, goal_id)
+    if goal.employee_id != meeting.one_on_one.employee_id:
+        abort(404)
     return goal
 
 
@@ -328,8 +341,14 @@ def can_maintain_objectives(user):
     )
 
 
+def require_objective_keeper(user):
+    if not can_maintain_objectives(user):
+        abort(404)
+
+
 def get_objective_to_maintain_or_404(user, objective_id):
+    require_objective_keeper(user)
     objective = Objective.get_or_none(Objective.id == objective_id)
-    if objective is None or not can_maintain_objectives(user):
+    if objective is None:
         abort(404)
     return objective

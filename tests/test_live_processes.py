@@ -79,7 +79,7 @@ def next_event(stream, within):
         if line.startswith("event: "):
             name = line.removeprefix("event: ")
         elif not line and name:
-            if name not in ("presence", "resync"):
+            if name not in ("presence", "resync", "alive"):
                 return name
             name = None
     return None

@@ -21,11 +21,17 @@ def require_login():
     pass
 
 
-def _people(employee):
+def _people(employee, manager_id):
     """Names for "waiting for …": the employee and their current manager."""
-    manager_id = access.current_manager_id(employee.id)
     manager = User.get_or_none(User.id == manager_id) if manager_id else None
     return {"employee": employee, "manager": manager}
+
+
+def _valid_or_400(form):
+    # These forms carry only what the page itself wrote (a version, an outcome).
+    if not form.validate():
+        abort(400)
+    return form
 
 
 def tell_open_meetings(employee_id):
@@ -47,15 +53,13 @@ def overview(employee_id):
     employee = access.get_goal_owner_or_404(current_user, employee_id)
     goals = queries.goals_of(employee.id)
     today = access.today()
-    people = _people(employee)
-    manager_id = people["manager"].id if people["manager"] else None
     for goal in goals:
         goal.behind = progress.is_behind(goal, goal.latest and goal.latest.value, today)
-        goal.waiting = service.waiting_on(goal, manager_id)
+        goal.waiting = service.waiting_on(goal, employee.manager_id)
     return render_template(
         "goals/overview.html",
         employee=employee,
-        people=people,
+        people=_people(employee, employee.manager_id),
         awaiting=[g for g in goals if g.status == "proposed"],
         agreed=[g for g in goals if g.status == "agreed"],
         achieved=[g for g in goals if g.status == "achieved"],
@@ -78,7 +82,7 @@ def new_goal(employee_id):
 @bp.route("/people/<int:employee_id>/goals/new", methods=["POST"])
 def propose_goal(employee_id):
     employee = access.get_goal_owner_or_404(current_user, employee_id)
-    form = forms.GoalForm(queries.open_objectives(), access.today())
+    form = forms.GoalForm(queries.objectives_to_choose(), access.today())
     if not form.validate():
         return render_template("goals/edit.html", employee=employee, goal=None, form=form), 422
     goal = service.propose_goal(employee, current_user.id, employee.viewer_role, form.terms())
@@ -90,12 +94,11 @@ def propose_goal(employee_id):
 
 def _goal_context(goal, **overrides):
     employee = User.get_by_id(goal.employee_id)
-    people_of = _people(employee)
+    people_of = _people(employee, goal.manager_id)
     check_ins = queries.check_ins_of(goal)
     versions = queries.versions_of(goal)
     today = access.today()
     latest = check_ins[-1] if check_ins else None
-    manager = people_of["manager"]
     last_change = None
     if goal.status == "proposed" and len(versions) > 1:
         # Measured from the terms both last agreed to, so nothing changed in between
@@ -130,11 +133,10 @@ def _goal_context(goal, **overrides):
         "version_changes": list(reversed(version_changes)),
         "people": people_of,
         "role": goal.viewer_role,
-        "waiting": service.waiting_on(goal, manager.id if manager else None),
+        "waiting": service.waiting_on(goal, goal.manager_id),
         "milestones": service.milestones_of(goal),
         "check_ins": check_ins,
         "latest": latest,
-        "versions": versions,
         "last_change": last_change,
         "expected": progress.expected_value(goal, today) if goal.status == "agreed" else None,
         "behind": progress.is_behind(goal, latest and latest.value, today),
@@ -215,14 +217,11 @@ def _step(goal, rule):
 @bp.route("/goals/<int:goal_id>/agree", methods=["POST"])
 def agree(goal_id):
     goal = access.get_goal_or_404(current_user, goal_id)
-    form = forms.VersionForm()
-    if not form.validate():
-        abort(400)
-    manager_id = access.current_manager_id(goal.employee_id)
+    form = _valid_or_400(forms.VersionForm())
     return _step(
         goal,
         lambda: service.agree(
-            goal, goal.viewer_role, current_user.id, form.version.data, manager_id
+            goal, goal.viewer_role, current_user.id, form.version.data, goal.manager_id
         ),
     )
 
@@ -250,14 +249,11 @@ def propose_closing(goal_id):
 @bp.route("/goals/<int:goal_id>/close/agree", methods=["POST"])
 def agree_to_close(goal_id):
     goal = access.get_goal_or_404(current_user, goal_id)
-    form = forms.AgreeToCloseForm()
-    if not form.validate():
-        abort(400)
-    manager_id = access.current_manager_id(goal.employee_id)
+    form = _valid_or_400(forms.AgreeToCloseForm())
     return _step(
         goal,
         lambda: service.agree_to_close(
-            goal, current_user.id, form.outcome.data, form.version.data, manager_id
+            goal, current_user.id, form.outcome.data, form.version.data, goal.manager_id
         ),
     )
 
@@ -265,9 +261,7 @@ def agree_to_close(goal_id):
 @bp.route("/goals/<int:goal_id>/close/withdraw", methods=["POST"])
 def withdraw_closing(goal_id):
     goal = access.get_goal_or_404(current_user, goal_id)
-    form = forms.VersionForm()
-    if not form.validate():
-        abort(400)
+    form = _valid_or_400(forms.VersionForm())
     return _step(goal, lambda: service.withdraw_closing(goal, form.version.data))
 
 
@@ -318,8 +312,7 @@ def objectives():
 
 @bp.route("/objectives", methods=["POST"])
 def create_objective():
-    if not access.can_maintain_objectives(current_user):
-        abort(404)
+    access.require_objective_keeper(current_user)
     form = forms.ObjectiveForm()
     form.owner.choices = _owner_choices()
     if not form.validate():

@@ -397,9 +397,7 @@ def complete_meeting(meeting_id):
 def check_in_goal(meeting_id, goal_id):
     """A check-in on one of the employee's goals, right inside the meeting."""
     meeting = access.get_meeting_or_404(current_user, meeting_id)
-    goal = access.get_goal_or_404(current_user, goal_id)
-    if goal.employee_id != meeting.one_on_one.employee_id:
-        abort(404)
+    goal = access.get_goal_of_meeting_or_404(current_user, meeting, goal_id)
     access.require_meeting_editable(current_user, meeting)
     form = goal_forms.CheckInForm(goal)
     if not form.validate():

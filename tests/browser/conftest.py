@@ -5,7 +5,6 @@ Without /usr/bin/chromium these tests are skipped — except with CI=true, where
 is a failure."""
 
 import datetime
-import os
 import types
 import uuid
 from pathlib import Path
@@ -16,6 +15,7 @@ from pmweb import create_app
 from pmweb.db import connected, upgrade
 from pmweb.models import Meeting, OneOnOne
 from pmweb.org import service as org
+from tests.conftest import unavailable
 from tests.servers import Gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,10 +68,7 @@ def own_server(tmp_path):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
