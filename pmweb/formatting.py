@@ -1,4 +1,7 @@
-"""How dates and times read on every page: "Tue 3 Nov", "3 Nov 2026", "10:00"."""
+"""How dates, times and long texts read on every page: "Tue 3 Nov", "3 Nov 2026", "10:00",
+and Markdown rendered safe."""
+
+from pmweb import markdown
 
 
 def day(value):
@@ -23,5 +26,10 @@ def time(value):
 
 def init_app(app):
     app.jinja_env.filters.update(
-        day=day, short_day=short_day, long_day=long_day, dated=dated, time=time
+        day=day,
+        short_day=short_day,
+        long_day=long_day,
+        dated=dated,
+        time=time,
+        markdown=markdown.render,
     )
