@@ -29,7 +29,7 @@ def create_app(config=None):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from pmweb import access, auth, db, formatting, goals, htmx, live, meetings, org
+    from pmweb import access, auth, db, formatting, goals, growth, htmx, live, meetings, org
 
     db.init_app(app)
     live.init_app(app)
@@ -43,6 +43,7 @@ def create_app(config=None):
     app.register_blueprint(org.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(goals.bp)
+    app.register_blueprint(growth.bp)
     org.register_cli(app)
 
     from pmweb import demo

@@ -5,7 +5,9 @@
   and the meeting not completed; after a reporting line ends both keep read-only
   access to the meetings they took part in.
 - A private note: its author only — not the other participant, not an administrator.
-- Goals and their check-ins: the employee and their current manager.
+- Goals and their check-ins, the development plan, feedback and wins: the employee
+  and their current manager. Upward feedback (the employee's to their manager) is for
+  the manager it was given to; a feedback draft is its giver's alone.
 - Objectives: titles and how many goals align to each, for everyone signed in;
   kept by administrators and managers.
 - Administrators manage people and reporting lines and read no one-on-one content.
@@ -24,14 +26,18 @@ from pmweb.auth import session_is_open
 from pmweb.db import PreparedQuery
 from pmweb.models import (
     ActionItem,
+    DevelopmentPlan,
+    Feedback,
     Goal,
     Meeting,
     Objective,
     OneOnOne,
+    PlanStep,
     PrivateNote,
     ReportingLine,
     TalkingPoint,
     User,
+    Win,
 )
 
 Manager = User.alias("manager")
@@ -321,8 +327,9 @@ def get_goal_of_meeting_or_404(user, meeting, goal_id):
 
 
 def goal_role_in_meeting(user, meeting):
-    """How a participant of a loaded meeting stands to the employee's goals, without
-    another query: a current pair's manager is the employee's current manager."""
+    """How a participant of a loaded meeting stands to the employee's goals,
+    development plan and wins, without another query: a current pair's manager is the
+    employee's current manager."""
     pair = meeting.one_on_one
     if user.id == pair.employee_id:
         return "employee"
@@ -352,3 +359,94 @@ def get_objective_to_maintain_or_404(user, objective_id):
     if objective is None:
         abort(404)
     return objective
+
+
+# --- development plan, feedback and wins ---------------------------------------
+#
+# Like goals, they belong to the employee: the employee and their current manager see
+# them and shape them. The loaders hand views the employee with ``viewer_role`` set;
+# whether that role may change things is asked here (``require_growth_change``), so a
+# read-only role can join without a view changing.
+
+CHANGING_ROLES = ("employee", "manager")
+
+
+def get_growth_owner_or_404(user, employee_id):
+    """The employee whose development plan, feedback or wins ``user`` wants, with
+    ``viewer_role`` and ``manager_id`` set."""
+    return get_goal_owner_or_404(user, employee_id)
+
+
+def may_change_growth(owner):
+    return owner.viewer_role in CHANGING_ROLES
+
+
+def require_growth_change(owner):
+    require_edit(may_change_growth(owner), "You can read this, but not change it.")
+
+
+def get_plan_step_or_404(user, step_id):
+    """A step with its ``owner`` (the employee, as ``get_growth_owner_or_404`` gives)."""
+    step = (
+        PlanStep.select(PlanStep, DevelopmentPlan)
+        .join(DevelopmentPlan)
+        .where(PlanStep.id == step_id)
+        .first()
+    )
+    if step is None:
+        abort(404)
+    step.owner = get_growth_owner_or_404(user, step.plan.employee_id)
+    return step
+
+
+def feedback_visible_to(user, owner):
+    """The feedback of ``owner``'s space that ``user`` may read: everything sent, but
+    upward feedback only for the manager it was given to; drafts only their giver's."""
+    visible = Feedback.sent_at.is_null(False) | (Feedback.giver == user.id)
+    if owner.viewer_role == "manager":
+        visible &= (Feedback.giver != owner.id) | (Feedback.receiver == user.id)
+    elif owner.viewer_role != "employee":
+        return Feedback.select().where(False)
+    return Feedback.select().where((Feedback.employee == owner.id) & visible)
+
+
+def get_feedback_or_404(user, feedback_id):
+    """Feedback ``user`` may read, with its ``owner`` (the employee) set."""
+    employee_id = Feedback.select(Feedback.employee).where(Feedback.id == feedback_id).scalar()
+    if employee_id is None:
+        abort(404)
+    owner = get_growth_owner_or_404(user, employee_id)
+    feedback = feedback_visible_to(user, owner).where(Feedback.id == feedback_id).first()
+    if feedback is None:
+        abort(404)
+    feedback.owner = owner
+    return feedback
+
+
+def may_change_feedback(user, feedback, owner):
+    """Only its giver words feedback, and only while still one of the pair."""
+    return feedback.giver_id == user.id and may_change_growth(owner)
+
+
+def require_feedback_giver(user, feedback):
+    """For feedback loaded by ``get_feedback_or_404``."""
+    require_edit(
+        may_change_feedback(user, feedback, feedback.owner),
+        "Only the person who gave feedback can change it.",
+    )
+
+
+def get_plan_step_of_meeting_or_404(user, meeting, step_id):
+    """A step of the plan of the employee of ``meeting`` (already access-checked)."""
+    step = get_plan_step_or_404(user, step_id)
+    if step.plan.employee_id != meeting.one_on_one.employee_id:
+        abort(404)
+    return step
+
+
+def get_win_or_404(user, win_id):
+    win = Win.get_or_none(Win.id == win_id)
+    if win is None:
+        abort(404)
+    win.owner = get_growth_owner_or_404(user, win.employee_id)
+    return win

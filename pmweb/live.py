@@ -22,7 +22,7 @@ from pmweb.db import connected, db
 from pmweb.models import MeetingPresence, User, utcnow
 
 # The parts of a meeting page that change on their own.
-PARTS = ("agenda", "notes", "actions", "goals", "meeting", "presence")
+PARTS = ("agenda", "notes", "actions", "goals", "plan", "meeting", "presence")
 
 CHANNEL = "pmweb_live"
 

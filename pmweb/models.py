@@ -1,5 +1,6 @@
 """The domain: people and reporting lines, each pair's one-on-one space, its
-meetings with talking points and notes, and the pair's action items.
+meetings with talking points and notes, and the pair's action items; each employee's
+goals, development plan, feedback and wins.
 
 Who may read or change any of it is decided in ``pmweb.access``, never here."""
 
@@ -275,6 +276,122 @@ class CheckIn(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class DevelopmentPlan(BaseModel):
+    """The employee's development plan, shaped by them and their manager: where they
+    want to be in one to three years, their strengths, what they want to grow. One per
+    employee; it outlives a change of manager. ``version`` guards against lost edits."""
+
+    employee = ForeignKeyField(User, backref="+", unique=True, on_delete="CASCADE")
+    aspiration = TextField(default="")
+    strengths = TextField(default="")
+    growth_areas = TextField(default="")
+    version = IntegerField(default=0)
+    updated_by = ForeignKeyField(User, null=True, backref="+")
+    updated_at = DateTimeField(null=True)
+
+
+class PlanStep(BaseModel):
+    """One step of a development plan: a skill to build, a training, a stretch
+    assignment, mentoring or reading, with a target date and where it stands."""
+
+    KINDS = {
+        "skill": "Skill",
+        "training": "Training",
+        "stretch": "Stretch assignment",
+        "mentoring": "Mentoring",
+        "reading": "Reading",
+    }
+    STATUSES = {
+        "planned": "Planned",
+        "in_progress": "In progress",
+        "done": "Done",
+        "dropped": "Dropped",
+    }
+
+    plan = ForeignKeyField(DevelopmentPlan, backref="steps", on_delete="CASCADE")
+    kind = CharField()
+    title = CharField()
+    target_date = DateField(null=True)
+    status = CharField(default="planned")
+    goal = ForeignKeyField(Goal, null=True, backref="+", on_delete="SET NULL")
+    notes = TextField(default="")
+    version = IntegerField(default=1)
+    created_by = ForeignKeyField(User, backref="+")
+    created_at = DateTimeField(default=utcnow)
+
+    @property
+    def is_open(self):
+        return self.status in ("planned", "in_progress")
+
+
+class PlanChange(BaseModel):
+    """The history of a plan: who changed what, when, from what to what. A removed
+    step keeps its history under the title it had."""
+
+    plan = ForeignKeyField(DevelopmentPlan, backref="changes", on_delete="CASCADE")
+    step = ForeignKeyField(PlanStep, null=True, backref="+", on_delete="SET NULL")
+    step_title = CharField(default="")
+    what = CharField()  # a field name, or "added" / "removed" for a whole step
+    before = TextField(default="")
+    after = TextField(default="")
+    author = ForeignKeyField(User, backref="+")
+    changed_at = DateTimeField(default=utcnow)
+
+
+class Feedback(BaseModel):
+    """Praise or a suggestion between an employee and their manager, in either
+    direction. It belongs to the employee's space (``employee``). A draft
+    (``sent_at`` empty) is its giver's alone; once sent it can be corrected — every
+    earlier wording is kept in FeedbackRevision — but not silently rewritten."""
+
+    KINDS = {"praise": "Praise", "suggestion": "Suggestion"}
+
+    employee = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    giver = ForeignKeyField(User, backref="+")
+    receiver = ForeignKeyField(User, backref="+")
+    kind = CharField()
+    body = TextField()
+    meeting = ForeignKeyField(Meeting, null=True, backref="+", on_delete="SET NULL")
+    goal = ForeignKeyField(Goal, null=True, backref="+", on_delete="SET NULL")
+    step = ForeignKeyField(PlanStep, null=True, backref="+", on_delete="SET NULL")
+    # Praise can carry a win, recorded when the praise is sent.
+    win_title = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+    edited_at = DateTimeField(null=True)
+    version = IntegerField(default=1)
+
+    @property
+    def is_draft(self):
+        return self.sent_at is None
+
+    @property
+    def is_upward(self):
+        return self.giver_id == self.employee_id
+
+
+class FeedbackRevision(BaseModel):
+    """A wording of sent feedback before a correction."""
+
+    feedback = ForeignKeyField(Feedback, backref="revisions", on_delete="CASCADE")
+    body = TextField()
+    written_at = DateTimeField()
+
+
+class Win(BaseModel):
+    """Recognition of something the employee achieved, optionally for a goal, and
+    possibly recorded with the praise that recognised it."""
+
+    employee = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    title = CharField()
+    details = TextField(default="")
+    achieved_on = DateField()
+    goal = ForeignKeyField(Goal, null=True, backref="+", on_delete="SET NULL")
+    feedback = ForeignKeyField(Feedback, null=True, backref="wins", on_delete="SET NULL")
+    recorded_by = ForeignKeyField(User, backref="+")
+    recorded_at = DateTimeField(default=utcnow)
+
+
 MODELS = [
     User,
     UserSession,
@@ -290,4 +407,10 @@ MODELS = [
     GoalVersion,
     Milestone,
     CheckIn,
+    DevelopmentPlan,
+    PlanStep,
+    PlanChange,
+    Feedback,
+    FeedbackRevision,
+    Win,
 ]

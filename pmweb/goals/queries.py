@@ -83,6 +83,19 @@ def check_ins_of(goal):
     )
 
 
+def check_ins_by_goal(goal_ids):
+    """{goal id: its check-ins, oldest first} for several goals in one query."""
+    by_goal = {}
+    if goal_ids:
+        for check_in in (
+            CheckIn.select()
+            .where(CheckIn.goal.in_(goal_ids))
+            .order_by(CheckIn.created_at, CheckIn.id)
+        ):
+            by_goal.setdefault(check_in.goal_id, []).append(check_in)
+    return by_goal
+
+
 def versions_of(goal):
     return list(
         GoalVersion.select(GoalVersion, User)

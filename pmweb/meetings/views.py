@@ -21,6 +21,10 @@ from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
 from pmweb.goals import service as goal_service
 from pmweb.goals import views as goal_views
+from pmweb.growth import forms as growth_forms
+from pmweb.growth import queries as growth_queries
+from pmweb.growth import service as growth_service
+from pmweb.growth import views as growth_views
 from pmweb.htmx import done, is_partial_request, render_page
 from pmweb.meetings import forms, queries, service
 from pmweb.models import CheckIn
@@ -169,6 +173,8 @@ def _meeting_context(meeting, with_presence=False, **overrides):
             else []
         ),
         "goals": _goals_for_meeting(pair.employee_id, today) if goal_role else None,
+        "development": _development_for_meeting(pair.employee_id) if goal_role else None,
+        "win_form": growth_forms.WinForm((), today, formdata=None, meta=BLANK),
         "goal_errors": {},
         "confidences": CheckIn.CONFIDENCES,
         "conflict": None,
@@ -192,6 +198,16 @@ def _goals_for_meeting(employee_id, today):
     return sorted(goals, key=lambda goal: not (goal.attention or goal.behind))
 
 
+def _development_for_meeting(employee_id):
+    """The plan's aspiration, its steps and recent wins: the compact view a meeting
+    needs."""
+    return {
+        "plan": growth_service.plan_of(employee_id),
+        "steps": growth_queries.steps_for_meeting(employee_id),
+        "wins": growth_queries.recent_wins(employee_id),
+    }
+
+
 def _meeting_url(meeting, anchor=None):
     return url_for(".meeting", meeting_id=meeting.id, _anchor=anchor)
 
@@ -208,6 +224,7 @@ BLOCK_OF_PART = {
     "notes": "shared_notes",
     "actions": "action_items",
     "goals": "goals",
+    "plan": "development",
     "meeting": "meeting_body",
     "presence": "presence",
 }
@@ -418,3 +435,39 @@ def check_in_goal(meeting_id, goal_id):
     # The goal shows on every open meeting of the employee, this one included.
     goal_views.tell_open_meetings(goal.employee_id)
     return _updated(meeting, "goals", f"meeting-goal-{goal.id}", part=None)
+
+
+# --- the development plan and wins, inside the meeting -----------------------------------
+
+
+def _require_growth_in_meeting(meeting):
+    access.require_meeting_editable(current_user, meeting)
+    if access.goal_role_in_meeting(current_user, meeting) is None:
+        abort(404)
+
+
+@bp.route("/meetings/<int:meeting_id>/plan-steps/<int:step_id>/status", methods=["POST"])
+def set_step_status(meeting_id, step_id):
+    """Where a step of the employee's plan stands, set right in the meeting."""
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    _require_growth_in_meeting(meeting)
+    step = access.get_plan_step_of_meeting_or_404(current_user, meeting, step_id)
+    form = growth_forms.StepStatusForm()
+    if not form.validate():
+        return _invalid(meeting, "development")
+    growth_service.set_step_status(step, current_user.id, form.status.data)
+    growth_views.tell_open_meetings(meeting.one_on_one.employee_id)
+    return _updated(meeting, "development", f"meeting-step-{step.id}", part=None)
+
+
+@bp.route("/meetings/<int:meeting_id>/wins", methods=["POST"])
+def record_win(meeting_id):
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    _require_growth_in_meeting(meeting)
+    form = growth_forms.WinForm((), access.today())
+    if not form.validate():
+        return _invalid(meeting, "development", win_form=form)
+    employee_id = meeting.one_on_one.employee_id
+    growth_service.record_win(employee_id, current_user.id, form.title.data)
+    growth_views.tell_open_meetings(employee_id)
+    return _updated(meeting, "development", "development", part=None)

@@ -1,0 +1,444 @@
+"""Views of the growth pages: the development plan (with its history and printable
+page), feedback and wins. Thin — load through access, validate, call a rule, render
+the page or its fragment, or redirect."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from pmweb import access, live
+from pmweb.goals import progress as goal_progress
+from pmweb.goals import queries as goal_queries
+from pmweb.growth import forms, pdf, queries, service
+from pmweb.htmx import done, is_partial_request, render_page
+from pmweb.models import User
+
+bp = Blueprint("growth", __name__)
+
+PLAN_PAGE = "growth/plan.html"
+FEEDBACK_PAGE = "growth/feedback.html"
+PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+@bp.errorhandler(access.ReadOnly)
+def read_only(error):
+    response = render_page("meetings/read_only.html", "read_only", status=409, reason=error.reason)
+    if is_partial_request():
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def tell_open_meetings(employee_id):
+    """The plan and wins show on the employee's open meetings: they fetch them again."""
+    for meeting_id in goal_queries.open_meeting_ids_of(employee_id):
+        live.publish(meeting_id, "plan")
+
+
+def _manager(owner):
+    return User.get_or_none(User.id == owner.manager_id) if owner.manager_id else None
+
+
+# --- the development plan -----------------------------------------------------------
+
+
+def _plan_context(owner, **overrides):
+    plan = service.plan_of(owner.id)
+    goals = queries.goals_to_link(owner.id)
+    context = {
+        "owner": owner,
+        "manager": _manager(owner),
+        "plan": plan,
+        "steps": queries.steps_of(owner.id),
+        "wins": queries.wins_of(owner.id, limit=10),
+        "may_change": access.may_change_growth(owner),
+        "plan_form": forms.PlanForm(formdata=None, obj=plan),
+        "step_form": forms.StepForm(goals, formdata=None),
+        "win_form": forms.WinForm(goals, access.today(), formdata=None),
+        "statuses": forms.PlanStep.STATUSES,
+        "kinds": forms.PlanStep.KINDS,
+        "theirs": None,
+        "saved": None,
+    }
+    context.update(overrides)
+    return context
+
+
+@bp.route("/plan")
+def my_plan():
+    return redirect(url_for(".plan", employee_id=current_user.id))
+
+
+@bp.route("/people/<int:employee_id>/plan")
+def plan(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    return render_template(PLAN_PAGE, **_plan_context(owner))
+
+
+@bp.route("/people/<int:employee_id>/plan", methods=["POST"])
+def save_plan(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    access.require_growth_change(owner)
+    form = forms.PlanForm()
+    if not form.validate():
+        return render_page(PLAN_PAGE, "plan_texts", 422, **_plan_context(owner, plan_form=form))
+    try:
+        service.save_plan(owner.id, current_user.id, form.texts(), form.version.data)
+    except service.StaleEdit as stale:
+        # Both texts on one page: theirs as saved, the writer's still in the form.
+        form.version.data = stale.current.version
+        return render_page(
+            PLAN_PAGE,
+            "plan_texts",
+            409,
+            **_plan_context(owner, plan_form=form, theirs=stale.current),
+        )
+    tell_open_meetings(owner.id)
+    return done(
+        PLAN_PAGE,
+        "plan_texts",
+        url_for(".plan", employee_id=owner.id),
+        **_plan_context(owner, saved="plan"),
+    )
+
+
+@bp.route("/people/<int:employee_id>/plan/steps", methods=["POST"])
+def add_step(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    access.require_growth_change(owner)
+    form = forms.StepForm(queries.goals_to_link(owner.id))
+    if not form.validate():
+        return render_page(PLAN_PAGE, "steps", 422, **_plan_context(owner, step_form=form))
+    service.add_step(owner.id, current_user.id, form.terms())
+    tell_open_meetings(owner.id)
+    return done(
+        PLAN_PAGE,
+        "steps",
+        url_for(".plan", employee_id=owner.id, _anchor="steps"),
+        **_plan_context(owner, saved="step"),
+    )
+
+
+def _step_goals(step):
+    goals = queries.goals_to_link(step.owner.id)
+    if step.goal_id and step.goal_id not in {goal.id for goal in goals}:
+        # A step keeps its link to a goal that has since closed.
+        goals.append(step.goal)
+    return goals
+
+
+@bp.route("/plan-steps/<int:step_id>")
+def step(step_id):
+    found = access.get_plan_step_or_404(current_user, step_id)
+    form = forms.StepForm(_step_goals(found), formdata=None, obj=found, goal=found.goal_id or 0)
+    return render_template(
+        "growth/step.html", step=found, owner=found.owner, form=form, theirs=None
+    )
+
+
+@bp.route("/plan-steps/<int:step_id>", methods=["POST"])
+def change_step(step_id):
+    found = access.get_plan_step_or_404(current_user, step_id)
+    access.require_growth_change(found.owner)
+    form = forms.StepForm(_step_goals(found))
+    if not form.validate():
+        return render_template(
+            "growth/step.html", step=found, owner=found.owner, form=form, theirs=None
+        ), 422
+    try:
+        service.change_step(
+            found,
+            current_user.id,
+            form.terms(),
+            form.version.data,
+            goal_titles=queries.goal_titles(found.owner.id),
+        )
+    except service.StaleEdit as stale:
+        form.version.data = stale.current.version
+        return render_template(
+            "growth/step.html", step=found, owner=found.owner, form=form, theirs=stale.current
+        ), 409
+    tell_open_meetings(found.owner.id)
+    return redirect(url_for(".plan", employee_id=found.owner.id, _anchor="steps"), code=303)
+
+
+@bp.route("/plan-steps/<int:step_id>/status", methods=["POST"])
+def set_step_status(step_id):
+    found = access.get_plan_step_or_404(current_user, step_id)
+    access.require_growth_change(found.owner)
+    form = forms.StepStatusForm()
+    if not form.validate():
+        return render_page(PLAN_PAGE, "steps", 422, **_plan_context(found.owner))
+    service.set_step_status(found, current_user.id, form.status.data)
+    tell_open_meetings(found.owner.id)
+    return done(
+        PLAN_PAGE,
+        "steps",
+        url_for(".plan", employee_id=found.owner.id, _anchor="steps"),
+        **_plan_context(found.owner),
+    )
+
+
+@bp.route("/plan-steps/<int:step_id>/delete", methods=["POST"])
+def remove_step(step_id):
+    found = access.get_plan_step_or_404(current_user, step_id)
+    access.require_growth_change(found.owner)
+    service.remove_step(found, current_user.id)
+    tell_open_meetings(found.owner.id)
+    return done(
+        PLAN_PAGE,
+        "steps",
+        url_for(".plan", employee_id=found.owner.id, _anchor="steps"),
+        **_plan_context(found.owner),
+    )
+
+
+@bp.route("/people/<int:employee_id>/plan/history")
+def plan_history(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    plan = service.plan_of(owner.id)
+    return render_template(
+        "growth/history.html",
+        owner=owner,
+        changes=queries.history_of(plan),
+        labels=service.PLAN_FIELDS | service.STEP_FIELDS,
+    )
+
+
+# --- wins ----------------------------------------------------------------------------
+
+
+@bp.route("/people/<int:employee_id>/wins", methods=["POST"])
+def record_win(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    access.require_growth_change(owner)
+    form = forms.WinForm(queries.goals_to_link(owner.id), access.today())
+    if not form.validate():
+        return render_page(PLAN_PAGE, "wins", 422, **_plan_context(owner, win_form=form))
+    service.record_win(
+        owner.id,
+        current_user.id,
+        form.title.data,
+        form.details.data or "",
+        form.achieved_on.data or access.today(),
+        form.goal.data,
+    )
+    tell_open_meetings(owner.id)
+    return done(
+        PLAN_PAGE,
+        "wins",
+        url_for(".plan", employee_id=owner.id, _anchor="wins"),
+        **_plan_context(owner, saved="win"),
+    )
+
+
+@bp.route("/wins/<int:win_id>/delete", methods=["POST"])
+def remove_win(win_id):
+    win = access.get_win_or_404(current_user, win_id)
+    access.require_growth_change(win.owner)
+    service.remove_win(win)
+    tell_open_meetings(win.owner.id)
+    return done(
+        PLAN_PAGE,
+        "wins",
+        url_for(".plan", employee_id=win.owner.id, _anchor="wins"),
+        **_plan_context(win.owner),
+    )
+
+
+# --- the printable plan ---------------------------------------------------------------
+
+
+def _printable_context(owner):
+    """What the paper shows: the plan, its steps, agreed goals with their latest
+    progress and chart, and recent wins — never a private note or a draft."""
+    today = access.today()
+    goals = goal_queries.agreed_goals_of(owner.id)
+    check_ins = goal_queries.check_ins_by_goal([goal.id for goal in goals])
+    for goal in goals:
+        goal.chart_data = goal_progress.chart(goal, check_ins.get(goal.id, []), today)
+        goal.behind = goal_progress.is_behind(goal, goal.latest and goal.latest.value, today)
+    return {
+        "owner": owner,
+        "manager": _manager(owner),
+        "plan": service.plan_of(owner.id),
+        "steps": queries.steps_of(owner.id),
+        "goals": goals,
+        "wins": queries.wins_of(owner.id, limit=10),
+        "today": today,
+        "statuses": forms.PlanStep.STATUSES,
+        "kinds": forms.PlanStep.KINDS,
+    }
+
+
+@bp.route("/people/<int:employee_id>/plan/print")
+def printable_plan(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    return render_template("growth/print.html", for_pdf=False, **_printable_context(owner))
+
+
+@bp.route("/people/<int:employee_id>/plan.pdf")
+def plan_pdf(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    paper = PAPER_SIZES.get(request.args.get("paper", "a4"), "A4")
+    html = render_template("growth/print.html", for_pdf=True, **_printable_context(owner))
+    try:
+        document = pdf.render(html, paper, current_app.static_folder)
+    except pdf.PdfUnavailable as missing:
+        return render_template("growth/pdf_unavailable.html", owner=owner, reason=str(missing)), 503
+    response = make_response(document)
+    response.headers["Content-Type"] = "application/pdf"
+    filename = f"development-plan-{owner.name.lower().replace(' ', '-')}.pdf"
+    response.headers["Content-Disposition"] = pdf.attachment(filename)
+    return response
+
+
+# --- feedback ------------------------------------------------------------------------
+
+
+def _feedback_form(owner, formdata=None, **data):
+    return forms.FeedbackForm(
+        queries.meetings_to_link(owner.id, owner.manager_id),
+        queries.goals_to_link(owner.id),
+        queries.steps_of(owner.id),
+        formdata=formdata,
+        **data,
+    )
+
+
+def _receiver_of(owner):
+    """Feedback goes from the employee to their current manager, or back."""
+    if owner.viewer_role == "employee":
+        access.require_edit(
+            owner.manager_id is not None, "You have no manager to give feedback to right now."
+        )
+        return owner.manager_id
+    return owner.id
+
+
+def _feedback_context(owner, **overrides):
+    context = {
+        "owner": owner,
+        "manager": _manager(owner),
+        "feedback": queries.timeline(access.feedback_visible_to(current_user, owner)),
+        "may_give": access.may_change_growth(owner)
+        and (owner.viewer_role != "employee" or owner.manager_id is not None),
+        "form": _feedback_form(owner),
+        "saved": None,
+    }
+    context.update(overrides)
+    return context
+
+
+@bp.route("/feedback")
+def my_feedback():
+    return redirect(url_for(".feedback", employee_id=current_user.id))
+
+
+@bp.route("/people/<int:employee_id>/feedback")
+def feedback(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    return render_template(FEEDBACK_PAGE, **_feedback_context(owner))
+
+
+@bp.route("/people/<int:employee_id>/feedback", methods=["POST"])
+def give_feedback(employee_id):
+    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    access.require_growth_change(owner)
+    receiver = _receiver_of(owner)
+    form = _feedback_form(owner, formdata=request.form)
+    if not form.validate():
+        return render_page(FEEDBACK_PAGE, "give", 422, **_feedback_context(owner, form=form))
+    send = request.form.get("action") != "draft"
+    service.write_feedback(owner.id, current_user.id, receiver, form.terms(), send=send)
+    if send and form.win_title.data and form.kind.data == "praise":
+        tell_open_meetings(owner.id)
+    return done(
+        FEEDBACK_PAGE,
+        "feedback_page",
+        url_for(".feedback", employee_id=owner.id),
+        **_feedback_context(owner, saved="sent" if send else "draft"),
+    )
+
+
+def _feedback_edit(item, form, status=200, theirs=None):
+    return render_template(
+        "growth/feedback_edit.html", item=item, owner=item.owner, form=form, theirs=theirs
+    ), status
+
+
+@bp.route("/feedback/<int:feedback_id>/edit")
+def edit_feedback(feedback_id):
+    item = access.get_feedback_or_404(current_user, feedback_id)
+    access.require_feedback_giver(current_user, item)
+    form = _feedback_form(
+        item.owner,
+        obj=item,
+        meeting=item.meeting_id or 0,
+        goal=item.goal_id or 0,
+        step=item.step_id or 0,
+    )
+    return _feedback_edit(item, form)
+
+
+@bp.route("/feedback/<int:feedback_id>", methods=["POST"])
+def change_feedback(feedback_id):
+    item = access.get_feedback_or_404(current_user, feedback_id)
+    access.require_feedback_giver(current_user, item)
+    form = _feedback_form(item.owner, formdata=request.form)
+    if not form.validate():
+        return _feedback_edit(item, form, 422)
+    try:
+        changed = service.change_feedback(item, form.terms(), form.version.data)
+    except service.StaleEdit as stale:
+        form.version.data = stale.current.version
+        return _feedback_edit(item, form, 409, theirs=stale.current)
+    if changed.is_draft and request.form.get("action") == "send":
+        service.send_feedback(changed)
+        if changed.win_title and changed.kind == "praise":
+            tell_open_meetings(item.owner.id)
+    return redirect(url_for(".feedback", employee_id=item.owner.id), code=303)
+
+
+@bp.route("/feedback/<int:feedback_id>/send", methods=["POST"])
+def send_feedback(feedback_id):
+    item = access.get_feedback_or_404(current_user, feedback_id)
+    access.require_feedback_giver(current_user, item)
+    service.send_feedback(item)
+    if item.win_title and item.kind == "praise":
+        tell_open_meetings(item.owner.id)
+    return done(
+        FEEDBACK_PAGE,
+        "feedback_page",
+        url_for(".feedback", employee_id=item.owner.id),
+        **_feedback_context(item.owner, saved="sent"),
+    )
+
+
+@bp.route("/feedback/<int:feedback_id>/delete", methods=["POST"])
+def delete_feedback(feedback_id):
+    item = access.get_feedback_or_404(current_user, feedback_id)
+    access.require_feedback_giver(current_user, item)
+    try:
+        service.delete_draft(item)
+    except service.SentFeedbackStays as refusal:
+        raise access.ReadOnly(str(refusal)) from None
+    return done(
+        FEEDBACK_PAGE,
+        "feedback_page",
+        url_for(".feedback", employee_id=item.owner.id),
+        **_feedback_context(item.owner),
+    )
