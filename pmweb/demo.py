@@ -12,6 +12,7 @@ import click
 from pmweb.db import with_connection, write_transaction
 from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
+from pmweb.growth import service as growth
 from pmweb.meetings import service as meetings
 from pmweb.models import ActionItem, CheckIn, Goal, GoalVersion, Meeting, OneOnOne, User
 from pmweb.org import service as org
@@ -440,6 +441,78 @@ GOALS = [
 ]
 
 
+# Each employee's development plan: texts, steps (kind, title, weeks from today,
+# status), feedback (from m(anager) or e(mployee), kind, text, weeks ago, win), wins.
+PLANS = {
+    "sam@example.com": {
+        "aspiration": "Lead a small product team within two years — owning a customer "
+        "problem end to end, from discovery to the numbers after launch.",
+        "strengths": "- Calm and clear in incidents\n- Customers trust him: NPS interviews "
+        "are his best source of ideas\n- Writes crisp RFCs",
+        "growth_areas": "- **Delegation**: still picks up the hard tickets himself\n"
+        "- Presenting to leadership without over-preparing",
+        "steps": [
+            ("stretch", "Run the Q1 onboarding discovery sprint", 6, "in_progress"),
+            ("training", "Finish the product management course", 10, "planned"),
+            (
+                "mentoring",
+                "Monthly sessions with Priya on leading through others",
+                12,
+                "in_progress",
+            ),
+            ("reading", "Read Inspired (Marty Cagan)", -2, "done"),
+        ],
+        "feedback": [
+            (
+                "m",
+                "praise",
+                "The onboarding interviews were **excellent** — five customers, "
+                "clear themes, and the team knew what to build next.",
+                3,
+                "Ran five onboarding interviews that set the Q1 plan",
+            ),
+            (
+                "e",
+                "suggestion",
+                "Could we move our 1:1 agenda prep to Monday? Thursday "
+                "mornings are when I'm deepest in work.",
+                2,
+                "",
+            ),
+            (
+                "m",
+                "suggestion",
+                "In the roadmap review, lead with the customer problem, "
+                "then the solution — the numbers land better that way.",
+                1,
+                "",
+            ),
+        ],
+        "wins": [("Cut onboarding time from 9 days to 4 for the pilot customers", 5)],
+    },
+    "lee@example.com": {
+        "aspiration": "Become the team's go-to person for reliability, then a staff engineer.",
+        "strengths": "- Thorough code reviews\n- Patient teacher for new joiners",
+        "growth_areas": "- Saying no to side requests\n- Writing design docs earlier",
+        "steps": [
+            ("skill", "Own the alerting review end to end", 4, "in_progress"),
+            ("training", "SRE fundamentals course", 8, "planned"),
+        ],
+        "feedback": [
+            (
+                "m",
+                "praise",
+                "Your pairing with the new joiners made their first month "
+                "much smoother. Thank you.",
+                2,
+                "",
+            ),
+        ],
+        "wins": [("Brought night pages down from 18 to 14 a month", 3)],
+    },
+}
+
+
 def seed(today=None, timezone="Europe/London"):
     """Creates the demo company; the newest meetings are in the week of ``today``."""
     today = today or datetime.date.today()
@@ -450,7 +523,44 @@ def seed(today=None, timezone="Europe/London"):
         for pair in PAIRS:
             _seed_pair(pair, people, today, timezone)
         _seed_goals(people, today)
+        _seed_plans(people, today)
     return people
+
+
+def _seed_plans(people, today):
+    for employee_email, plan in PLANS.items():
+        employee = people[employee_email]
+        manager = people[next(p.manager for p in PAIRS if p.employee == employee_email)]
+        texts = {name: plan[name] for name in growth.PLAN_FIELDS}
+        growth.save_plan(employee.id, employee.id, texts, 0)
+        for kind, title, weeks, status in plan["steps"]:
+            terms = growth.StepTerms(
+                kind=kind,
+                title=title,
+                target_date=today + datetime.timedelta(weeks=weeks),
+                status=status,
+            )
+            growth.add_step(employee.id, manager.id if kind == "stretch" else employee.id, terms)
+        for by, kind, body, weeks_ago, win in plan["feedback"]:
+            giver, receiver = (manager, employee) if by == "m" else (employee, manager)
+            sent = datetime.datetime.combine(
+                today - datetime.timedelta(weeks=weeks_ago), datetime.time(15)
+            )
+            growth.write_feedback(
+                employee.id,
+                giver.id,
+                receiver.id,
+                growth.FeedbackTerms(kind, body, win_title=win),
+                send=True,
+                now=sent,
+            )
+        for title, weeks_ago in plan["wins"]:
+            growth.record_win(
+                employee.id,
+                employee.id,
+                title,
+                achieved_on=today - datetime.timedelta(weeks=weeks_ago),
+            )
 
 
 def _seed_goals(people, today):

@@ -1,7 +1,7 @@
 """Reading growth: a plan with its steps and history, an employee's feedback timeline
 and wins, and what the forms offer to link to. A fixed number of queries each."""
 
-from peewee import JOIN, Case
+from peewee import JOIN, Case, fn
 
 from pmweb.db import PreparedQuery
 from pmweb.models import (
@@ -88,11 +88,9 @@ def history_of(plan):
 
 
 def timeline(visible_feedback):
-    """Feedback (a query the access policy scoped) newest first, with the giver and
-    every earlier wording of corrected feedback."""
-    newest_first = Case(
-        None, ((Feedback.sent_at.is_null(), Feedback.created_at),), Feedback.sent_at
-    )
+    """Feedback (a query the access policy scoped) with the giver and every earlier
+    wording of corrected feedback."""
+    # Drafts first (they wait for their giver), then newest first.
     feedback = list(
         visible_feedback.select_extend(Giver, Receiver, Meeting, Goal, PlanStep)
         .join_from(Feedback, Giver, on=(Feedback.giver == Giver.id))
@@ -100,7 +98,11 @@ def timeline(visible_feedback):
         .join_from(Feedback, Meeting, JOIN.LEFT_OUTER)
         .join_from(Feedback, Goal, JOIN.LEFT_OUTER)
         .join_from(Feedback, PlanStep, JOIN.LEFT_OUTER)
-        .order_by(newest_first.desc(), Feedback.id.desc())
+        .order_by(
+            Feedback.sent_at.is_null(False),
+            fn.COALESCE(Feedback.sent_at, Feedback.created_at).desc(),
+            Feedback.id.desc(),
+        )
     )
     revisions = {}
     edited = [item.id for item in feedback if item.edited_at]

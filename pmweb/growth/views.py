@@ -60,6 +60,7 @@ def _plan_context(owner, **overrides):
     goals = queries.goals_to_link(owner.id)
     context = {
         "owner": owner,
+        "own": owner.viewer_role == "employee",
         "manager": _manager(owner),
         "plan": plan,
         "steps": queries.steps_of(owner.id),
@@ -330,9 +331,15 @@ def _receiver_of(owner):
 
 
 def _feedback_context(owner, **overrides):
+    manager = _manager(owner)
+    own = owner.viewer_role == "employee"
     context = {
         "owner": owner,
-        "manager": _manager(owner),
+        "manager": manager,
+        "own": own,
+        "other_name": (manager.first_name if manager else "your manager")
+        if own
+        else owner.first_name,
         "feedback": queries.timeline(access.feedback_visible_to(current_user, owner)),
         "may_give": access.may_change_growth(owner)
         and (owner.viewer_role != "employee" or owner.manager_id is not None),
@@ -361,7 +368,9 @@ def give_feedback(employee_id):
     receiver = _receiver_of(owner)
     form = _feedback_form(owner, formdata=request.form)
     if not form.validate():
-        return render_page(FEEDBACK_PAGE, "give", 422, **_feedback_context(owner, form=form))
+        return render_page(
+            FEEDBACK_PAGE, "feedback_page", 422, **_feedback_context(owner, form=form)
+        )
     send = request.form.get("action") != "draft"
     service.write_feedback(owner.id, current_user.id, receiver, form.terms(), send=send)
     if send and form.win_title.data and form.kind.data == "praise":

@@ -83,18 +83,27 @@ def server(live_server):
     return live_server
 
 
+def make_pair(server, manager_name, employee_name):
+    """A new manager and report of their own, with their first meeting."""
+    tag = uuid.uuid4().hex[:8]
+
+    def email(name):
+        return f"{name.split()[0].lower()}.{tag}@example.com"
+
+    with server.app.app_context(), connected():
+        manager, _ = org.create_user(email(manager_name), manager_name, PASSWORD)
+        employee, _ = org.create_user(email(employee_name), employee_name, PASSWORD)
+        org.start_reporting_line(
+            manager, employee, datetime.date.today() - datetime.timedelta(days=30), "Europe/London"
+        )
+        meeting = Meeting.select().join(OneOnOne).where(OneOnOne.employee == employee.id).get()
+    return types.SimpleNamespace(manager=manager, employee=employee, meeting_id=meeting.id)
+
+
 @pytest.fixture
 def pair(server):
-    """A new manager and report of their own for each test, with the first meeting."""
-    tag = uuid.uuid4().hex[:8]
-    with server.app.app_context(), connected():
-        dana, _ = org.create_user(f"dana.{tag}@example.com", "Dana Reyes", PASSWORD)
-        sam, _ = org.create_user(f"sam.{tag}@example.com", "Sam Okafor", PASSWORD)
-        org.start_reporting_line(
-            dana, sam, datetime.date.today() - datetime.timedelta(days=30), "Europe/London"
-        )
-        meeting = Meeting.select().join(OneOnOne).where(OneOnOne.employee == sam.id).get()
-    return types.SimpleNamespace(manager=dana, employee=sam, meeting_id=meeting.id)
+    """Dana manages Sam: a pair of their own for each test."""
+    return make_pair(server, "Dana Reyes", "Sam Okafor")
 
 
 @pytest.fixture
