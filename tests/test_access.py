@@ -8,8 +8,10 @@ import pytest
 
 from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
+from pmweb.growth import service as growth
+from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings import service
-from pmweb.models import ActionItem, ReportingLine
+from pmweb.models import ActionItem, Feedback, ReportingLine
 
 GOAL_TERMS = Terms(
     title="Raise NPS",
@@ -27,8 +29,9 @@ OK_PAGE, DONE, MISSING, READ_ONLY = 200, 303, 404, 409
 
 
 class World:
-    """One pair's meeting with a talking point and an action item by Dana, plus the
-    ids every route needs."""
+    """One pair's meeting with a talking point and an action item by Dana, Sam's goal
+    and development plan with a step and a win, feedback Dana sent Sam and a draft of
+    hers, plus the ids every route needs."""
 
     def __init__(self, actors):
         self.actors = actors
@@ -44,6 +47,32 @@ class World:
         self.objective = goals.create_objective(
             "Self-serve", "2027 H1", actors.manager, actors.manager
         )
+        # Sam's development plan (version 1 once saved), a step Dana added, a win of his.
+        growth.save_plan(
+            actors.report.id,
+            actors.report.id,
+            {"aspiration": "Lead a team", "strengths": "Writing", "growth_areas": "Delegation"},
+            0,
+        )
+        self.step = growth.add_step(
+            actors.report.id, actors.manager.id, StepTerms(kind="training", title="SRE course")
+        )
+        self.win = growth.record_win(actors.report.id, actors.report.id, "Shipped search")
+        # Feedback from Dana to Sam: sent (version 2 after sending), and a draft.
+        self.feedback = growth.write_feedback(
+            actors.report.id,
+            actors.manager.id,
+            actors.report.id,
+            FeedbackTerms(kind="praise", body="Great incident review"),
+            send=True,
+        )
+        self.draft = growth.write_feedback(
+            actors.report.id,
+            actors.manager.id,
+            actors.report.id,
+            FeedbackTerms(kind="suggestion", body="Not ready to say yet"),
+            send=False,
+        )
 
     @property
     def ids(self):
@@ -57,6 +86,12 @@ class World:
             "employee_id": self.actors.report.id,
             "goal_id": self.goal.id,
             "objective_id": self.objective.id,
+            "step_id": self.step.id,
+            "win_id": self.win.id,
+            # The sent feedback: Sam can read it but not change it (409), which tells
+            # "only the giver words it" apart from "not visible" (404). The draft, which
+            # Sam must not even learn of, has its own test below.
+            "feedback_id": self.feedback.id,
         }
 
 
@@ -82,6 +117,34 @@ def managers_and_admin(outcome):
         "admin": outcome,
         "anonymous": LOGIN,
     }
+
+
+def only_the_giver(outcome):
+    """Feedback Dana gave: Sam, who receives it, reads it but may not change it."""
+    return only_participants(outcome) | {"report": READ_ONLY}
+
+
+def step_form(**changes):
+    return {
+        "kind": "training",
+        "title": "SRE course, part 2",
+        "target_date": "{in_a_month}",
+        "status": "in_progress",
+        "goal": "0",
+        "notes": "Chapters 1-8.",
+    } | changes
+
+
+def feedback_form(**changes):
+    return {
+        "kind": "praise",
+        "body": "Clear and calm in the review.",
+        "meeting": "0",
+        "goal": "0",
+        "step": "0",
+        "win_title": "",
+        "action": "send",
+    } | changes
 
 
 def goal_form(**changes):
@@ -194,6 +257,46 @@ POLICY = {
         {"value": "37", "confidence": "at_risk", "note": ""},
         only_participants(DONE),
     ),
+    # Development plan, feedback and wins: Sam's, seen and shaped by Sam and Dana only.
+    "growth.my_plan": ("GET", None, everyone_signed_in(302)),
+    "growth.plan": ("GET", None, only_participants(OK_PAGE)),
+    "growth.save_plan": (
+        "POST",
+        {
+            "aspiration": "Lead a platform team",
+            "strengths": "Clear writing",
+            "growth_areas": "Delegation",
+            "version": "1",
+        },
+        only_participants(DONE),
+    ),
+    "growth.add_step": ("POST", step_form(), only_participants(DONE)),
+    "growth.step": ("GET", None, only_participants(OK_PAGE)),
+    "growth.change_step": ("POST", step_form(version="1"), only_participants(DONE)),
+    "growth.set_step_status": ("POST", {"status": "done"}, only_participants(DONE)),
+    "growth.remove_step": ("POST", {}, only_participants(DONE)),
+    "growth.plan_history": ("GET", None, only_participants(OK_PAGE)),
+    "growth.printable_plan": ("GET", None, only_participants(OK_PAGE)),
+    "growth.plan_pdf": ("GET", None, only_participants(OK_PAGE)),
+    "growth.record_win": (
+        "POST",
+        {"title": "Led the launch", "details": "", "achieved_on": "{today}", "goal": "0"},
+        only_participants(DONE),
+    ),
+    "growth.remove_win": ("POST", {}, only_participants(DONE)),
+    "growth.my_feedback": ("GET", None, everyone_signed_in(302)),
+    "growth.feedback": ("GET", None, only_participants(OK_PAGE)),
+    # Dana's goes down to Sam, Sam's up to Dana.
+    "growth.give_feedback": ("POST", feedback_form(), only_participants(DONE)),
+    "growth.edit_feedback": ("GET", None, only_the_giver(OK_PAGE)),
+    # Sent feedback is corrected in the open, by its giver.
+    "growth.change_feedback": ("POST", feedback_form(version="2"), only_the_giver(DONE)),
+    # Sending what is already sent changes nothing and is not an error.
+    "growth.send_feedback": ("POST", {}, only_the_giver(DONE)),
+    # Sent feedback stays, even for Dana; Sam may not delete it anyway.
+    "growth.delete_feedback": ("POST", {}, only_participants(READ_ONLY)),
+    "meetings.set_step_status": ("POST", {"status": "done"}, only_participants(DONE)),
+    "meetings.record_win": ("POST", {"title": "Closed the quarter"}, only_participants(DONE)),
     "org.people": ("GET", None, only_admin(OK_PAGE)),
     "org.create_person": (
         "POST",
@@ -315,3 +418,25 @@ def test_an_action_item_of_another_pair_is_not_found(client, actors, login):
     )
     assert response.status_code == 404
     assert ActionItem.get_by_id(foreign.id).done_at is None
+
+
+@pytest.mark.parametrize("actor", ["report", "other_manager", "other_employee", "admin"])
+def test_a_feedback_draft_is_not_found_by_anyone_but_its_giver(client, actors, login, actor):
+    draft = World(actors).draft
+    login(getattr(actors, actor))
+    assert client.get(f"/feedback/{draft.id}/edit").status_code == MISSING
+    for url, data in (
+        (f"/feedback/{draft.id}", feedback_form(version="1")),
+        (f"/feedback/{draft.id}/send", {}),
+        (f"/feedback/{draft.id}/delete", {}),
+    ):
+        assert client.post(url, data=data).status_code == MISSING, url
+    assert Feedback.get_by_id(draft.id).sent_at is None
+
+
+def test_the_giver_deletes_her_draft(client, actors, login):
+    draft = World(actors).draft
+    login(actors.manager)
+    assert client.get(f"/feedback/{draft.id}/edit").status_code == OK_PAGE
+    assert client.post(f"/feedback/{draft.id}/delete").status_code == DONE
+    assert Feedback.get_or_none(Feedback.id == draft.id) is None

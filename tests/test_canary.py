@@ -1,19 +1,37 @@
 """The canary: the two people of a pair write unique strings into every kind of
-one-on-one content; then every page anyone else can reach is fetched, and no
-canary may appear in any of them. A private note's canary must not reach the
-other participant either."""
+one-on-one content, goals and growth; then every page anyone else can reach is
+fetched, and no canary may appear in any of them. A private note's canary must not
+reach the other participant either, nor a feedback draft's its receiver."""
 
 import datetime
+import itertools
+import shutil
+import subprocess
 import uuid
 
 import pytest
 
 from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
+from pmweb.growth import service as growth
+from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings import service
-from pmweb.models import Goal, Objective
+from pmweb.models import Feedback, Goal, Objective, PlanStep, Win
+from tests.conftest import unavailable
 
 OUTSIDERS = ["other_manager", "other_employee", "admin", "hr", "anonymous"]
+
+
+# What both Sam and Dana see of Sam's growth (the draft is Dana's alone).
+GROWTH = (
+    "plan-aspiration",
+    "plan-strengths",
+    "plan-growth-areas",
+    "step-title",
+    "step-notes",
+    "win",
+    "feedback-sent",
+)
 
 
 def canary(kind):
@@ -62,20 +80,49 @@ def planted(actors):
     )
     goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
     goals.check_in(goal, actors.manager, None, "at_risk", strings["check-in"])
+    for kind in GROWTH + ("feedback-draft",):
+        strings[kind] = canary(kind)
+    growth.save_plan(
+        actors.report.id,
+        actors.report.id,
+        {
+            "aspiration": strings["plan-aspiration"],
+            "strengths": strings["plan-strengths"],
+            "growth_areas": strings["plan-growth-areas"],
+        },
+        0,
+    )
+    growth.add_step(
+        actors.report.id,
+        actors.manager.id,
+        StepTerms(kind="training", title=strings["step-title"], notes=strings["step-notes"]),
+    )
+    growth.record_win(actors.report.id, actors.report.id, strings["win"])
+    for kind, send in (("feedback-sent", True), ("feedback-draft", False)):
+        growth.write_feedback(
+            actors.report.id,
+            actors.manager.id,
+            actors.report.id,
+            FeedbackTerms(kind="suggestion", body=strings[kind]),
+            send=send,
+        )
     return strings
 
 
 def reachable_get_urls(app, actors):
-    """Every GET route, filled with the ids of the pair's objects, plus a search."""
+    """Every GET route, filled with the ids of the pair's objects (each of its meetings,
+    each feedback — sent and draft), plus a search."""
     ids = {
-        "pair_id": actors.pair.id,
-        "meeting_id": actors.meeting.id,
-        "user_id": actors.report.id,
-        "employee_id": actors.report.id,
-        "goal_id": Goal.select(Goal.id).scalar(),
-        "objective_id": Objective.select(Objective.id).scalar(),
+        "pair_id": [actors.pair.id],
+        "meeting_id": [m.id for m in actors.pair.meetings],
+        "user_id": [actors.report.id],
+        "employee_id": [actors.report.id],
+        "goal_id": [Goal.select(Goal.id).scalar()],
+        "objective_id": [Objective.select(Objective.id).scalar()],
+        "step_id": [PlanStep.select(PlanStep.id).scalar()],
+        "win_id": [Win.select(Win.id).scalar()],
+        "feedback_id": [f.id for f in Feedback.select(Feedback.id).order_by(Feedback.id)],
     }
-    meetings = [m.id for m in actors.pair.meetings]
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -83,14 +130,31 @@ def reachable_get_urls(app, actors):
                 continue
             unknown = set(rule.arguments) - set(ids)
             assert not unknown, f"canary test cannot fill {rule.endpoint} {unknown}"
-            if "meeting_id" in rule.arguments:
-                for meeting_id in meetings:
-                    urls.append(app.url_for(rule.endpoint, **(ids | {"meeting_id": meeting_id})))
-            else:
-                urls.append(app.url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments}))
+            names = sorted(rule.arguments)
+            for values in itertools.product(*(ids[name] for name in names)):
+                urls.append(app.url_for(rule.endpoint, **dict(zip(names, values, strict=True))))
     pair_url = [u for u in urls if u.startswith("/one-on-ones/")][0]
     urls += [f"{pair_url}?q=canary", f"{pair_url}?page=2"]
     return urls
+
+
+def pdf_text(data):
+    """What a PDF says, without whitespace (a long canary may wrap onto the next line),
+    or None where poppler's pdftotext is not installed."""
+    if not shutil.which("pdftotext"):
+        return None
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    return "".join(text.split())
+
+
+def readable(response):
+    if response.mimetype != "application/pdf":
+        return response.get_data(as_text=True)
+    # Without pdftotext the PDF goes unread here; the PDF test below then skips, or
+    # fails under CI=true.
+    return pdf_text(response.data) or ""
 
 
 def fetch_all(client, urls):
@@ -98,8 +162,12 @@ def fetch_all(client, urls):
     for url in urls:
         for headers in ({}, {"HX-Request": "true", "HX-Request-Type": "partial"}):
             response = client.get(url, headers=headers)
-            pages[(url, bool(headers))] = (response.status_code, response.get_data(as_text=True))
+            pages[(url, bool(headers))] = (response.status_code, readable(response))
     return pages
+
+
+def plan_pdf_url(actors):
+    return f"/people/{actors.report.id}/plan.pdf"
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
@@ -108,6 +176,8 @@ def test_no_one_outside_the_pair_sees_any_canary(app, client, actors, login, pla
         login(getattr(actors, outsider))
     pages = fetch_all(client, reachable_get_urls(app, actors))
     assert pages, "no page was fetched"
+    status, _body = pages[(plan_pdf_url(actors), False)]
+    assert status == (302 if outsider == "anonymous" else 404)
     for (url, partial), (_status, body) in pages.items():
         for kind, string in planted.items():
             assert string not in body, (
@@ -128,3 +198,29 @@ def test_a_private_note_never_reaches_the_other_participant(
         assert planted[f"point-{when}"] in everything
         assert planted["goal-title"] in everything and planted["check-in"] in everything
         assert planted[f"private-{viewer}-{when}"] in everything
+
+
+@pytest.mark.parametrize(("viewer", "sees_draft"), [("manager", True), ("report", False)])
+def test_a_feedback_draft_reaches_only_its_giver(
+    app, client, actors, login, planted, viewer, sees_draft
+):
+    login(getattr(actors, viewer))
+    pages = fetch_all(client, reachable_get_urls(app, actors))
+    everything = "\n".join(body for _, body in pages.values())
+    assert (planted["feedback-draft"] in everything) is sees_draft
+    # The canary method works: both see the plan, its steps, wins and sent feedback.
+    for kind in GROWTH:
+        assert planted[kind] in everything, kind
+
+
+@pytest.mark.parametrize("viewer", ["manager", "report"])
+def test_the_plan_pdf_shows_the_plan_but_never_a_draft(client, actors, login, planted, viewer):
+    login(getattr(actors, viewer))
+    response = client.get(plan_pdf_url(actors))
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    if text is None:
+        unavailable("pdftotext (poppler-utils) is not installed")
+    assert planted["plan-aspiration"] in text and planted["step-title"] in text
+    assert planted["feedback-draft"] not in text
