@@ -1,7 +1,8 @@
 """The floor: a bare Flask + Jinja + peewee page showing the same rows as the meeting
-page (the current meeting's talking points with their authors and the pair's open
-action items with their owners), with nothing of pmweb — no sign-in, no access
-checks, no forms. pmweb's meeting page is measured against it.
+page (the current meeting's talking points with their authors, the pair's open
+action items with their owners, the employee's agreed goals with their latest
+check-in, the development plan's steps and recent wins), with nothing of pmweb — no
+sign-in, no access checks, no forms. pmweb's meeting page is measured against it.
 
 It also has the floor of live updates: an event stream per open page fed by an
 in-process queue fan-out, an edit that inserts a talking point and signals the
@@ -20,10 +21,12 @@ from pathlib import Path
 
 from flask import Flask, Response, render_template, request
 from peewee import (
+    JOIN,
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -69,6 +72,45 @@ class ActionItem(Base):
     done_at = DateTimeField(null=True)
 
 
+class OneOnOne(Base):
+    employee_id = IntegerField()
+
+
+class Goal(Base):
+    employee_id = IntegerField()
+    title = CharField()
+    status = CharField()
+    unit = CharField()
+    target_value = FloatField(null=True)
+    due = DateField()
+
+
+class CheckIn(Base):
+    goal = ForeignKeyField(Goal)
+    value = FloatField()
+    confidence = CharField()
+    created_at = DateTimeField()
+
+
+class DevelopmentPlan(Base):
+    employee_id = IntegerField()
+    aspiration = TextField()
+
+
+class PlanStep(Base):
+    plan = ForeignKeyField(DevelopmentPlan)
+    kind = CharField()
+    title = CharField()
+    status = CharField()
+    target_date = DateField(null=True)
+
+
+class Win(Base):
+    employee_id = IntegerField()
+    title = CharField()
+    achieved_on = DateField()
+
+
 app = Flask(__name__, template_folder=str(Path(__file__).parent / "floor_templates"))
 
 
@@ -98,7 +140,39 @@ def meeting(meeting_id):
         .where((ActionItem.one_on_one_id == current.one_on_one_id) & ActionItem.done_at.is_null())
         .order_by(ActionItem.due)
     )
-    return render_template("meeting.html", meeting=current, points=points, items=items)
+    employee_id = OneOnOne.get_by_id(current.one_on_one_id).employee_id
+    latest = CheckIn.alias()
+    goals = (
+        Goal.select(Goal, latest)
+        .join(
+            latest,
+            JOIN.LEFT_OUTER,
+            on=(latest.id == CheckIn.select(fn.MAX(CheckIn.id)).where(CheckIn.goal == Goal.id)),
+            attr="latest",
+        )
+        .where((Goal.employee_id == employee_id) & (Goal.status == "agreed"))
+        .order_by(Goal.due)
+    )
+    plan = DevelopmentPlan.get_or_none(DevelopmentPlan.employee_id == employee_id)
+    steps = (
+        PlanStep.select()
+        .join(DevelopmentPlan)
+        .where(DevelopmentPlan.employee_id == employee_id)
+        .order_by(PlanStep.target_date)
+    )
+    wins = (
+        Win.select().where(Win.employee_id == employee_id).order_by(Win.achieved_on.desc()).limit(5)
+    )
+    return render_template(
+        "meeting.html",
+        meeting=current,
+        points=points,
+        items=items,
+        goals=goals,
+        plan=plan,
+        steps=steps,
+        wins=wins,
+    )
 
 
 # --- live updates -----------------------------------------------------------------

@@ -1,12 +1,17 @@
 """A large history for the benchmark: one pair with five years of weekly meetings
 and 50 talking points on the current one, written in bulk but shaped as the product
-makes it (points carried from the meeting before, done and open action items)."""
+makes it (points carried from the meeting before, done and open action items), and an
+employee with 30 agreed goals of 20 check-ins each, a development plan with 12 steps,
+feedback and wins from those years."""
 
 import datetime
 
 from pmweb.db import db, write_transaction
+from pmweb.goals import service as goals
+from pmweb.goals.service import Terms
+from pmweb.growth import service as growth
 from pmweb.meetings import service as meetings
-from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint
+from pmweb.models import ActionItem, CheckIn, Feedback, Meeting, OneOnOne, TalkingPoint, Win
 from pmweb.org import service as org
 
 PASSWORD = "benchmark-password"
@@ -14,6 +19,9 @@ YEARS = 5
 POINTS_PER_PAST_MEETING = 5
 POINTS_ON_CURRENT = 50
 OPEN_ACTION_ITEMS = 12
+GOALS = 30
+CHECK_INS_PER_GOAL = 20
+PLAN_STEPS = 12
 
 
 def seed_pair(manager_email, employee_email, weeks, points_now):
@@ -62,7 +70,61 @@ def seed_pair(manager_email, employee_email, weeks, points_now):
                 f"Open action {n}",
                 today + datetime.timedelta(days=n - 4),
             )
+        _growth(manager, employee, weeks, today)
         return current.id
+
+
+def _growth(manager, employee, weeks, today):
+    """Goals with their check-ins, the development plan, and years of feedback and
+    wins — what the meeting page's goals and plan sections read from. A pair with no
+    history gets one goal with one check-in, one step and one win."""
+    history = weeks > 0
+    for n in range(GOALS if history else 1):
+        terms = Terms(
+            title=f"Goal {n}",
+            due=today + datetime.timedelta(days=30 + n),
+            measure="number",
+            start_value=0.0,
+            target_value=100.0,
+        )
+        goal = goals.propose_goal(employee, employee.id, "employee", terms)
+        goals.agree(goal, "manager", manager.id, 1, manager.id)
+        CheckIn.insert_many(
+            {
+                "goal": goal.id,
+                "author": employee.id,
+                "value": float(k * 5),
+                "confidence": "on_track",
+                "note": f"Check-in {k}",
+                "created_at": datetime.datetime.now() - datetime.timedelta(weeks=20 - k),
+            }
+            for k in range(CHECK_INS_PER_GOAL if history else 1)
+        ).execute()
+    texts = {"aspiration": "Lead a team", "strengths": "Writing", "growth_areas": "Delegation"}
+    growth.save_plan(employee.id, employee.id, texts, 0)
+    for n in range(PLAN_STEPS if history else 1):
+        step = growth.StepTerms("skill", f"Step {n}", status=("planned", "done")[n % 2])
+        growth.add_step(employee.id, employee.id, step)
+    Feedback.insert_many(
+        {
+            "employee": employee.id,
+            "giver": manager.id,
+            "receiver": employee.id,
+            "kind": "praise",
+            "body": f"Well done, week {week}",
+            "sent_at": datetime.datetime.now() - datetime.timedelta(weeks=week),
+        }
+        for week in range(1, max(weeks, 2), 4)
+    ).execute()
+    Win.insert_many(
+        {
+            "employee": employee.id,
+            "title": f"Win of week {week}",
+            "achieved_on": today - datetime.timedelta(weeks=week),
+            "recorded_by": employee.id,
+        }
+        for week in range(1, max(weeks, 2), 8)
+    ).execute()
 
 
 def _points(meeting, people, carried_in, count):

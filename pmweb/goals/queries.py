@@ -38,10 +38,37 @@ def _goals_of(employee_id):
     )
 
 
-# Every meeting page asks for these: its SQL is composed once.
-_agreed_goals_of = PreparedQuery(
-    lambda employee_id: _goals_of(employee_id).where(Goal.status == "agreed")
-)
+Latest = CheckIn.alias("latest")
+
+
+def _agreed_with_latest(employee_id):
+    """The columns a meeting shows of each agreed goal, with its latest check-in."""
+    newest = CheckIn.select(fn.MAX(CheckIn.id)).where(CheckIn.goal == Goal.id)
+    return (
+        Goal.select(
+            Goal.id,
+            Goal.title,
+            Goal.status,
+            Goal.measure,
+            Goal.unit,
+            Goal.start_value,
+            Goal.target_value,
+            Goal.due,
+            Goal.created_at,
+            Latest.id,
+            Latest.value,
+            Latest.confidence,
+            Latest.created_at,
+        )
+        .join_from(Goal, Latest, JOIN.LEFT_OUTER, on=(Latest.id == newest), attr="latest")
+        .where((Goal.employee == employee_id) & (Goal.status == "agreed"))
+        .order_by(Goal.due, Goal.id)
+    )
+
+
+# Every meeting page asks for these: its SQL is composed once, and the latest
+# check-in comes in the same query.
+_agreed_goals_of = PreparedQuery(_agreed_with_latest)
 
 
 def goals_of(employee_id):
@@ -51,7 +78,11 @@ def goals_of(employee_id):
 
 def agreed_goals_of(employee_id):
     """The employee's agreed goals (the ones being worked on), with ``latest``."""
-    return _with_latest(_agreed_goals_of.all(employee_id))
+    goals = _agreed_goals_of.all(employee_id)
+    for goal in goals:
+        latest = getattr(goal, "latest", None)
+        goal.latest = latest if latest is not None and latest.id is not None else None
+    return goals
 
 
 def _with_latest(goals):

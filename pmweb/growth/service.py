@@ -9,7 +9,7 @@ import datetime
 
 from peewee import IntegrityError
 
-from pmweb.db import write_transaction
+from pmweb.db import PreparedQuery, write_transaction
 from pmweb.models import (
     DevelopmentPlan,
     Feedback,
@@ -73,10 +73,15 @@ def _shown(name, value, goal_titles=None):
 # --- the plan --------------------------------------------------------------------------
 
 
+# Every meeting page asks for it: its SQL is composed once.
+_plan_of = PreparedQuery(
+    lambda employee_id: DevelopmentPlan.select().where(DevelopmentPlan.employee == employee_id)
+)
+
+
 def plan_of(employee_id):
     """The employee's plan; an unsaved empty one (version 0) until someone writes it."""
-    plan = DevelopmentPlan.get_or_none(DevelopmentPlan.employee == employee_id)
-    return plan or DevelopmentPlan(employee=employee_id, version=0)
+    return _plan_of.first(employee_id) or DevelopmentPlan(employee=employee_id, version=0)
 
 
 def _stored_plan(employee_id):
