@@ -378,11 +378,35 @@ def get_growth_owner_or_404(user, employee_id):
 
 
 def may_change_growth(owner):
+    """May the viewer the loader saw (``owner.viewer_role``) change the employee's
+    plan, feedback and wins? The employee and their current manager may."""
     return owner.viewer_role in CHANGING_ROLES
 
 
 def require_growth_change(owner):
     require_edit(may_change_growth(owner), "You can read this, but not change it.")
+
+
+def require_growth_change_in_meeting(user, meeting):
+    """The plan and wins are changed from a meeting that is still open, by the
+    employee or their current manager."""
+    require_meeting_editable(user, meeting)
+    if goal_role_in_meeting(user, meeting) is None:
+        abort(404)
+
+
+def may_give_feedback(owner):
+    """The manager gives feedback to the employee; the employee to a current manager."""
+    return may_change_growth(owner) and (
+        owner.viewer_role == "manager" or owner.manager_id is not None
+    )
+
+
+def feedback_receiver(owner):
+    """Who feedback given now goes to: the employee, or their current manager."""
+    require_growth_change(owner)
+    require_edit(may_give_feedback(owner), "You have no manager to give feedback to right now.")
+    return owner.manager_id if owner.viewer_role == "employee" else owner.id
 
 
 def get_plan_step_or_404(user, step_id):
@@ -436,6 +460,19 @@ def require_feedback_giver(user, feedback):
     )
 
 
+def require_feedback_sendable(user, feedback):
+    """A draft goes only to someone still in the pair: an upward draft written for a
+    manager who has since left is not delivered to them."""
+    require_feedback_giver(user, feedback)
+    owner = feedback.owner
+    still_in_pair = feedback.receiver_id in (owner.id, owner.manager_id)
+    require_edit(
+        not feedback.is_draft or still_in_pair,
+        "The person this draft was for is no longer your manager, so it can't be sent. "
+        "Copy what still matters into new feedback.",
+    )
+
+
 def get_plan_step_of_meeting_or_404(user, meeting, step_id):
     """A step of the plan of the employee of ``meeting`` (already access-checked)."""
     step = get_plan_step_or_404(user, step_id)
@@ -445,8 +482,21 @@ def get_plan_step_of_meeting_or_404(user, meeting, step_id):
 
 
 def get_win_or_404(user, win_id):
+    """A win with its ``owner`` (the employee, as ``get_growth_owner_or_404`` gives)."""
     win = Win.get_or_none(Win.id == win_id)
     if win is None:
         abort(404)
     win.owner = get_growth_owner_or_404(user, win.employee_id)
     return win
+
+
+def may_remove_win(user, win, owner):
+    """Whoever recorded a win may take it back — while still one of the pair."""
+    return win.recorded_by_id == user.id and may_change_growth(owner)
+
+
+def require_win_remover(user, win):
+    """For a win loaded by ``get_win_or_404``."""
+    require_edit(
+        may_remove_win(user, win, win.owner), "Only the person who recorded a win can remove it."
+    )

@@ -65,14 +65,14 @@ class World:
             actors.report.id,
             FeedbackTerms(kind="praise", body="Great incident review"),
             send=True,
-        )
+        ).feedback
         self.draft = growth.write_feedback(
             actors.report.id,
             actors.manager.id,
             actors.report.id,
             FeedbackTerms(kind="suggestion", body="Not ready to say yet"),
             send=False,
-        )
+        ).feedback
 
     @property
     def ids(self):
@@ -283,7 +283,8 @@ POLICY = {
         {"title": "Led the launch", "details": "", "achieved_on": "{today}", "goal": "0"},
         only_participants(DONE),
     ),
-    "growth.remove_win": ("POST", {}, only_participants(DONE)),
+    # Sam recorded the win: only he takes it back; Dana reads it but may not.
+    "growth.remove_win": ("POST", {}, only_participants(DONE) | {"manager": READ_ONLY}),
     "growth.my_feedback": ("GET", None, everyone_signed_in(302)),
     "growth.feedback": ("GET", None, only_participants(OK_PAGE)),
     # Dana's goes down to Sam, Sam's up to Dana.

@@ -527,3 +527,76 @@ def test_the_plan_downloads_as_a_pdf_on_a4_or_letter(client, actors, login, full
     ).stdout.decode()
     assert "Finish the SRE course" in text and "Cut p95 latency in half" in text
     assert "DRAFT-NOT-FOR-PAPER" not in text and "PRIVATE-NOT-FOR-PAPER" not in text
+
+
+# --- after review: sending, drafts and links across a change of manager ------------------
+
+
+def test_feedback_posted_without_choosing_send_stays_a_draft(client, actors, login):
+    login(actors.manager)
+    data = feedback_form(win_title="Led the review")
+    del data["action"]  # Enter in a field: the form's first button is "Save as draft"
+    assert client.post(f"/people/{actors.report.id}/feedback", data=data).status_code == 303
+    assert Feedback.get().is_draft and Win.select().count() == 0
+
+
+def test_an_upward_draft_for_a_manager_who_left_is_not_delivered(client, actors, login):
+    login(actors.report)
+    client.post(
+        f"/people/{actors.report.id}/feedback",
+        data=feedback_form(kind="suggestion", body="For Dana only", action="draft"),
+    )
+    draft = Feedback.get()
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    ReportingLine.update(ends_on=yesterday).execute()
+    make_reporting_line(make_user("Morgan Lee"), actors.report, starts_on=yesterday)
+    response = client.post(f"/feedback/{draft.id}/send")
+    assert response.status_code == 409
+    assert "no longer your manager" in text_of(response)
+    response = client.post(
+        f"/feedback/{draft.id}",
+        data=feedback_form(kind="suggestion", body="For Dana only") | {"version": "1"},
+    )
+    assert response.status_code == 409
+    assert Feedback.get().is_draft
+
+
+def test_a_later_manager_is_not_led_into_the_earlier_one_on_one(client, actors, login):
+    growth.write_feedback(
+        actors.report.id,
+        actors.manager.id,
+        actors.report.id,
+        growth.FeedbackTerms("praise", "From our meeting", meeting_id=actors.meeting.id),
+        send=True,
+    )
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    ReportingLine.update(ends_on=yesterday).execute()
+    morgan = make_user("Morgan Lee")
+    make_reporting_line(morgan, actors.report, starts_on=yesterday)
+    login(morgan)
+    page = text_of(client.get(f"/people/{actors.report.id}/feedback"))
+    assert "From our meeting" in page and "From a one-on-one" in page
+    assert f"/meetings/{actors.meeting.id}" not in page
+    login(actors.report)
+    page = text_of(client.get(f"/people/{actors.report.id}/feedback"))
+    assert f"/meetings/{actors.meeting.id}" in page
+
+
+def test_only_who_recorded_a_win_removes_it(client, actors, login):
+    win = growth.record_win(actors.report.id, actors.manager.id, "Shipped search")
+    login(actors.report)
+    assert client.post(f"/wins/{win.id}/delete").status_code == 409
+    login(actors.manager)
+    assert client.post(f"/wins/{win.id}/delete").status_code == 303
+    assert Win.select().count() == 0
+
+
+def test_the_pdf_is_named_after_the_person_whatever_their_name(client, actors, login):
+    actors.report.name = 'Sam "Q" O\'Kafor\\Jr'
+    actors.report.save()
+    login(actors.report)
+    response = client.get(f"/people/{actors.report.id}/plan.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=development-plan-sam-q-o-kafor-jr.pdf"
+    )

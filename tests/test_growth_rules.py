@@ -87,11 +87,27 @@ def praise(body="Great review", win_title=""):
 def test_sending_a_draft_twice_records_its_win_once(actors):
     draft = growth.write_feedback(
         actors.report.id, actors.manager.id, actors.report.id, praise(win_title="Review"), False
-    )
+    ).feedback
     assert Win.select().count() == 0
-    growth.send_feedback(draft)
-    growth.send_feedback(draft)
+    first = growth.send_feedback(draft)
+    again = growth.send_feedback(draft)
+    assert first.win is not None and again.win is None
     assert Win.select().count() == 1 and Win.get().feedback_id == draft.id
+
+
+def test_the_employees_own_praise_of_their_manager_records_no_win(actors):
+    growth.write_feedback(
+        actors.report.id, actors.report.id, actors.manager.id, praise(win_title="Me!"), True
+    )
+    assert Win.select().count() == 0 and Feedback.get().win_title == ""
+
+
+def test_a_draft_changed_and_sent_in_one_step_records_its_win(actors):
+    draft = growth.write_feedback(
+        actors.report.id, actors.manager.id, actors.report.id, praise(), False
+    ).feedback
+    sent = growth.change_feedback(draft, praise(win_title="Shipped"), 1, send=True)
+    assert sent.feedback.sent_at is not None and sent.win.title == "Shipped"
 
 
 def test_a_suggestion_carries_no_win(actors):
@@ -103,12 +119,12 @@ def test_a_suggestion_carries_no_win(actors):
 def test_a_draft_is_rewritten_freely_but_sent_feedback_keeps_its_earlier_wording(actors):
     draft = growth.write_feedback(
         actors.report.id, actors.manager.id, actors.report.id, praise("Frist"), False
-    )
-    draft = growth.change_feedback(draft, praise("First"), 1)
+    ).feedback
+    draft = growth.change_feedback(draft, praise("First"), 1).feedback
     assert FeedbackRevision.select().count() == 0 and draft.edited_at is None
     growth.send_feedback(draft)
     sent = Feedback.get()
-    corrected = growth.change_feedback(sent, praise("First, and thank you"), sent.version)
+    corrected = growth.change_feedback(sent, praise("First, and thank you"), sent.version).feedback
     assert corrected.edited_at is not None
     assert [r.body for r in FeedbackRevision.select()] == ["First"]
     with pytest.raises(growth.SentFeedbackStays):

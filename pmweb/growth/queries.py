@@ -92,10 +92,11 @@ def timeline(visible_feedback):
     wording of corrected feedback."""
     # Drafts first (they wait for their giver), then newest first.
     feedback = list(
-        visible_feedback.select_extend(Giver, Receiver, Meeting, Goal, PlanStep)
+        visible_feedback.select_extend(Giver, Receiver, Meeting, OneOnOne, Goal, PlanStep)
         .join_from(Feedback, Giver, on=(Feedback.giver == Giver.id))
         .join_from(Feedback, Receiver, on=(Feedback.receiver == Receiver.id))
         .join_from(Feedback, Meeting, JOIN.LEFT_OUTER)
+        .join_from(Meeting, OneOnOne, JOIN.LEFT_OUTER)
         .join_from(Feedback, Goal, JOIN.LEFT_OUTER)
         .join_from(Feedback, PlanStep, JOIN.LEFT_OUTER)
         .order_by(

@@ -137,6 +137,7 @@ def save_plan(employee_id, by, texts, based_on_version, now=None):
 
 
 def add_step(employee_id, by, terms, now=None):
+    """A new step in the employee's plan (the plan is created on first use)."""
     now = now or utcnow()
     with write_transaction():
         plan = _stored_plan(employee_id)
@@ -162,7 +163,7 @@ def change_step(step, by, terms, based_on_version, goal_titles=None, now=None):
         current = PlanStep.get_by_id(step.id)
         if current.version != based_on_version:
             raise StaleEdit(current)
-        return _apply_step_changes(current, by, terms, goal_titles, now)
+        return _apply_step_changes(current, by, terms, goal_titles, now, based_on_version)
 
 
 def set_step_status(step, by, status, now=None):
@@ -174,7 +175,7 @@ def set_step_status(step, by, status, now=None):
         return _apply_step_changes(current, by, terms, None, now)
 
 
-def _apply_step_changes(current, by, terms, goal_titles, now):
+def _apply_step_changes(current, by, terms, goal_titles, now, based_on_version=None):
     before = StepTerms.of(current)
     changed = {
         name: getattr(terms, name)
@@ -184,9 +185,15 @@ def _apply_step_changes(current, by, terms, goal_titles, now):
     if not changed:
         return current
     columns = {("goal" if name == "goal_id" else name): value for name, value in changed.items()}
-    PlanStep.update(**columns, version=PlanStep.version + 1).where(
+    query = PlanStep.update(**columns, version=PlanStep.version + 1).where(
         PlanStep.id == current.id
-    ).execute()
+    )
+    if based_on_version is not None:
+        # An edit is of the version its writer saw; a status pick is last-writer-wins.
+        query = query.where(PlanStep.version == based_on_version)
+    updated = query.execute()
+    if not updated:
+        raise StaleEdit(PlanStep.get_by_id(current.id))
     PlanChange.insert_many(
         [
             {
@@ -206,6 +213,7 @@ def _apply_step_changes(current, by, terms, goal_titles, now):
 
 
 def remove_step(step, by, now=None):
+    """Remove a step; the history keeps that it was there, by its title."""
     with write_transaction():
         PlanChange.create(
             plan=step.plan_id,
@@ -230,16 +238,25 @@ class FeedbackTerms:
     step_id: int | None = None
     win_title: str = ""
 
-    def columns(self):
+    def columns(self, upward):
         return {
             "kind": self.kind,
             "body": self.body,
             "meeting": self.meeting_id,
             "goal": self.goal_id,
             "step": self.step_id,
-            # Only praise carries a win.
-            "win_title": self.win_title if self.kind == "praise" else "",
+            # A win is the employee's, recognised by their manager: only the
+            # manager's praise records one.
+            "win_title": self.win_title if self.kind == "praise" and not upward else "",
         }
+
+
+@dataclasses.dataclass(frozen=True)
+class Sent:
+    """What writing or sending feedback did: the feedback, and the win it recorded."""
+
+    feedback: Feedback
+    win: Win | None = None
 
 
 def write_feedback(employee_id, giver, receiver, terms, send, now=None):
@@ -252,22 +269,22 @@ def write_feedback(employee_id, giver, receiver, terms, send, now=None):
             giver=giver,
             receiver=receiver,
             created_at=now,
-            **terms.columns(),
+            **terms.columns(upward=giver == employee_id),
         )
-        if send:
-            _send(feedback, now)
-        return feedback
+        win = _send(feedback, now) if send else None
+        return Sent(Feedback.get_by_id(feedback.id), win)
 
 
-def change_feedback(feedback, terms, based_on_version, now=None):
-    """A draft is rewritten freely — nobody has read it. Sent feedback is corrected in
-    the open: the earlier wording is kept and the feedback shows as edited."""
+def change_feedback(feedback, terms, based_on_version, send=False, now=None):
+    """A draft is rewritten freely — nobody has read it — and sent if ``send``. Sent
+    feedback is corrected in the open: the earlier wording is kept and the feedback
+    shows as edited."""
     now = now or utcnow()
     with write_transaction():
         current = Feedback.get_by_id(feedback.id)
         if current.version != based_on_version:
             raise StaleEdit(current)
-        columns = terms.columns()
+        columns = terms.columns(upward=current.is_upward)
         if current.sent_at is not None:
             # What was sent stays what was sent: the kind and the win it recorded.
             columns.pop("kind")
@@ -279,37 +296,45 @@ def change_feedback(feedback, terms, based_on_version, now=None):
                     written_at=current.edited_at or current.sent_at,
                 )
                 columns["edited_at"] = now
-        Feedback.update(**columns, version=Feedback.version + 1).where(
-            Feedback.id == current.id
-        ).execute()
-        return Feedback.get_by_id(current.id)
+        updated = (
+            Feedback.update(**columns, version=Feedback.version + 1)
+            .where((Feedback.id == current.id) & (Feedback.version == based_on_version))
+            .execute()
+        )
+        if not updated:
+            raise StaleEdit(Feedback.get_by_id(current.id))
+        changed = Feedback.get_by_id(current.id)
+        win = _send(changed, now) if send and changed.is_draft else None
+        return Sent(Feedback.get_by_id(current.id), win)
 
 
 def send_feedback(feedback, now=None):
+    """Send a draft. Sending it again changes nothing."""
     now = now or utcnow()
     with write_transaction():
         current = Feedback.get_by_id(feedback.id)
-        if current.sent_at is None:
-            _send(current, now)
-        return Feedback.get_by_id(current.id)
+        win = _send(current, now) if current.is_draft else None
+        return Sent(Feedback.get_by_id(current.id), win)
 
 
 def _send(feedback, now):
+    """Mark ``feedback`` sent and record the win its praise carries; returns the win."""
     sent = (
         Feedback.update(sent_at=now, version=Feedback.version + 1)
         .where((Feedback.id == feedback.id) & Feedback.sent_at.is_null())
         .execute()
     )
-    if sent and feedback.kind == "praise" and feedback.win_title:
-        Win.create(
-            employee=feedback.employee_id,
-            title=feedback.win_title,
-            achieved_on=now.date(),
-            goal=feedback.goal_id,
-            feedback=feedback.id,
-            recorded_by=feedback.giver_id,
-            recorded_at=now,
-        )
+    if not (sent and feedback.kind == "praise" and feedback.win_title):
+        return None
+    return Win.create(
+        employee=feedback.employee_id,
+        title=feedback.win_title,
+        achieved_on=now.date(),
+        goal=feedback.goal_id,
+        feedback=feedback.id,
+        recorded_by=feedback.giver_id,
+        recorded_at=now,
+    )
 
 
 class SentFeedbackStays(Exception):
@@ -317,6 +342,7 @@ class SentFeedbackStays(Exception):
 
 
 def delete_draft(feedback):
+    """Delete a draft. Sent feedback stays: the other person has read it."""
     with write_transaction():
         deleted = (
             Feedback.delete()
@@ -331,6 +357,7 @@ def delete_draft(feedback):
 
 
 def record_win(employee_id, by, title, details="", achieved_on=None, goal_id=None, now=None):
+    """Recognise something the employee achieved (today, unless ``achieved_on``)."""
     now = now or utcnow()
     with write_transaction():
         return Win.create(
@@ -345,5 +372,6 @@ def record_win(employee_id, by, title, details="", achieved_on=None, goal_id=Non
 
 
 def remove_win(win):
+    """Remove a win recorded by mistake."""
     with write_transaction():
         Win.delete().where(Win.id == win.id).execute()

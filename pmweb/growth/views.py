@@ -2,13 +2,15 @@
 page), feedback and wins. Thin — load through access, validate, call a rule, render
 the page or its fragment, or redirect."""
 
+import io
+
 from flask import (
     Blueprint,
     current_app,
-    make_response,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -249,7 +251,7 @@ def record_win(employee_id):
 @bp.route("/wins/<int:win_id>/delete", methods=["POST"])
 def remove_win(win_id):
     win = access.get_win_or_404(current_user, win_id)
-    access.require_growth_change(win.owner)
+    access.require_win_remover(current_user, win)
     service.remove_win(win)
     tell_open_meetings(win.owner.id)
     return done(
@@ -297,37 +299,35 @@ def plan_pdf(employee_id):
     paper = PAPER_SIZES.get(request.args.get("paper", "a4"), "A4")
     html = render_template("growth/print.html", for_pdf=True, **_printable_context(owner))
     try:
-        document = pdf.render(html, paper, current_app.static_folder)
+        document = pdf.render(
+            html, paper, current_app.static_folder, url_for("static", filename="")
+        )
     except pdf.PdfUnavailable as missing:
         return render_template("growth/pdf_unavailable.html", owner=owner, reason=str(missing)), 503
-    response = make_response(document)
-    response.headers["Content-Type"] = "application/pdf"
-    filename = f"development-plan-{owner.name.lower().replace(' ', '-')}.pdf"
-    response.headers["Content-Disposition"] = pdf.attachment(filename)
-    return response
+    return send_file(
+        io.BytesIO(document),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=pdf.file_name(owner.name),
+    )
 
 
 # --- feedback ------------------------------------------------------------------------
 
 
-def _feedback_form(owner, formdata=None, **data):
+def _feedback_form(owner, formdata=None, item=None, **data):
+    """The feedback form; correcting feedback keeps what it is linked to on offer even
+    when that goal has closed or that meeting was with an earlier manager."""
+    meetings = queries.meetings_to_link(owner.id, owner.manager_id)
+    goals = queries.goals_to_link(owner.id)
+    if item is not None:
+        if item.meeting_id and item.meeting_id not in {m.id for m in meetings}:
+            meetings.append(item.meeting)
+        if item.goal_id and item.goal_id not in {g.id for g in goals}:
+            goals.append(item.goal)
     return forms.FeedbackForm(
-        queries.meetings_to_link(owner.id, owner.manager_id),
-        queries.goals_to_link(owner.id),
-        queries.steps_of(owner.id),
-        formdata=formdata,
-        **data,
+        meetings, goals, queries.steps_of(owner.id), formdata=formdata, **data
     )
-
-
-def _receiver_of(owner):
-    """Feedback goes from the employee to their current manager, or back."""
-    if owner.viewer_role == "employee":
-        access.require_edit(
-            owner.manager_id is not None, "You have no manager to give feedback to right now."
-        )
-        return owner.manager_id
-    return owner.id
 
 
 def _feedback_context(owner, **overrides):
@@ -341,13 +341,23 @@ def _feedback_context(owner, **overrides):
         if own
         else owner.first_name,
         "feedback": queries.timeline(access.feedback_visible_to(current_user, owner)),
-        "may_give": access.may_change_growth(owner)
-        and (owner.viewer_role != "employee" or owner.manager_id is not None),
+        "may_give": access.may_give_feedback(owner),
         "form": _feedback_form(owner),
         "saved": None,
     }
     context.update(overrides)
     return context
+
+
+def _tell_if_won(sent):
+    """A win recorded with praise shows on the employee's open meetings."""
+    if sent.win is not None:
+        tell_open_meetings(sent.win.employee_id)
+
+
+def _sending(form):
+    # Only the Send button sends; Enter in a field, or anything else, keeps a draft.
+    return form.get("action") == "send"
 
 
 @bp.route("/feedback")
@@ -364,17 +374,15 @@ def feedback(employee_id):
 @bp.route("/people/<int:employee_id>/feedback", methods=["POST"])
 def give_feedback(employee_id):
     owner = access.get_growth_owner_or_404(current_user, employee_id)
-    access.require_growth_change(owner)
-    receiver = _receiver_of(owner)
+    receiver = access.feedback_receiver(owner)
     form = _feedback_form(owner, formdata=request.form)
     if not form.validate():
         return render_page(
             FEEDBACK_PAGE, "feedback_page", 422, **_feedback_context(owner, form=form)
         )
-    send = request.form.get("action") != "draft"
-    service.write_feedback(owner.id, current_user.id, receiver, form.terms(), send=send)
-    if send and form.win_title.data and form.kind.data == "praise":
-        tell_open_meetings(owner.id)
+    send = _sending(request.form)
+    sent = service.write_feedback(owner.id, current_user.id, receiver, form.terms(), send=send)
+    _tell_if_won(sent)
     return done(
         FEEDBACK_PAGE,
         "feedback_page",
@@ -395,6 +403,7 @@ def edit_feedback(feedback_id):
     access.require_feedback_giver(current_user, item)
     form = _feedback_form(
         item.owner,
+        item=item,
         obj=item,
         meeting=item.meeting_id or 0,
         goal=item.goal_id or 0,
@@ -406,29 +415,28 @@ def edit_feedback(feedback_id):
 @bp.route("/feedback/<int:feedback_id>", methods=["POST"])
 def change_feedback(feedback_id):
     item = access.get_feedback_or_404(current_user, feedback_id)
-    access.require_feedback_giver(current_user, item)
-    form = _feedback_form(item.owner, formdata=request.form)
+    send = item.is_draft and _sending(request.form)
+    if send:
+        access.require_feedback_sendable(current_user, item)
+    else:
+        access.require_feedback_giver(current_user, item)
+    form = _feedback_form(item.owner, formdata=request.form, item=item)
     if not form.validate():
         return _feedback_edit(item, form, 422)
     try:
-        changed = service.change_feedback(item, form.terms(), form.version.data)
+        sent = service.change_feedback(item, form.terms(), form.version.data, send=send)
     except service.StaleEdit as stale:
         form.version.data = stale.current.version
         return _feedback_edit(item, form, 409, theirs=stale.current)
-    if changed.is_draft and request.form.get("action") == "send":
-        service.send_feedback(changed)
-        if changed.win_title and changed.kind == "praise":
-            tell_open_meetings(item.owner.id)
+    _tell_if_won(sent)
     return redirect(url_for(".feedback", employee_id=item.owner.id), code=303)
 
 
 @bp.route("/feedback/<int:feedback_id>/send", methods=["POST"])
 def send_feedback(feedback_id):
     item = access.get_feedback_or_404(current_user, feedback_id)
-    access.require_feedback_giver(current_user, item)
-    service.send_feedback(item)
-    if item.win_title and item.kind == "praise":
-        tell_open_meetings(item.owner.id)
+    access.require_feedback_sendable(current_user, item)
+    _tell_if_won(service.send_feedback(item))
     return done(
         FEEDBACK_PAGE,
         "feedback_page",

@@ -440,17 +440,11 @@ def check_in_goal(meeting_id, goal_id):
 # --- the development plan and wins, inside the meeting -----------------------------------
 
 
-def _require_growth_in_meeting(meeting):
-    access.require_meeting_editable(current_user, meeting)
-    if access.goal_role_in_meeting(current_user, meeting) is None:
-        abort(404)
-
-
 @bp.route("/meetings/<int:meeting_id>/plan-steps/<int:step_id>/status", methods=["POST"])
 def set_step_status(meeting_id, step_id):
     """Where a step of the employee's plan stands, set right in the meeting."""
     meeting = access.get_meeting_or_404(current_user, meeting_id)
-    _require_growth_in_meeting(meeting)
+    access.require_growth_change_in_meeting(current_user, meeting)
     step = access.get_plan_step_of_meeting_or_404(current_user, meeting, step_id)
     form = growth_forms.StepStatusForm()
     if not form.validate():
@@ -462,8 +456,9 @@ def set_step_status(meeting_id, step_id):
 
 @bp.route("/meetings/<int:meeting_id>/wins", methods=["POST"])
 def record_win(meeting_id):
+    """A win recorded as it comes up in the meeting."""
     meeting = access.get_meeting_or_404(current_user, meeting_id)
-    _require_growth_in_meeting(meeting)
+    access.require_growth_change_in_meeting(current_user, meeting)
     form = growth_forms.WinForm((), access.today())
     if not form.validate():
         return _invalid(meeting, "development", win_form=form)
