@@ -69,6 +69,15 @@ def feedback_form(**changes):
     } | changes
 
 
+def hand_sam_to_a_new_manager(actors):
+    """Dana's reporting line for Sam ended yesterday; Morgan manages him since."""
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    ReportingLine.update(ends_on=yesterday).execute()
+    morgan = make_user("Morgan Lee")
+    make_reporting_line(morgan, actors.report, starts_on=yesterday)
+    return morgan
+
+
 def steps_terms(title="Finish the SRE course", **changes):
     return growth.StepTerms(kind="training", title=title, **changes)
 
@@ -417,10 +426,7 @@ def test_after_a_manager_change_upward_feedback_stays_with_the_manager_it_was_fo
         growth.FeedbackTerms("praise", "PRAISE-FROM-DANA"),
         send=True,
     )
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
-    ReportingLine.update(ends_on=yesterday).execute()
-    new_manager = make_user("Morgan Lee")
-    make_reporting_line(new_manager, actors.report, starts_on=yesterday)
+    new_manager = hand_sam_to_a_new_manager(actors)
     login(new_manager)
     page = text_of(client.get(f"/people/{actors.report.id}/feedback"))
     assert "PRAISE-FROM-DANA" in page and "UPWARD-TO-DANA" not in page
@@ -547,9 +553,7 @@ def test_an_upward_draft_for_a_manager_who_left_is_not_delivered(client, actors,
         data=feedback_form(kind="suggestion", body="For Dana only", action="draft"),
     )
     draft = Feedback.get()
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
-    ReportingLine.update(ends_on=yesterday).execute()
-    make_reporting_line(make_user("Morgan Lee"), actors.report, starts_on=yesterday)
+    hand_sam_to_a_new_manager(actors)
     response = client.post(f"/feedback/{draft.id}/send")
     assert response.status_code == 409
     assert "no longer your manager" in text_of(response)
@@ -569,10 +573,7 @@ def test_a_later_manager_is_not_led_into_the_earlier_one_on_one(client, actors, 
         growth.FeedbackTerms("praise", "From our meeting", meeting_id=actors.meeting.id),
         send=True,
     )
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
-    ReportingLine.update(ends_on=yesterday).execute()
-    morgan = make_user("Morgan Lee")
-    make_reporting_line(morgan, actors.report, starts_on=yesterday)
+    morgan = hand_sam_to_a_new_manager(actors)
     login(morgan)
     page = text_of(client.get(f"/people/{actors.report.id}/feedback"))
     assert "From our meeting" in page and "From a one-on-one" in page
