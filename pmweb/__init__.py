@@ -29,7 +29,19 @@ def create_app(config=None):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from pmweb import access, auth, db, formatting, goals, growth, htmx, live, meetings, org
+    from pmweb import (
+        access,
+        auth,
+        db,
+        formatting,
+        goals,
+        growth,
+        htmx,
+        live,
+        meetings,
+        org,
+        sharing,
+    )
 
     db.init_app(app)
     live.init_app(app)
@@ -44,6 +56,7 @@ def create_app(config=None):
     app.register_blueprint(meetings.bp)
     app.register_blueprint(goals.bp)
     app.register_blueprint(growth.bp)
+    app.register_blueprint(sharing.bp)
     org.register_cli(app)
 
     from pmweb import demo

@@ -11,6 +11,8 @@
 - Objectives: titles and how many goals align to each, for everyone signed in;
   kept by administrators and managers.
 - Administrators manage people and reporting lines and read no one-on-one content.
+- Anyone else reads only through a grant the employee gave (a scope, a person, an
+  expiry), read-only, and every such read is recorded for the employee to see.
 
 Loaders return the object or abort with 404: someone who may not see a thing must
 not learn that it exists. A participant who may read but not change (a completed
@@ -19,16 +21,18 @@ meeting, an ended reporting line) gets 409 with the reason instead.
 
 import datetime
 
-from flask import abort
+from flask import abort, request
 from peewee import fn
 
 from pmweb.auth import session_is_open
 from pmweb.db import PreparedQuery
 from pmweb.models import (
+    AccessRecord,
     ActionItem,
     DevelopmentPlan,
     Feedback,
     Goal,
+    Grant,
     Meeting,
     Objective,
     OneOnOne,
@@ -371,10 +375,24 @@ def get_objective_to_maintain_or_404(user, objective_id):
 CHANGING_ROLES = ("employee", "manager")
 
 
-def get_growth_owner_or_404(user, employee_id):
-    """The employee whose development plan, feedback or wins ``user`` wants, with
-    ``viewer_role`` and ``manager_id`` set."""
-    return get_goal_owner_or_404(user, employee_id)
+def get_growth_owner_or_404(user, employee_id, scope, what=None):
+    """The employee whose development plan (``scope`` "plan", which includes wins) or
+    feedback (``scope`` "feedback") ``user`` wants, with ``viewer_role`` —
+    ``employee``, ``manager``, or ``grantee`` through an active grant, read-only —,
+    ``manager_id`` and ``grant`` set. A grantee's read is recorded as ``what``."""
+    manager_id = current_manager_id(employee_id)
+    role = _goal_role(user, employee_id, manager_id)
+    grant = None
+    if role is None and user.is_authenticated:
+        grant = active_grant(user.id, employee_id, scope)
+        role = "grantee" if grant else None
+    employee = User.get_or_none(User.id == employee_id) if role else None
+    if employee is None:
+        abort(404)
+    employee.viewer_role, employee.manager_id, employee.grant = role, manager_id, grant
+    if grant is not None:
+        record_read(user, employee_id, what or Grant.SCOPES[scope], grant)
+    return employee
 
 
 def may_change_growth(owner):
@@ -419,16 +437,20 @@ def get_plan_step_or_404(user, step_id):
     )
     if step is None:
         abort(404)
-    step.owner = get_growth_owner_or_404(user, step.plan.employee_id)
+    step.owner = get_growth_owner_or_404(user, step.plan.employee_id, "plan")
     return step
 
 
 def feedback_visible_to(user, owner):
     """The feedback of ``owner``'s space that ``user`` may read: everything sent, but
-    upward feedback only for the manager it was given to; drafts only their giver's."""
+    upward feedback only for the manager it was given to (or a grantee of the
+    employee's); drafts only their giver's."""
     visible = Feedback.sent_at.is_null(False) | (Feedback.giver == user.id)
     if owner.viewer_role == "manager":
         visible &= (Feedback.giver != owner.id) | (Feedback.receiver == user.id)
+    elif owner.viewer_role == "grantee":
+        # The employee shared their feedback: what was sent, in both directions.
+        visible = Feedback.sent_at.is_null(False)
     elif owner.viewer_role != "employee":
         return Feedback.select().where(False)
     return Feedback.select().where((Feedback.employee == owner.id) & visible)
@@ -439,7 +461,7 @@ def get_feedback_or_404(user, feedback_id):
     employee_id = Feedback.select(Feedback.employee).where(Feedback.id == feedback_id).scalar()
     if employee_id is None:
         abort(404)
-    owner = get_growth_owner_or_404(user, employee_id)
+    owner = get_growth_owner_or_404(user, employee_id, "feedback")
     feedback = feedback_visible_to(user, owner).where(Feedback.id == feedback_id).first()
     if feedback is None:
         abort(404)
@@ -486,7 +508,7 @@ def get_win_or_404(user, win_id):
     win = Win.get_or_none(Win.id == win_id)
     if win is None:
         abort(404)
-    win.owner = get_growth_owner_or_404(user, win.employee_id)
+    win.owner = get_growth_owner_or_404(user, win.employee_id, "plan")
     return win
 
 
@@ -500,3 +522,71 @@ def require_win_remover(user, win):
     require_edit(
         may_remove_win(user, win, win.owner), "Only the person who recorded a win can remove it."
     )
+
+
+# --- grants and the record of reads -----------------------------------------------
+#
+# Anyone outside the pair reads an employee's data only through a grant the employee
+# gave: one scope, one person, until it expires or is revoked. Every such read is
+# recorded, and the employee sees the record.
+
+
+def now():
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+def active_grant(grantee_id, employee_id, scope, one_on_one_id=None):
+    query = Grant.select().where(
+        (Grant.grantee == grantee_id)
+        & (Grant.employee == employee_id)
+        & (Grant.scope == scope)
+        & Grant.revoked_at.is_null()
+        & (Grant.expires_at > now())
+    )
+    if one_on_one_id is not None:
+        query = query.where(Grant.one_on_one == one_on_one_id)
+    return query.order_by(Grant.expires_at.desc()).first()
+
+
+def record_read(actor, employee_id, what, grant=None):
+    """Write down that ``actor`` read ``what`` of the employee's. A request that only
+    tried to change something (and was refused) read nothing."""
+    if request and request.method not in ("GET", "HEAD"):
+        return
+    AccessRecord.create(
+        actor=actor.id,
+        employee=employee_id,
+        what=what,
+        path=request.full_path.rstrip("?")[:500] if request else "",
+        grant=grant.id if grant else None,
+        read_at=now(),
+    )
+
+
+def grants_given_by(user):
+    return Grant.select().where(Grant.employee == user.id)
+
+
+def grants_received_by(user):
+    """Grants to ``user`` that are still active."""
+    return Grant.select().where(
+        (Grant.grantee == user.id) & Grant.revoked_at.is_null() & (Grant.expires_at > now())
+    )
+
+
+def get_own_grant_or_404(user, grant_id):
+    """A grant ``user`` gave; only the employee who gave it may end it."""
+    grant = grants_given_by(user).where(Grant.id == grant_id).first()
+    if grant is None:
+        abort(404)
+    return grant
+
+
+def reads_of(user):
+    """Who read the employee's data: for the employee alone."""
+    return AccessRecord.select().where(AccessRecord.employee == user.id)
+
+
+def may_share(user):
+    """Anyone signed in shares their own data (and nobody else's)."""
+    return user.is_authenticated and user.is_active

@@ -392,6 +392,43 @@ class Win(BaseModel):
     recorded_at = DateTimeField(default=utcnow)
 
 
+class Grant(BaseModel):
+    """An employee's consent for one person to read one part of their data until
+    ``expires_at``: their goals, development plan, feedback, or the meeting records of
+    one of their one-on-ones (never private notes). Revocable at any moment."""
+
+    SCOPES = {
+        "goals": "Goals",
+        "plan": "Development plan",
+        "feedback": "Feedback",
+        "meetings": "Meeting records",
+    }
+
+    employee = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    grantee = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    scope = CharField()
+    one_on_one = ForeignKeyField(OneOnOne, null=True, backref="+", on_delete="CASCADE")
+    message = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    revoked_at = DateTimeField(null=True)
+
+    def is_active(self, now):
+        return self.revoked_at is None and self.expires_at > now
+
+
+class AccessRecord(BaseModel):
+    """A read of an employee's data by someone other than the two people of the pair —
+    a grantee, a former manager. The employee sees every one."""
+
+    actor = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    employee = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    what = CharField()
+    path = CharField(default="")
+    grant = ForeignKeyField(Grant, null=True, backref="reads", on_delete="SET NULL")
+    read_at = DateTimeField(default=utcnow)
+
+
 MODELS = [
     User,
     UserSession,
@@ -413,4 +450,6 @@ MODELS = [
     Feedback,
     FeedbackRevision,
     Win,
+    Grant,
+    AccessRecord,
 ]

@@ -12,6 +12,7 @@ from pmweb.growth import service as growth
 from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings import service
 from pmweb.models import ActionItem, Feedback, ReportingLine
+from pmweb.sharing import service as sharing
 
 GOAL_TERMS = Terms(
     title="Raise NPS",
@@ -73,6 +74,8 @@ class World:
             FeedbackTerms(kind="suggestion", body="Not ready to say yet"),
             send=False,
         ).feedback
+        # Sam shares his plan with Hana, who is outside every row of the table.
+        self.grant = sharing.give_grant(actors.report, actors.hr, "plan", 7)
 
     @property
     def ids(self):
@@ -92,6 +95,7 @@ class World:
             # "only the giver words it" apart from "not visible" (404). The draft, which
             # Sam must not even learn of, has its own test below.
             "feedback_id": self.feedback.id,
+            "grant_id": self.grant.id,
         }
 
 
@@ -298,6 +302,19 @@ POLICY = {
     "growth.delete_feedback": ("POST", {}, only_participants(READ_ONLY)),
     "meetings.set_step_status": ("POST", {"status": "done"}, only_participants(DONE)),
     "meetings.record_win": ("POST", {"title": "Closed the quarter"}, only_participants(DONE)),
+    # Each person's own sharing: everyone signed in has one; a grant is its giver's.
+    "sharing.sharing": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "sharing.reads": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "sharing.give_grant": (
+        "POST",
+        {"grantee": "{hr_id}", "scope": "plan", "days": "30"},
+        everyone_signed_in(DONE),
+    ),
+    "sharing.revoke_grant": (
+        "POST",
+        {},
+        {actor: MISSING for actor in ACTORS} | {"report": DONE, "anonymous": LOGIN},
+    ),
     "org.people": ("GET", None, only_admin(OK_PAGE)),
     "org.create_person": (
         "POST",

@@ -87,13 +87,13 @@ def my_plan():
 
 @bp.route("/people/<int:employee_id>/plan")
 def plan(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     return render_template(PLAN_PAGE, **_plan_context(owner))
 
 
 @bp.route("/people/<int:employee_id>/plan", methods=["POST"])
 def save_plan(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     access.require_growth_change(owner)
     form = forms.PlanForm()
     if not form.validate():
@@ -120,7 +120,7 @@ def save_plan(employee_id):
 
 @bp.route("/people/<int:employee_id>/plan/steps", methods=["POST"])
 def add_step(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     access.require_growth_change(owner)
     form = forms.StepForm(queries.goals_to_link(owner.id))
     if not form.validate():
@@ -211,7 +211,9 @@ def remove_step(step_id):
 
 @bp.route("/people/<int:employee_id>/plan/history")
 def plan_history(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(
+        current_user, employee_id, "plan", "development plan history"
+    )
     plan = service.plan_of(owner.id)
     return render_template(
         "growth/history.html",
@@ -226,7 +228,7 @@ def plan_history(employee_id):
 
 @bp.route("/people/<int:employee_id>/wins", methods=["POST"])
 def record_win(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     access.require_growth_change(owner)
     form = forms.WinForm(queries.goals_to_link(owner.id), access.today())
     if not form.validate():
@@ -289,13 +291,17 @@ def _printable_context(owner):
 
 @bp.route("/people/<int:employee_id>/plan/print")
 def printable_plan(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(
+        current_user, employee_id, "plan", "printed development plan"
+    )
     return render_template("growth/print.html", for_pdf=False, **_printable_context(owner))
 
 
 @bp.route("/people/<int:employee_id>/plan.pdf")
 def plan_pdf(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(
+        current_user, employee_id, "plan", "development plan PDF"
+    )
     paper = PAPER_SIZES.get(request.args.get("paper", "a4"), "A4")
     html = render_template("growth/print.html", for_pdf=True, **_printable_context(owner))
     try:
@@ -367,13 +373,13 @@ def my_feedback():
 
 @bp.route("/people/<int:employee_id>/feedback")
 def feedback(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(current_user, employee_id, "feedback")
     return render_template(FEEDBACK_PAGE, **_feedback_context(owner))
 
 
 @bp.route("/people/<int:employee_id>/feedback", methods=["POST"])
 def give_feedback(employee_id):
-    owner = access.get_growth_owner_or_404(current_user, employee_id)
+    owner = access.get_growth_owner_or_404(current_user, employee_id, "feedback")
     receiver = access.feedback_receiver(owner)
     form = _feedback_form(owner, formdata=request.form)
     if not form.validate():

@@ -1,0 +1,142 @@
+"""Views of sharing: thin — load through access, validate, call a rule, render."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from peewee import fn
+from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+
+from pmweb import access
+from pmweb.meetings.forms import choices
+from pmweb.models import AccessRecord, Grant, User
+from pmweb.sharing import service
+
+bp = Blueprint("sharing", __name__)
+
+Grantee = User.alias("grantee")
+Employee = User.alias("employee")
+Actor = User.alias("actor")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+class GrantForm(FlaskForm):
+    grantee = SelectField("Share with", coerce=int)
+    scope = SelectField(
+        "What",
+        choices=choices([(scope, Grant.SCOPES[scope]) for scope in service.OFFERED_SCOPES]),
+    )
+    days = IntegerField(
+        "For how many days",
+        default=service.DEFAULT_DAYS,
+        validators=[
+            InputRequired(message="Say for how many days."),
+            NumberRange(
+                min=1,
+                max=service.LONGEST_DAYS,
+                message=f"A grant lasts from 1 to {service.LONGEST_DAYS} days.",
+            ),
+        ],
+    )
+    message = TextAreaField(
+        "Message (optional)",
+        validators=[Length(max=1000, message="Keep the message under 1,000 characters.")],
+    )
+
+    def __init__(self, people, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grantee.choices = choices([(0, "Choose a person")] + [(p.id, p.name) for p in people])
+
+    def validate_grantee(self, field):
+        if not field.data:
+            raise ValidationError("Choose who to share with.")
+
+
+def _people_to_share_with():
+    return list(
+        User.select(User.id, User.name)
+        .where((User.id != current_user.id) & User.deactivated_at.is_null())
+        .order_by(fn.LOWER(User.name))
+    )
+
+
+def _sharing_context(form=None, **overrides):
+    now = access.now()
+    given = list(
+        access.grants_given_by(current_user)
+        .select_extend(Grantee)
+        .join(Grantee, on=(Grant.grantee == Grantee.id))
+        .order_by(Grant.created_at.desc())
+    )
+    context = {
+        "active": [grant for grant in given if grant.is_active(now)],
+        "ended": [grant for grant in given if not grant.is_active(now)][:20],
+        "received": list(
+            access.grants_received_by(current_user)
+            .select_extend(Employee)
+            .join(Employee, on=(Grant.employee == Employee.id))
+            .order_by(Grant.expires_at)
+        ),
+        "form": form or GrantForm(_people_to_share_with(), formdata=None),
+        "scopes": Grant.SCOPES,
+        "longest_days": service.LONGEST_DAYS,
+        "error": None,
+    }
+    context.update(overrides)
+    return context
+
+
+@bp.route("/sharing")
+def sharing():
+    return render_template("sharing/sharing.html", **_sharing_context())
+
+
+@bp.route("/sharing/grants", methods=["POST"])
+def give_grant():
+    form = GrantForm(_people_to_share_with())
+    if not form.validate():
+        return render_template("sharing/sharing.html", **_sharing_context(form)), 422
+    grantee = User.get_by_id(form.grantee.data)
+    try:
+        service.give_grant(
+            current_user,
+            grantee,
+            form.scope.data,
+            form.days.data,
+            (form.message.data or "").strip(),
+        )
+    except service.GrantError as refusal:
+        return render_template(
+            "sharing/sharing.html", **_sharing_context(form, error=str(refusal))
+        ), 422
+    return redirect(url_for(".sharing"), code=303)
+
+
+@bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
+def revoke_grant(grant_id):
+    grant = access.get_own_grant_or_404(current_user, grant_id)
+    service.revoke_grant(grant)
+    return redirect(url_for(".sharing"), code=303)
+
+
+@bp.route("/sharing/reads")
+def reads():
+    records = list(
+        access.reads_of(current_user)
+        .select_extend(Actor)
+        .join_from(AccessRecord, Actor, on=(AccessRecord.actor == Actor.id))
+        .order_by(AccessRecord.read_at.desc(), AccessRecord.id.desc())
+        .limit(500)
+    )
+    grants = {
+        grant.id: grant
+        for grant in Grant.select().where(Grant.id.in_({r.grant_id for r in records if r.grant_id}))
+    }
+    return render_template(
+        "sharing/reads.html", records=records, grants=grants, scopes=Grant.SCOPES
+    )

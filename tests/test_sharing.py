@@ -1,0 +1,154 @@
+"""Grants through the Flask client: Sam shares his development plan or his feedback
+with one person, who reads it (read-only, nothing else) until it expires or Sam
+revokes it; every read is on Sam's "Who has seen my data" page."""
+
+import datetime
+import html
+
+import pytest
+
+from pmweb.growth import service as growth
+from pmweb.models import AccessRecord, DevelopmentPlan, Grant
+from pmweb.sharing import service as sharing
+
+PLAN = {"aspiration": "Lead a team", "strengths": "Writing", "growth_areas": "Delegation"}
+
+
+def text_of(response):
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def sams_plan(actors):
+    growth.save_plan(actors.report.id, actors.report.id, PLAN, 0)
+    growth.add_step(
+        actors.report.id, actors.report.id, growth.StepTerms("skill", "Public speaking")
+    )
+
+
+def grant_form(actors, **changes):
+    return {"grantee": str(actors.hr.id), "scope": "plan", "days": "7", "message": ""} | changes
+
+
+def test_sam_shares_his_plan_with_hana_who_reads_only_that(client, actors, login, sams_plan):
+    login(actors.report)
+    response = client.post("/sharing/grants", data=grant_form(actors, message="For mentoring"))
+    assert response.status_code == 303
+    grant = Grant.get()
+    assert (grant.grantee_id, grant.scope) == (actors.hr.id, "plan")
+    assert datetime.timedelta(days=6, hours=23) < grant.expires_at - grant.created_at
+
+    login(actors.hr)
+    page = text_of(client.get(f"/people/{actors.report.id}/plan"))
+    assert "Lead a team" in page and "Public speaking" in page
+    assert "Sam Okafor shared this with you until" in page and "For mentoring" in page
+    assert "Edit the plan" not in page and "Add step" not in page
+    assert "Sam Okafor's development plan" in text_of(client.get("/sharing"))
+    for url in (
+        f"/people/{actors.report.id}/feedback",
+        f"/people/{actors.report.id}/goals",
+        f"/meetings/{actors.meeting.id}",
+        f"/one-on-ones/{actors.pair.id}",
+    ):
+        assert client.get(url).status_code == 404, url
+    # Read-only: a change is refused, stores nothing, and is not a read.
+    response = client.post(
+        f"/people/{actors.report.id}/plan", data=PLAN | {"aspiration": "Hana's", "version": "1"}
+    )
+    assert response.status_code == 409
+    assert DevelopmentPlan.get().aspiration == "Lead a team"
+    assert AccessRecord.select().count() == 1
+
+    login(actors.report)
+    reads = text_of(client.get("/sharing/reads"))
+    assert "Hana Berg" in reads and "Development plan" in reads
+    assert "your grant of development plan" in reads
+
+
+def test_a_revoked_grant_stops_at_the_next_request(client, actors, login, sams_plan):
+    grant = sharing.give_grant(actors.report, actors.hr, "plan", 7)
+    login(actors.hr)
+    assert client.get(f"/people/{actors.report.id}/plan").status_code == 200
+    login(actors.report)
+    assert client.post(f"/grants/{grant.id}/revoke").status_code == 303
+    login(actors.hr)
+    assert client.get(f"/people/{actors.report.id}/plan").status_code == 404
+    assert "Sam Okafor's development plan" not in text_of(client.get("/sharing"))
+
+
+def test_an_expired_grant_stops_by_itself(client, actors, login, sams_plan):
+    grant = sharing.give_grant(actors.report, actors.hr, "plan", 7)
+    Grant.update(expires_at=datetime.datetime(2020, 1, 1)).where(Grant.id == grant.id).execute()
+    login(actors.hr)
+    assert client.get(f"/people/{actors.report.id}/plan").status_code == 404
+
+
+def test_printing_and_the_pdf_count_as_reads(client, actors, login, sams_plan):
+    sharing.give_grant(actors.report, actors.hr, "plan", 7)
+    login(actors.hr)
+    assert client.get(f"/people/{actors.report.id}/plan/print").status_code == 200
+    assert client.get(f"/people/{actors.report.id}/plan.pdf").status_code == 200
+    assert [r.what for r in AccessRecord.select().order_by(AccessRecord.id)] == [
+        "printed development plan",
+        "development plan PDF",
+    ]
+
+
+def test_shared_feedback_shows_what_was_sent_and_never_a_draft(client, actors, login):
+    sam, dana = actors.report, actors.manager
+    for giver, receiver, body, send in (
+        (dana, sam, "SENT-PRAISE", True),
+        (dana, sam, "DANA-DRAFT", False),
+        (sam, dana, "SAM-DRAFT", False),
+    ):
+        terms = growth.FeedbackTerms("praise", body)
+        growth.write_feedback(sam.id, giver.id, receiver.id, terms, send=send)
+    sharing.give_grant(actors.report, actors.hr, "feedback", 30)
+    login(actors.hr)
+    page = text_of(client.get(f"/people/{actors.report.id}/feedback"))
+    assert "SENT-PRAISE" in page
+    assert "DANA-DRAFT" not in page and "SAM-DRAFT" not in page
+    assert "Give" not in page
+    assert client.get(f"/people/{actors.report.id}/plan").status_code == 404
+
+
+def test_only_the_employee_who_gave_a_grant_ends_it(client, actors, login):
+    grant = sharing.give_grant(actors.report, actors.hr, "plan", 7)
+    for someone in (actors.hr, actors.manager, actors.admin):
+        login(someone)
+        assert client.post(f"/grants/{grant.id}/revoke").status_code == 404
+    assert Grant.get().revoked_at is None
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"days": "0"}, "A grant lasts from 1 to 90 days."),
+        ({"days": "91"}, "A grant lasts from 1 to 90 days."),
+        ({"days": "soon"}, "Not a valid integer value."),
+        ({"days": ""}, "Say for how many days."),
+        ({"grantee": "0"}, "Choose who to share with."),
+        ({"grantee": "999999"}, "Not a valid choice"),
+        ({"scope": "private_notes"}, "Not a valid choice"),
+        ({"message": "m" * 5000}, "Keep the message under 1,000 characters."),
+    ],
+)
+def test_bad_grants_get_a_clear_message_and_nothing_is_stored(
+    client, actors, login, changes, message
+):
+    login(actors.report)
+    response = client.post("/sharing/grants", data=grant_form(actors, **changes))
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert Grant.select().count() == 0
+
+
+def test_nobody_shares_with_themselves(client, actors, login):
+    with pytest.raises(sharing.GrantError):
+        sharing.give_grant(actors.report, actors.report, "plan", 7)
+    login(actors.report)
+    response = client.post(
+        "/sharing/grants", data=grant_form(actors, grantee=str(actors.report.id))
+    )
+    assert response.status_code == 422
+    assert Grant.select().count() == 0
