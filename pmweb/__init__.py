@@ -40,6 +40,7 @@ def create_app(config=None):
         live,
         meetings,
         org,
+        security,
         sharing,
     )
 
@@ -50,6 +51,7 @@ def create_app(config=None):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     htmx.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(org.bp)
