@@ -1,7 +1,10 @@
 """Signing in and out. Sessions live in the database (``UserSession``): the cookie
 carries only a random token, so signing out, deactivation or a password reset ends
-a session at once in every server process."""
+a session at once in every server process. Failed sign-ins are counted in the
+database too, so guessing is slowed down across every process."""
 
+import datetime
+import math
 import secrets
 
 from flask import (
@@ -22,7 +25,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from pmweb.db import PreparedQuery, write_transaction
 from pmweb.htmx import htmx
-from pmweb.models import User, UserSession, utcnow
+from pmweb.models import LoginFailure, User, UserSession, utcnow
 from pmweb.passwords import hash_password, password_problem, verify_password
 
 bp = Blueprint("auth", __name__)
@@ -105,6 +108,51 @@ def end_sessions_of(user, keep_token=None):
     ).execute()
 
 
+# --- slowing down password guessing ------------------------------------------------
+#
+# Failed sign-ins are counted per account and per network address over a window. An
+# account that has failed too often waits for the window to pass; nothing locks it
+# for good (an attacker must not be able to shut someone out).
+
+THROTTLE_WINDOW = datetime.timedelta(minutes=15)
+FAILURES_PER_ACCOUNT = 5
+FAILURES_PER_ADDRESS = 50
+
+
+def sign_in_wait(email, address, now=None):
+    """Minutes to wait before trying again, or 0 to go ahead."""
+    now = now or utcnow()
+    since = now - THROTTLE_WINDOW
+    recent = LoginFailure.failed_at > since
+    for condition, allowed in (
+        (LoginFailure.email == email, FAILURES_PER_ACCOUNT),
+        (LoginFailure.address == address, FAILURES_PER_ADDRESS),
+    ):
+        failures = (
+            LoginFailure.select(LoginFailure.failed_at)
+            .where(recent & condition)
+            .order_by(LoginFailure.failed_at.desc())
+            .limit(allowed)
+        )
+        times = [failure.failed_at for failure in failures]
+        if len(times) >= allowed:
+            free_at = times[-1] + THROTTLE_WINDOW
+            return max(1, math.ceil((free_at - now).total_seconds() / 60))
+    return 0
+
+
+def record_failure(email, address, now=None):
+    now = now or utcnow()
+    with write_transaction():
+        LoginFailure.create(email=email, address=address, failed_at=now)
+        # Old failures tell nothing any more.
+        LoginFailure.delete().where(LoginFailure.failed_at < now - 4 * THROTTLE_WINDOW).execute()
+
+
+def forget_failures(email):
+    LoginFailure.delete().where(LoginFailure.email == email).execute()
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
@@ -144,11 +192,20 @@ def login():
         return redirect(url_for("meetings.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.get_or_none(User.email == form.email.data.strip().lower())
+        email = form.email.data.strip().lower()
+        address = request.remote_addr or ""
+        if wait := sign_in_wait(email, address):
+            form.password.errors.append(
+                f"Too many failed sign-ins. Try again in {wait} minute{'s' if wait > 1 else ''}."
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = User.get_or_none(User.email == email)
         password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if user and password_ok and user.is_active:
+            forget_failures(email)
             start_session(user)
             return redirect(_safe_next(request.args.get("next")), code=303)
+        record_failure(email, address)
         form.password.errors.append("That email and password don't match an active account.")
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status

@@ -429,6 +429,15 @@ class AccessRecord(BaseModel):
     read_at = DateTimeField(default=utcnow)
 
 
+class LoginFailure(BaseModel):
+    """A failed sign-in, kept for a while to slow down password guessing. In the
+    database, not in a process's memory, so every server process counts the same."""
+
+    email = CharField(index=True)
+    address = CharField(index=True)
+    failed_at = DateTimeField(default=utcnow, index=True)
+
+
 MODELS = [
     User,
     UserSession,
@@ -452,4 +461,5 @@ MODELS = [
     Win,
     Grant,
     AccessRecord,
+    LoginFailure,
 ]
