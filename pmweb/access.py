@@ -321,6 +321,27 @@ def get_goal_or_404(user, goal_id):
     return goal
 
 
+def get_goal_owner_for_reading_or_404(user, employee_id):
+    """Like ``get_goal_owner_or_404``, for reading only: a grantee of the employee's
+    goals reads them too (``viewer_role`` "grantee", the read recorded)."""
+    return get_growth_owner_or_404(user, employee_id, "goals")
+
+
+def get_goal_for_reading_or_404(user, goal_id):
+    """Like ``get_goal_or_404``, for reading only: a grantee of the employee's goals
+    reads it too, and the read is recorded."""
+    goal = Goal.get_or_none(Goal.id == goal_id)
+    if goal is None:
+        abort(404)
+    owner = get_growth_owner_or_404(user, goal.employee_id, "goals", f"goal “{goal.title}”")
+    goal.viewer_role, goal.manager_id, goal.grant = (
+        owner.viewer_role,
+        owner.manager_id,
+        owner.grant,
+    )
+    return goal
+
+
 def get_goal_of_meeting_or_404(user, meeting, goal_id):
     """A goal of the employee of ``meeting`` (already access-checked), to check in on
     inside that meeting."""
@@ -376,10 +397,11 @@ CHANGING_ROLES = ("employee", "manager")
 
 
 def get_growth_owner_or_404(user, employee_id, scope, what=None):
-    """The employee whose development plan (``scope`` "plan", which includes wins) or
-    feedback (``scope`` "feedback") ``user`` wants, with ``viewer_role`` —
-    ``employee``, ``manager``, or ``grantee`` through an active grant, read-only —,
-    ``manager_id`` and ``grant`` set. A grantee's read is recorded as ``what``."""
+    """The employee whose development plan (``scope`` "plan", which includes wins),
+    feedback (``scope`` "feedback") or goals (``scope`` "goals") ``user`` wants, with
+    ``viewer_role`` — ``employee``, ``manager``, or ``grantee`` through an active
+    grant, read-only —, ``manager_id`` and ``grant`` set. A grantee's read is recorded
+    as ``what``."""
     manager_id = current_manager_id(employee_id)
     role = _goal_role(user, employee_id, manager_id)
     grant = None

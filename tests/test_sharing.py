@@ -152,3 +152,33 @@ def test_nobody_shares_with_themselves(client, actors, login):
     )
     assert response.status_code == 422
     assert Grant.select().count() == 0
+
+
+def test_shared_goals_are_read_only_and_each_goal_read_is_recorded(client, actors, login):
+    from pmweb.goals import service as goals
+    from pmweb.models import CheckIn
+    from tests.test_goals_routes import nps
+
+    goal = goals.propose_goal(actors.report, actors.report, "employee", nps())
+    goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
+    sharing.give_grant(actors.report, actors.hr, "goals", 30)
+    login(actors.hr)
+    overview = text_of(client.get(f"/people/{actors.report.id}/goals"))
+    assert "Raise NPS" in overview and "Propose a goal" not in overview
+    assert "Sam Okafor shared this with you until" in overview
+    page = text_of(client.get(f"/goals/{goal.id}"))
+    assert "Raise NPS" in page
+    assert 'id="check-in"' not in page and "Close this goal" not in page and ">Change<" not in page
+    for url, data in (
+        (f"/goals/{goal.id}/check-ins", {"value": "40", "confidence": "on_track"}),
+        (f"/goals/{goal.id}/edit", {}),
+        (f"/people/{actors.report.id}/goals/new", {}),
+    ):
+        assert client.post(url, data=data).status_code == 404, url
+    assert client.get(f"/goals/{goal.id}/edit").status_code == 404
+    assert CheckIn.select().count() == 0
+    assert client.get(f"/people/{actors.report.id}/plan").status_code == 404
+    assert [r.what for r in AccessRecord.select().order_by(AccessRecord.id)] == [
+        "Goals",
+        "goal “Raise NPS”",
+    ]

@@ -50,7 +50,7 @@ def my_goals():
 
 @bp.route("/people/<int:employee_id>/goals")
 def overview(employee_id):
-    employee = access.get_goal_owner_or_404(current_user, employee_id)
+    employee = access.get_goal_owner_for_reading_or_404(current_user, employee_id)
     goals = queries.goals_of(employee.id)
     today = access.today()
     for goal in goals:
@@ -59,6 +59,7 @@ def overview(employee_id):
     return render_template(
         "goals/overview.html",
         employee=employee,
+        may_change=access.may_change_growth(employee),
         people=_people(employee, employee.manager_id),
         awaiting=[g for g in goals if g.status == "proposed"],
         agreed=[g for g in goals if g.status == "agreed"],
@@ -133,6 +134,8 @@ def _goal_context(goal, **overrides):
         "version_changes": list(reversed(version_changes)),
         "people": people_of,
         "role": goal.viewer_role,
+        "may_change": access.may_change_growth(goal),
+        "grant": getattr(goal, "grant", None),
         "waiting": service.waiting_on(goal, goal.manager_id),
         "milestones": service.milestones_of(goal),
         "check_ins": check_ins,
@@ -153,7 +156,7 @@ def _goal_context(goal, **overrides):
 
 @bp.route("/goals/<int:goal_id>")
 def goal(goal_id):
-    goal = access.get_goal_or_404(current_user, goal_id)
+    goal = access.get_goal_for_reading_or_404(current_user, goal_id)
     return render_page(GOAL_PAGE, "goal_body", **_goal_context(goal))
 
 

@@ -9,8 +9,8 @@ from pmweb.models import Grant, utcnow
 
 LONGEST_DAYS = 90
 DEFAULT_DAYS = 30
-# Scopes a grant can open today. Goals and meeting records follow.
-OFFERED_SCOPES = ("plan", "feedback")
+# Scopes a grant can open today. Meeting records follow.
+OFFERED_SCOPES = ("goals", "plan", "feedback")
 
 
 class GrantError(Exception):
