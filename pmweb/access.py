@@ -206,6 +206,61 @@ def get_meeting_or_404(user, meeting_id):
     return _attach_pair_state(meeting)
 
 
+_any_meeting = PreparedQuery(
+    lambda meeting_id, day: _with_pair(
+        Meeting.select(
+            Meeting, OneOnOne, Manager, Employee, _pair_is_current(day).alias("pair_is_current")
+        )
+    ).where(Meeting.id == meeting_id)
+)
+
+
+def get_meeting_for_reading_or_404(user, meeting_id):
+    """A meeting to read: as one of the pair (``get_meeting_or_404``), or through the
+    employee's grant of this one-on-one's meeting records (``meeting.grant`` set).
+    A read by anyone but the pair's current two — a grantee, a former manager — is
+    recorded for the employee."""
+    meeting = _visible_meeting.first(user.id, meeting_id, today())
+    grant = None
+    if meeting is None:
+        meeting = _any_meeting.first(meeting_id, today())
+        pair = meeting.one_on_one if meeting else None
+        grant = pair and active_grant(user.id, pair.employee_id, "meetings", pair.id)
+        if not grant:
+            abort(404)
+    meeting = _attach_pair_state(meeting)
+    meeting.grant = grant
+    pair = meeting.one_on_one
+    if grant or (user.id == pair.manager_id and not pair.is_current):
+        record_read(user, pair.employee_id, f"meeting of {meeting.scheduled_for:%d %b %Y}", grant)
+    return meeting
+
+
+def get_one_on_one_for_reading_or_404(user, one_on_one_id):
+    """A one-on-one's page to read: as one of the pair, or through the employee's grant
+    of its meeting records; recorded like a meeting read."""
+    pair = one_on_ones_visible_to(user).where(OneOnOne.id == one_on_one_id).first()
+    grant = None
+    if pair is None:
+        pair = (
+            OneOnOne.select(
+                OneOnOne, Manager, Employee, _pair_is_current(today()).alias("is_current")
+            )
+            .join_from(OneOnOne, Manager, on=(OneOnOne.manager == Manager.id))
+            .join_from(OneOnOne, Employee, on=(OneOnOne.employee == Employee.id))
+            .where(OneOnOne.id == one_on_one_id)
+            .first()
+        )
+        grant = pair and active_grant(user.id, pair.employee_id, "meetings", pair.id)
+        if not grant:
+            abort(404)
+    pair.is_current = bool(pair.is_current)
+    pair.grant = grant
+    if grant or (user.id == pair.manager_id and not pair.is_current):
+        record_read(user, pair.employee_id, "one-on-one history", grant)
+    return pair
+
+
 def get_talking_point_or_404(user, point_id):
     point = TalkingPoint.get_or_none(TalkingPoint.id == point_id)
     if point is None:

@@ -182,3 +182,58 @@ def test_shared_goals_are_read_only_and_each_goal_read_is_recorded(client, actor
         "Goals",
         "goal “Raise NPS”",
     ]
+
+
+def test_shared_meeting_records_are_read_only_and_never_show_private_notes(client, actors, login):
+    from pmweb.meetings import service as meetings
+    from pmweb.models import PrivateNote, TalkingPoint
+
+    meeting = actors.meeting
+    meetings.add_talking_point(meeting, actors.report.id, "SHARED-POINT")
+    PrivateNote.create(meeting=meeting, author=actors.report, body="SAM-PRIVATE")
+    PrivateNote.create(meeting=meeting, author=actors.manager, body="DANA-PRIVATE")
+    with pytest.raises(sharing.GrantError):
+        sharing.give_grant(actors.report, actors.hr, "meetings", 7)
+    with pytest.raises(sharing.GrantError):  # not Dana's to share
+        sharing.give_grant(actors.manager, actors.hr, "meetings", 7, one_on_one=actors.pair)
+    grant = sharing.give_grant(actors.report, actors.hr, "meetings", 7, one_on_one=actors.pair)
+
+    login(actors.hr)
+    history = text_of(client.get(f"/one-on-ones/{actors.pair.id}"))
+    assert "One-on-one of Dana Reyes and Sam Okafor" in history
+    page = text_of(client.get(f"/meetings/{meeting.id}"))
+    assert "SHARED-POINT" in page
+    assert "SAM-PRIVATE" not in page and "DANA-PRIVATE" not in page
+    assert "My private note" not in page and "hx-sse:connect" not in page
+    assert "Sam Okafor shared this with you until" in page
+    assert (
+        client.post(f"/meetings/{meeting.id}/talking-points", data={"text": "x"}).status_code == 404
+    )
+    assert client.get(f"/meetings/{meeting.id}/live").status_code == 404
+    assert client.get(f"/meetings/{actors.other_pair.meetings.get().id}").status_code == 404
+    assert TalkingPoint.select().count() == 1
+    assert {r.what for r in AccessRecord.select()} == {
+        "one-on-one history",
+        f"meeting of {meeting.scheduled_for:%d %b %Y}",
+    }
+
+    sharing.revoke_grant(grant)
+    assert client.get(f"/meetings/{meeting.id}").status_code == 404
+
+
+def test_a_former_managers_reads_of_old_meetings_are_recorded(client, actors, login):
+    from tests.test_growth_routes import hand_sam_to_a_new_manager
+
+    hand_sam_to_a_new_manager(actors)
+    login(actors.manager)
+    assert client.get(f"/meetings/{actors.meeting.id}").status_code == 200
+    assert client.get(f"/people/{actors.report.id}/plan").status_code == 404
+    record = AccessRecord.get()
+    assert (record.actor_id, record.employee_id, record.grant_id) == (
+        actors.manager.id,
+        actors.report.id,
+        None,
+    )
+    login(actors.report)
+    reads = text_of(client.get("/sharing/reads"))
+    assert "Dana Reyes" in reads and "Meeting of" in reads

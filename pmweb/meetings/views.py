@@ -97,7 +97,7 @@ def _pair_context(pair, **overrides):
 
 @bp.route("/one-on-ones/<int:pair_id>")
 def one_on_one(pair_id):
-    pair = access.get_one_on_one_or_404(current_user, pair_id)
+    pair = access.get_one_on_one_for_reading_or_404(current_user, pair_id)
     return render_page(PAIR_PAGE, "history", **_pair_context(pair))
 
 
@@ -241,7 +241,7 @@ def _updated(meeting, block, anchor, part):
 @bp.route("/meetings/<int:meeting_id>")
 def meeting(meeting_id):
     """The meeting page, or (htmx, ``?part=``) one live part of it."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    meeting = access.get_meeting_for_reading_or_404(current_user, meeting_id)
     block = BLOCK_OF_PART.get(request.args.get("part", ""))
     if block is None:
         return render_template(MEETING_PAGE, **_meeting_context(meeting))

@@ -9,15 +9,16 @@ from pmweb.models import Grant, utcnow
 
 LONGEST_DAYS = 90
 DEFAULT_DAYS = 30
-# Scopes a grant can open today. Meeting records follow.
-OFFERED_SCOPES = ("goals", "plan", "feedback")
+OFFERED_SCOPES = ("goals", "plan", "feedback", "meetings")
 
 
 class GrantError(Exception):
     """A grant the rules don't allow; the message says why, for people."""
 
 
-def give_grant(employee, grantee, scope, days, message="", now=None):
+def give_grant(employee, grantee, scope, days, message="", one_on_one=None, now=None):
+    """``employee`` lets ``grantee`` read ``scope`` for ``days``; meeting records are
+    those of one of the employee's one-on-ones (``one_on_one``)."""
     now = now or utcnow()
     if grantee.id == employee.id:
         raise GrantError("You can already see your own data.")
@@ -25,6 +26,8 @@ def give_grant(employee, grantee, scope, days, message="", now=None):
         raise GrantError(f"{grantee.name}'s account is deactivated.")
     if scope not in OFFERED_SCOPES:
         raise GrantError("Pick what to share.")
+    if scope == "meetings" and (one_on_one is None or one_on_one.employee_id != employee.id):
+        raise GrantError("Choose which of your one-on-ones to share the meetings of.")
     if not 1 <= days <= LONGEST_DAYS:
         raise GrantError(f"A grant lasts from 1 to {LONGEST_DAYS} days.")
     with write_transaction():
@@ -32,6 +35,7 @@ def give_grant(employee, grantee, scope, days, message="", now=None):
             employee=employee.id,
             grantee=grantee.id,
             scope=scope,
+            one_on_one=one_on_one.id if scope == "meetings" else None,
             message=message,
             created_at=now,
             expires_at=now + datetime.timedelta(days=days),

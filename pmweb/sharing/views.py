@@ -1,6 +1,6 @@
 """Views of sharing: thin — load through access, validate, call a rule, render."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from peewee import fn
@@ -43,18 +43,39 @@ class GrantForm(FlaskForm):
             ),
         ],
     )
+    one_on_one = SelectField("Whose meetings (for meeting records)", coerce=int, default=0)
     message = TextAreaField(
         "Message (optional)",
         validators=[Length(max=1000, message="Keep the message under 1,000 characters.")],
     )
 
-    def __init__(self, people, *args, **kwargs):
+    def __init__(self, people, pairs, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.grantee.choices = choices([(0, "Choose a person")] + [(p.id, p.name) for p in people])
+        self.one_on_one.choices = choices(
+            [(0, "—")] + [(pair.id, f"With {pair.manager.name}") for pair in pairs]
+        )
+
+    def validate_one_on_one(self, field):
+        if self.scope.data == "meetings" and not field.data:
+            raise ValidationError("Choose which one-on-one's meetings to share.")
 
     def validate_grantee(self, field):
         if not field.data:
             raise ValidationError("Choose who to share with.")
+
+
+def _own_one_on_ones():
+    """The one-on-ones in which the current user is the employee: theirs to share."""
+    return [
+        pair
+        for pair in access.one_on_ones_visible_to(current_user)
+        if pair.employee_id == current_user.id
+    ]
+
+
+def _grant_form(formdata=None):
+    return GrantForm(_people_to_share_with(), _own_one_on_ones(), formdata=formdata)
 
 
 def _people_to_share_with():
@@ -82,7 +103,7 @@ def _sharing_context(form=None, **overrides):
             .join(Employee, on=(Grant.employee == Employee.id))
             .order_by(Grant.expires_at)
         ),
-        "form": form or GrantForm(_people_to_share_with(), formdata=None),
+        "form": form or _grant_form(),
         "scopes": Grant.SCOPES,
         "longest_days": service.LONGEST_DAYS,
         "error": None,
@@ -98,7 +119,7 @@ def sharing():
 
 @bp.route("/sharing/grants", methods=["POST"])
 def give_grant():
-    form = GrantForm(_people_to_share_with())
+    form = _grant_form(request.form)
     if not form.validate():
         return render_template("sharing/sharing.html", **_sharing_context(form)), 422
     grantee = User.get_by_id(form.grantee.data)
