@@ -305,6 +305,7 @@ POLICY = {
     # Each person's own sharing: everyone signed in has one; a grant is its giver's.
     "sharing.sharing": ("GET", None, everyone_signed_in(OK_PAGE)),
     "sharing.reads": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "sharing.export": ("GET", None, everyone_signed_in(OK_PAGE)),
     "sharing.give_grant": (
         "POST",
         {"grantee": "{hr_id}", "scope": "plan", "days": "30"},

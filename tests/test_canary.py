@@ -4,10 +4,12 @@ fetched, and no canary may appear in any of them. A private note's canary must n
 reach the other participant either, nor a feedback draft's its receiver."""
 
 import datetime
+import io
 import itertools
 import shutil
 import subprocess
 import uuid
+import zipfile
 
 import pytest
 
@@ -150,6 +152,10 @@ def pdf_text(data):
 
 
 def readable(response):
+    if response.mimetype == "application/zip":
+        # The data export: every file in it is read.
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            return "\n".join(archive.read(name).decode() for name in archive.namelist())
     if response.mimetype != "application/pdf":
         return response.get_data(as_text=True)
     # Without pdftotext the PDF goes unread here; the PDF test below then skips, or

@@ -237,3 +237,43 @@ def test_a_former_managers_reads_of_old_meetings_are_recorded(client, actors, lo
     login(actors.report)
     reads = text_of(client.get("/sharing/reads"))
     assert "Dana Reyes" in reads and "Meeting of" in reads
+
+
+def test_the_export_has_everything_of_ones_own_and_nothing_of_the_others_private(
+    client, actors, login
+):
+    import io
+    import json
+    import zipfile
+
+    from pmweb.meetings import service as meetings
+    from pmweb.models import PrivateNote
+
+    meetings.add_talking_point(actors.meeting, actors.manager.id, "EXPORT-POINT")
+    PrivateNote.create(meeting=actors.meeting, author=actors.report, body="SAM-OWN-NOTE")
+    PrivateNote.create(meeting=actors.meeting, author=actors.manager, body="DANA-PRIVATE")
+    growth.save_plan(
+        actors.report.id, actors.report.id, PLAN | {"aspiration": "<script>x</script>"}, 0
+    )
+    for giver, receiver, body, send in (
+        (actors.manager, actors.report, "SENT-TO-SAM", True),
+        (actors.manager, actors.report, "DANA-DRAFT", False),
+        (actors.report, actors.manager, "SAM-DRAFT", False),
+    ):
+        terms = growth.FeedbackTerms("praise", body)
+        growth.write_feedback(actors.report.id, giver.id, receiver.id, terms, send=send)
+    sharing.give_grant(actors.report, actors.hr, "plan", 7)
+
+    login(actors.report)
+    response = client.get("/account/export")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        data = json.loads(archive.read("pmweb-data.json"))
+        readable = archive.read("pmweb-data.html").decode()
+    everything = json.dumps(data)
+    for text in ("EXPORT-POINT", "SAM-OWN-NOTE", "SENT-TO-SAM", "SAM-DRAFT", "Hana Berg"):
+        assert text in everything and text in readable
+    for text in ("DANA-PRIVATE", "DANA-DRAFT"):
+        assert text not in everything and text not in readable
+    assert data["development_plan"]["aspiration"] == "<script>x</script>"
+    assert "<script>x" not in readable

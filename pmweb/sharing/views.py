@@ -1,6 +1,8 @@
 """Views of sharing: thin — load through access, validate, call a rule, render."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from peewee import fn
@@ -10,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from pmweb import access
 from pmweb.meetings.forms import choices
 from pmweb.models import AccessRecord, Grant, User
+from pmweb.sharing import export as export_data
 from pmweb.sharing import service
 
 bp = Blueprint("sharing", __name__)
@@ -143,6 +146,17 @@ def revoke_grant(grant_id):
     grant = access.get_own_grant_or_404(current_user, grant_id)
     service.revoke_grant(grant)
     return redirect(url_for(".sharing"), code=303)
+
+
+@bp.route("/account/export")
+def export():
+    """All of the person's own data, as JSON and a readable HTML file in a zip."""
+    return send_file(
+        io.BytesIO(export_data.archive_of(current_user)),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"pmweb-data-{access.today():%Y-%m-%d}.zip",
+    )
 
 
 @bp.route("/sharing/reads")
