@@ -277,3 +277,39 @@ def test_the_export_has_everything_of_ones_own_and_nothing_of_the_others_private
         assert text not in everything and text not in readable
     assert data["development_plan"]["aspiration"] == "<script>x</script>"
     assert "<script>x" not in readable
+
+
+def test_after_a_manager_change_sam_decides_what_the_new_manager_reads(client, actors, login):
+    from tests.test_growth_routes import hand_sam_to_a_new_manager
+
+    morgan = hand_sam_to_a_new_manager(actors)
+    login(morgan)
+    assert client.get(f"/meetings/{actors.meeting.id}").status_code == 404
+    assert client.get(f"/people/{actors.report.id}/plan").status_code == 200
+
+    login(actors.report)
+    assert "Your manager changed" in text_of(client.get("/"))
+    page = text_of(client.get("/handoff"))
+    assert "Morgan Lee, your manager now" in page and "Dana Reyes, your earlier manager" in page
+    response = client.post("/handoff", data={"one_on_one": str(actors.pair.id), "days": "14"})
+    assert response.status_code == 303
+    grant = Grant.get()
+    assert (grant.grantee_id, grant.scope, grant.one_on_one_id) == (
+        morgan.id,
+        "meetings",
+        actors.pair.id,
+    )
+    assert "You share these meetings with Morgan" in text_of(client.get("/handoff"))
+    assert client.post("/handoff", data={"one_on_one": "0"}).status_code == 422
+
+    login(morgan)
+    assert client.get(f"/meetings/{actors.meeting.id}").status_code == 200
+    assert AccessRecord.get().grant_id == grant.id
+
+
+def test_without_a_change_of_manager_there_is_nothing_to_decide(client, actors, login):
+    login(actors.report)
+    assert "Your manager changed" not in text_of(client.get("/"))
+    assert "nothing to decide" in text_of(client.get("/handoff"))
+    assert client.post("/handoff", data={"one_on_one": str(actors.pair.id)}).status_code == 303
+    assert Grant.select().count() == 0

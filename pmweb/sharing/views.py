@@ -148,6 +148,79 @@ def revoke_grant(grant_id):
     return redirect(url_for(".sharing"), code=303)
 
 
+# --- a change of manager ----------------------------------------------------------------
+
+
+def _handoff():
+    """The person's one-on-one with their current manager and their earlier ones with
+    other managers, or None when there was no change of manager."""
+    pairs = _own_one_on_ones()
+    current = next((pair for pair in pairs if pair.is_current), None)
+    earlier = [
+        pair
+        for pair in pairs
+        if not pair.is_current and current and pair.manager_id != current.manager_id
+    ]
+    if current is None or not earlier:
+        return None
+    return current, earlier
+
+
+@bp.route("/handoff")
+def handoff():
+    """What a change of manager means for the employee's data, and the one choice
+    they have: whether the new manager may read an earlier one-on-one's meetings."""
+    found = _handoff()
+    shared = set()
+    if found:
+        current, earlier = found
+        shared = {
+            grant.one_on_one_id
+            for grant in access.grants_given_by(current_user).where(
+                (Grant.scope == "meetings")
+                & (Grant.grantee == current.manager_id)
+                & Grant.revoked_at.is_null()
+                & (Grant.expires_at > access.now())
+            )
+        }
+    return render_template(
+        "sharing/handoff.html",
+        handoff=found,
+        shared=shared,
+        longest_days=service.LONGEST_DAYS,
+        default_days=service.DEFAULT_DAYS,
+    )
+
+
+@bp.route("/handoff", methods=["POST"])
+def share_with_new_manager():
+    found = _handoff()
+    if found is None:
+        return redirect(url_for(".handoff"), code=303)
+    current, earlier = found
+    pair = next((p for p in earlier if p.id == request.form.get("one_on_one", type=int)), None)
+    days = request.form.get("days", type=int) or service.DEFAULT_DAYS
+    try:
+        service.give_grant(
+            current_user,
+            current.manager,
+            "meetings",
+            days,
+            "Shared when my manager changed",
+            one_on_one=pair,
+        )
+    except service.GrantError as refusal:
+        return render_template(
+            "sharing/handoff.html",
+            handoff=found,
+            shared=set(),
+            error=str(refusal),
+            longest_days=service.LONGEST_DAYS,
+            default_days=service.DEFAULT_DAYS,
+        ), 422
+    return redirect(url_for(".handoff"), code=303)
+
+
 @bp.route("/account/export")
 def export():
     """All of the person's own data, as JSON and a readable HTML file in a zip."""
