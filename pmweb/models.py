@@ -438,6 +438,16 @@ class LoginFailure(BaseModel):
     failed_at = DateTimeField(default=utcnow, index=True)
 
 
+class AdminAction(BaseModel):
+    """Something an administrator (or the command line, ``actor`` empty) did to
+    accounts or reporting lines: the administrators' own audit trail."""
+
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    action = CharField()
+    subject = CharField(default="")
+    done_at = DateTimeField(default=utcnow, index=True)
+
+
 MODELS = [
     User,
     UserSession,
@@ -462,4 +472,5 @@ MODELS = [
     Grant,
     AccessRecord,
     LoginFailure,
+    AdminAction,
 ]

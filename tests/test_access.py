@@ -320,6 +320,8 @@ POLICY = {
         {actor: MISSING for actor in ACTORS} | {"report": DONE, "anonymous": LOGIN},
     ),
     "org.people": ("GET", None, only_admin(OK_PAGE)),
+    "org.overview": ("GET", None, only_admin(OK_PAGE)),
+    "org.activity": ("GET", None, only_admin(OK_PAGE)),
     "org.create_person": (
         "POST",
         {"email": "new.person@example.com", "name": "New Person"},

@@ -55,6 +55,7 @@ def create(email, name, admin, manager_email, password):
         )
     except OrgError as error:
         _fail(str(error))
+    service.log_admin_action(None, "Added an account", f"{user.name} <{user.email}>")
     role = "Administrator" if admin else "Account"
     click.echo(f"{role} created: {user.name} <{user.email}>")
     if manager:
@@ -89,6 +90,7 @@ def import_people(csv_file, dry_run):
         created = csv_import.apply_import(plan, today, current_app.config["DEFAULT_TIMEZONE"])
     except OrgError as error:
         _fail(f"nothing was imported: {error}")
+    service.log_admin_action(None, "Imported people from CSV", f"{len(created)} accounts")
     click.echo(f"Imported: {summary}.")
     if created:
         click.echo("Passwords of the new accounts (shown once):")

@@ -7,7 +7,7 @@ import secrets
 from pmweb import auth, formatting
 from pmweb.db import write_transaction
 from pmweb.meetings import service as meetings
-from pmweb.models import ReportingLine, User, utcnow
+from pmweb.models import AdminAction, ReportingLine, User, utcnow
 from pmweb.passwords import hash_password
 
 
@@ -122,3 +122,10 @@ def _is_above(boss, person, day):
         line = current_line_of(person, day)
         person = line.manager if line else None
     return False
+
+
+def log_admin_action(actor, action, subject=""):
+    """Write down what an administrator did (``actor`` None: the command line)."""
+    AdminAction.create(
+        actor=actor.id if actor else None, action=action, subject=subject[:250], done_at=utcnow()
+    )

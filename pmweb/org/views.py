@@ -1,6 +1,7 @@
 """The administration pages: people, reporting lines and the CSV import. Only
 administrators reach them, and nothing here reads one-on-one content."""
 
+import datetime
 import math
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -73,6 +74,7 @@ def create_person():
     except OrgError as error:
         form.email.errors.append(str(error))
         return _people_page(form, 422)
+    service.log_admin_action(current_user, "Added an account", f"{person.name} <{person.email}>")
     return render_template("org/credentials.html", person=person, password=password, created=True)
 
 
@@ -80,6 +82,7 @@ def create_person():
 def reset_password(user_id):
     person = access.get_person_for_administrator_or_404(current_user, user_id)
     password = service.reset_password(person)
+    service.log_admin_action(current_user, "Reset a password", f"{person.name} <{person.email}>")
     return render_template("org/credentials.html", person=person, password=password, created=False)
 
 
@@ -91,6 +94,7 @@ def deactivate_person(user_id):
     except OrgError as error:
         flash(str(error), "error")
     else:
+        service.log_admin_action(current_user, "Deactivated an account", person.email)
         flash(f"{person.name} can no longer sign in and has been signed out.", "success")
     return redirect(url_for(".people", q=request.args.get("q") or None), code=303)
 
@@ -99,6 +103,7 @@ def deactivate_person(user_id):
 def reactivate_person(user_id):
     person = access.get_person_for_administrator_or_404(current_user, user_id)
     service.reactivate(person)
+    service.log_admin_action(current_user, "Reactivated an account", person.email)
     flash(f"{person.name} can sign in again with their password.", "success")
     return redirect(url_for(".people", q=request.args.get("q") or None), code=303)
 
@@ -142,6 +147,11 @@ def start_reporting_line():
     except OrgError as error:
         form.employee.errors.append(str(error))
         return _reporting_lines_page(form, 422)
+    service.log_admin_action(
+        current_user,
+        "Started a reporting line",
+        f"{employee.name} reports to {manager.name} from {form.starts_on.data}",
+    )
     flash(
         f"{employee.name} reports to {manager.name} from {formatting.dated(form.starts_on.data)}. "
         "Their one-on-one is ready.",
@@ -162,6 +172,11 @@ def end_reporting_line(line_id):
     except OrgError as error:
         flash(str(error), "error")
     else:
+        service.log_admin_action(
+            current_user,
+            "Ended a reporting line",
+            f"{line.employee.name} reports to {line.manager.name} until {form.ends_on.data}",
+        )
         flash(
             f"{line.employee.name} reports to {line.manager.name} until "
             f"{formatting.dated(form.ends_on.data)}. "
@@ -169,6 +184,25 @@ def end_reporting_line(line_id):
             "success",
         )
     return redirect(url_for(".reporting_lines"), code=303)
+
+
+# --- numbers and the audit trail ---------------------------------------------------
+
+
+@bp.route("/overview")
+def overview():
+    """How often each team meets and how its action items stand: numbers only."""
+    today = access.today()
+    since = datetime.datetime.combine(today - datetime.timedelta(days=90), datetime.time())
+    return render_template(
+        "org/overview.html", teams=queries.team_counts(today, since), since=since, active="overview"
+    )
+
+
+@bp.route("/activity")
+def activity():
+    """Every change administrators made to accounts and reporting lines."""
+    return render_template("org/activity.html", actions=queries.admin_actions(), active="activity")
 
 
 # --- CSV import ------------------------------------------------------------------
@@ -218,4 +252,5 @@ def confirm_import():
     except OrgError as error:
         flash(f"Nothing was imported: {error}", "error")
         return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
+    service.log_admin_action(current_user, "Imported people from CSV", f"{len(created)} accounts")
     return render_template("org/import_done.html", plan=plan, created=created)
