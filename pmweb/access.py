@@ -490,6 +490,14 @@ def require_growth_change_in_meeting(user, meeting):
         abort(404)
 
 
+def may_read_goals(user, owner):
+    """Whether a page about ``owner`` (as a growth loader gave it) may show their goals
+    too: the pair may; a grantee only with a grant of the goals as well."""
+    if owner.viewer_role in CHANGING_ROLES:
+        return True
+    return active_grant(user.id, owner.id, "goals") is not None
+
+
 def may_give_feedback(owner):
     """The manager gives feedback to the employee; the employee to a current manager."""
     return may_change_growth(owner) and (

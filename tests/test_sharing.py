@@ -313,3 +313,23 @@ def test_without_a_change_of_manager_there_is_nothing_to_decide(client, actors, 
     assert "nothing to decide" in text_of(client.get("/handoff"))
     assert client.post("/handoff", data={"one_on_one": str(actors.pair.id)}).status_code == 303
     assert Grant.select().count() == 0
+
+
+def test_a_plan_grant_does_not_open_the_goals_its_steps_and_wins_are_for(client, actors, login):
+    from pmweb.goals import service as goals
+    from tests.test_goals_routes import nps
+
+    goal = goals.propose_goal(actors.report, actors.report, "employee", nps(title="GOAL-TITLE"))
+    goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
+    growth.add_step(
+        actors.report.id, actors.report.id, growth.StepTerms("skill", "A step", goal_id=goal.id)
+    )
+    growth.record_win(actors.report.id, actors.report.id, "A win", goal_id=goal.id)
+    grant = sharing.give_grant(actors.report, actors.hr, "plan", 7)
+    login(actors.hr)
+    for url in (f"/people/{actors.report.id}/plan", f"/people/{actors.report.id}/plan/print"):
+        page = text_of(client.get(url))
+        assert "A step" in page and "A win" in page and "GOAL-TITLE" not in page
+    sharing.give_grant(actors.report, actors.hr, "goals", 7)
+    assert "GOAL-TITLE" in text_of(client.get(f"/people/{actors.report.id}/plan"))
+    sharing.revoke_grant(grant)

@@ -64,6 +64,7 @@ def _plan_context(owner, **overrides):
         "owner": owner,
         "own": owner.viewer_role == "employee",
         "manager": _manager(owner),
+        "shows_goals": access.may_read_goals(current_user, owner),
         "plan": plan,
         "steps": queries.steps_of(owner.id),
         "wins": queries.wins_of(owner.id, limit=10),
@@ -271,7 +272,9 @@ def _printable_context(owner):
     """What the paper shows: the plan, its steps, agreed goals with their latest
     progress and chart, and recent wins — never a private note or a draft."""
     today = access.today()
-    goals = goal_queries.agreed_goals_of(owner.id)
+    # A grant of the plan alone doesn't open the goals.
+    shows_goals = access.may_read_goals(current_user, owner)
+    goals = goal_queries.agreed_goals_of(owner.id) if shows_goals else []
     check_ins = goal_queries.check_ins_by_goal([goal.id for goal in goals])
     for goal in goals:
         goal.chart_data = goal_progress.chart(goal, check_ins.get(goal.id, []), today)
@@ -282,6 +285,7 @@ def _printable_context(owner):
         "plan": service.plan_of(owner.id),
         "steps": queries.steps_of(owner.id),
         "goals": goals,
+        "shows_goals": shows_goals,
         "wins": queries.wins_of(owner.id, limit=10),
         "today": today,
         "statuses": forms.PlanStep.STATUSES,
