@@ -68,3 +68,26 @@ def test_sam_shares_his_plan_with_hana_and_then_stops(sign_in, pair, hana, serve
     ).click()
     expect(sam.get_by_text("You share nothing.")).to_be_visible()
     assert hana_page.goto(plan_url).status == 404
+
+
+def test_after_a_change_of_manager_sam_shares_his_old_meetings_with_the_new_one(
+    sign_in, pair, server
+):
+    import datetime
+
+    with server.app.app_context(), connected():
+        morgan, _ = org.create_user(
+            f"morgan.{uuid.uuid4().hex[:8]}@example.com", "Morgan Lee", PASSWORD
+        )
+        org.start_reporting_line(morgan, pair.employee, datetime.date.today(), "Europe/London")
+    sam = sign_in(pair.employee)
+    sam.get_by_role("link", name="See who can read what").click()
+    expect(sam.get_by_role("heading", name="Morgan Lee, your manager now")).to_be_visible()
+    screenshot(sam, "handoff")
+    sam.get_by_role("button", name="Share these meetings with Morgan").click()
+    expect(sam.get_by_text("You share these meetings with Morgan")).to_be_visible()
+
+    morgan_page = sign_in(morgan)
+    assert morgan_page.goto(f"/meetings/{pair.meeting_id}").status == 200
+    expect(morgan_page.locator(".shared-banner")).to_contain_text("Sam Okafor shared this")
+    expect(morgan_page.get_by_text("My private note")).to_have_count(0)
