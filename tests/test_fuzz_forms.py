@@ -1,0 +1,497 @@
+"""Every form that takes text from people, fuzzed: random, oversized, unicode,
+HTML/script and SQL-looking input. No request may fail with a 500, no stored text may
+come back as markup on the pages that show it, and a refused request saves nothing.
+
+The routes come from the policy table in ``test_access.py`` (every POST route with
+form data, signed in as someone the table lets through), and each form's fields from
+that table plus the fields of the matching ``<form>`` on the pages that person sees —
+so a route or a field added later is fuzzed without touching this file."""
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import peewee
+import pytest
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+from werkzeug.exceptions import HTTPException
+
+from pmweb.models import (
+    MODELS,
+    AccessRecord,
+    AdminAction,
+    Feedback,
+    Goal,
+    LoginFailure,
+    Objective,
+    PlanStep,
+    UserSession,
+)
+from tests.conftest import PASSWORD
+from tests.test_access import DONE, MISSING, OK_PAGE, POLICY, World, _fill, rules_by_endpoint
+
+# About two minutes for the file on both databases. Raise it to look harder: 150 per
+# form on both found nothing beyond KNOWN_BUGS.
+EXAMPLES_PER_FORM = 12
+
+# Signing in is a form too, though the policy table only lists its page (GET).
+SIGN_IN = "auth.login"
+
+FUZZED = sorted(
+    endpoint
+    for endpoint, (method, data, _) in POLICY.items()
+    # Forms with no fields (delete, complete, send, logout) take no text.
+    if method == "POST" and data
+) + [SIGN_IN]
+
+# Tables that change on a refused request by design: a failed sign-in is counted, a
+# read by a grantee is shown to the employee, sessions and the admins' audit trail.
+CHANGE_ON_REFUSAL = {LoginFailure, AccessRecord, UserSession, AdminAction}
+
+# GET routes that are not HTML pages showing stored text: a stream, a PDF, a zip.
+NOT_PAGES = {"meetings.live_updates", "growth.plan_pdf", "sharing.export", "auth.login"}
+
+# A page may show the newest row as well as the one the policy table's world made.
+NEWEST = {"goal_id": Goal, "step_id": PlanStep, "objective_id": Objective, "feedback_id": Feedback}
+
+# Every piece of markup carries MARKER in an id, a script or a link, so an injected
+# element is told apart from the page's own.
+MARKER = "pmfuzz"
+MARKUP = [
+    f'<script id="{MARKER}">alert(1)</script>',
+    f"<img id={MARKER} src=x onerror=alert(1)>",
+    f'<div hx-get="/logout" hx-trigger="load" id="{MARKER}">',
+    f'" onmouseover="alert(1)" id="{MARKER}',
+    f"' onmouseover='alert(1)' id='{MARKER}",
+    f'</textarea></title><b id="{MARKER}">',
+    f'[click](javascript:alert("{MARKER}"))',
+    f'<a href="javascript:alert(1)" id="{MARKER}">x</a>',
+    f"<svg><style><img id={MARKER} src=x onerror=alert(1)></style></svg>",
+]
+SQL = [
+    "'; DROP TABLE user; --",
+    "1 OR 1=1",
+    "' OR '1'='1",
+    '"; DELETE FROM meeting; --',
+    "1); SELECT pg_sleep(10); --",
+]
+NUMBERS = ["1e400", "-0", "NaN", "inf", "-1", "0", "99999999999999999999", "1,5", "0x10", "٣"]
+DATES = ["2026-02-30", "0000-00-00", "9999-12-31", "0001-01-01", "2026-13-01", "12/31/2026"]
+ODD = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\u202eevil",
+    "\ufeff",
+    "🙂" * 50,
+    "\r\n" * 20,
+    "x" * 60_000,
+    "é" * 30_000,
+    "y" * 200_000,
+    "%s%s%n",
+    "{{ config }}",
+]
+SPECIAL = MARKUP + SQL + NUMBERS + DATES + ODD
+ABSENT = object()
+
+
+def _has_nul(value):
+    return value is not ABSENT and "\x00" in value
+
+
+def _has_lone_carriage_return(value):
+    return value is not ABSENT and re.search("\r(?!\n)", value) is not None
+
+
+def _longer_than_a_csv_field_may_be(value):
+    # Any text this long counts, though only one long field meets the bug: safely clear.
+    return value is not ABSENT and len(value) > csv.field_size_limit()
+
+
+def _beyond_64_bits(value):
+    # What WTForms' IntegerField accepts: int() of the text, so " 7 " and "٣" too.
+    try:
+        return abs(int(value)) >= 2**63
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class KnownBug:
+    """A 500 the fuzzing found. Each case is pinned by a strict xfail below, and the
+    fuzzing steers around it so that it stays green and goes on finding others. Once a
+    fix lands, the xfail passes, fails the run, and its entry here is removed."""
+
+    slug: str
+    reason: str
+    databases: tuple[str, ...]
+    error: type[Exception]
+    example: object  # sent in the field, or ABSENT: the field is left out
+    hits: Callable[[object], bool]  # is this value one that meets the bug?
+    fields: dict[str, tuple[str, ...]]  # where: endpoint -> fields
+
+
+KNOWN_BUGS = [
+    KnownBug(
+        "nul-byte",
+        "PostgreSQL refuses a NUL byte in text (psycopg DataError) and nothing strips or "
+        "refuses it first: a 500",
+        ("postgresql",),
+        peewee.DataError,
+        "\x00",
+        _has_nul,
+        {
+            "auth.login": ("email",),  # anyone, signed in or not: sign_in_wait's query
+            "goals.change_goal": ("title", "unit", "why"),
+            "goals.change_objective": ("period", "title"),
+            "goals.check_in": ("note",),
+            "goals.create_objective": ("period", "title"),
+            "goals.propose_closing": ("reason",),
+            "goals.propose_goal": ("title", "unit", "why"),
+            "growth.add_step": ("notes", "title"),
+            "growth.change_feedback": ("body",),
+            "growth.change_step": ("notes", "title"),
+            "growth.give_feedback": ("body",),
+            "growth.record_win": ("details", "title"),
+            "growth.save_plan": ("aspiration", "growth_areas", "strengths"),
+            "meetings.add_action_item": ("text",),
+            "meetings.add_talking_point": ("text",),
+            "meetings.check_in_goal": ("note",),
+            "meetings.edit_talking_point": ("text",),
+            "meetings.record_win": ("title",),
+            "meetings.save_private_note": ("body",),
+            "meetings.save_shared_notes": ("shared_notes",),
+            "org.confirm_import": ("csv_text",),
+            "org.create_person": ("name",),
+            "org.preview_import": ("csv_text",),
+        },
+    ),
+    KnownBug(
+        "missing-notes",
+        "A POST without the notes field saves None into a NOT NULL column (IntegrityError): a 500",
+        ("sqlite", "postgresql"),
+        peewee.IntegrityError,
+        ABSENT,
+        lambda value: value is ABSENT,
+        {"meetings.save_private_note": ("body",), "meetings.save_shared_notes": ("shared_notes",)},
+    ),
+    KnownBug(
+        "csv-carriage-return",
+        "csv.reader raises csv.Error on a carriage return not followed by a line feed "
+        "(new-line character seen in unquoted field), uncaught in csv_import._records: a 500",
+        ("sqlite", "postgresql"),
+        csv.Error,
+        "\r0",
+        _has_lone_carriage_return,
+        {"org.confirm_import": ("csv_text",), "org.preview_import": ("csv_text",)},
+    ),
+    KnownBug(
+        "csv-field-limit",
+        "csv.reader raises csv.Error on a field over 131,072 characters (field larger "
+        "than field limit), which the 400,000-character import allows: a 500",
+        ("sqlite", "postgresql"),
+        csv.Error,
+        "x" * 140_000,
+        _longer_than_a_csv_field_may_be,
+        {"org.confirm_import": ("csv_text",), "org.preview_import": ("csv_text",)},
+    ),
+    KnownBug(
+        "huge-version",
+        "A version number beyond 64 bits passes IntegerField and overflows SQLite's "
+        "INTEGER (OverflowError): a 500",
+        ("sqlite",),
+        OverflowError,
+        "99999999999999999999",
+        _beyond_64_bits,
+        {
+            "goals.agree": ("version",),
+            "goals.agree_to_close": ("version",),
+            "goals.propose_closing": ("version",),
+            "goals.withdraw_closing": ("version",),
+            "meetings.edit_talking_point": ("version",),
+            "meetings.save_shared_notes": ("version",),
+        },
+    ),
+]
+
+
+def meets_a_known_bug(database, endpoint, sent):
+    return any(
+        bug.hits(sent.get(field, ABSENT))
+        for bug in KNOWN_BUGS
+        if database in bug.databases
+        for field in bug.fields.get(endpoint, ())
+    )
+
+
+# Form values travel as UTF-8: anything but a lone surrogate can be typed.
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+
+def field_value(valid):
+    return st.one_of(
+        st.sampled_from(SPECIAL),
+        TEXT,
+        # A value the form accepts with something appended, so it gets as far as storage.
+        st.sampled_from(MARKUP + SQL + ["\x00", "\r", "x" * 60_000, "y" * 200_000]).map(
+            lambda tail: valid + tail
+        ),
+        st.just(ABSENT),
+    )
+
+
+@st.composite
+def form_data(draw, valid):
+    data = dict(valid)
+    names = sorted(valid)
+    for name in draw(st.lists(st.sampled_from(names), min_size=1, unique=True)):
+        value = draw(field_value(valid[name]))
+        if value is ABSENT:
+            del data[name]
+        else:
+            data[name] = value
+    return data
+
+
+class _Forms(HTMLParser):
+    """The fields, with their shown values, of each form on a page, by its action."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields = {}
+        self._action = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._action = self.fields.setdefault(attrs.get("action") or "", {})
+        elif self._action is not None and attrs.get("name") and tag in ("input", "select"):
+            # A checkbox counts as ticked: leaving it out is one of the values tried.
+            if attrs.get("type") not in ("submit", "button"):
+                self._action.setdefault(attrs["name"], attrs.get("value") or "")
+        elif self._action is not None and attrs.get("name") and tag == "textarea":
+            self._textarea = attrs["name"]
+            self._action.setdefault(self._textarea, "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._action[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._action = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+class _Injected(HTMLParser):
+    """Elements and attributes that can only have come from stored markup."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+        self._script = False
+
+    def handle_starttag(self, tag, attrs):
+        self._script = tag == "script"
+        for name, value in attrs:
+            value = value or ""
+            if (
+                name.startswith("on")  # the app has no inline handlers: the CSP forbids them
+                or (name == "id" and MARKER in value)
+                or (name.startswith("hx-") and value == "/logout")
+                or (name in ("href", "src") and value.strip().lower().startswith("javascript:"))
+            ):
+                self.found.append(self.get_starttag_text())
+
+    def handle_data(self, data):
+        if self._script and MARKER in data:
+            self.found.append(f"<script>{data}")
+
+    def handle_endtag(self, tag):
+        self._script = False
+
+
+def assert_no_markup(response, where):
+    if response.mimetype != "text/html":
+        return
+    body = response.get_data(as_text=True)
+    parser = _Injected()
+    parser.feed(body)
+    assert parser.found == [], f"stored markup renders as HTML on {where}"
+    assert "<Config " not in body, f"stored text was run as a template on {where}"
+
+
+def snapshot():
+    """Every row of every table a refused request must leave alone."""
+    return {
+        model.__name__: list(model.select().order_by(model._meta.primary_key).tuples())
+        for model in MODELS
+        if model not in CHANGE_ON_REFUSAL
+    }
+
+
+def actor_for(expected):
+    """The person the policy table lets through: the report, else the manager, else an
+    administrator; for a route refused to all (an agreed goal), one who may try it."""
+    for outcome in (DONE, OK_PAGE):
+        for actor in ("report", "manager", "admin"):
+            if expected[actor] == outcome:
+                return actor
+    return next(actor for actor in ("report", "manager") if expected[actor] != MISSING)
+
+
+def url_of(app, endpoint, ids):
+    (rule,) = rules_by_endpoint(app)[endpoint]
+    with app.test_request_context():
+        return app.url_for(endpoint, **{arg: ids[arg] for arg in rule.arguments})
+
+
+class Pages:
+    """The pages ``actor`` may open, each with the World's ids and the newest rows'."""
+
+    def __init__(self, app, client, world, actor):
+        self.app, self.client, self.world = app, client, world
+        self.endpoints = [
+            endpoint
+            for endpoint, (method, _, expected) in POLICY.items()
+            if method == "GET" and expected and expected[actor] == OK_PAGE
+            if endpoint not in NOT_PAGES
+        ]
+
+    def urls(self):
+        newest = dict(self.world.ids)
+        for arg, model in NEWEST.items():
+            newest[arg] = model.select().order_by(model.id.desc()).first().id
+        return {
+            url_of(self.app, endpoint, ids)
+            for endpoint in self.endpoints
+            for ids in (self.world.ids, newest)
+        }
+
+    def assert_no_markup(self):
+        """Each page opens (a stored value may not break it) and shows no markup."""
+        for url in sorted(self.urls()):
+            response = self.client.get(url)
+            assert response.status_code < 500, url
+            assert_no_markup(response, url)
+
+
+_forms_seen = {}
+
+
+def forms_seen_by(actor, app, pages):
+    """Each route's fields, with the values shown, as found in the ``<form>``s of the
+    pages ``actor`` opens. Read once per actor: the forms are the same in every test."""
+    if actor not in _forms_seen:
+        adapter = app.url_map.bind("localhost")
+        found = {}
+        for url in sorted(pages.urls()):
+            forms = _Forms()
+            forms.feed(pages.client.get(url).get_data(as_text=True))
+            for action, fields in forms.fields.items():
+                try:
+                    endpoint, _ = adapter.match(action, method="POST")
+                except HTTPException:
+                    continue  # a search form (GET) or somewhere else
+                fields.pop("csrf_token", None)
+                found.setdefault(endpoint, {}).update(fields)
+        _forms_seen[actor] = found
+    return _forms_seen[actor]
+
+
+class Form:
+    """One route's form as its person fills it in: where it posts, from which signed-in
+    client, the values it accepts, and the pages to check afterwards."""
+
+    def __init__(self, app, actors, login, endpoint):
+        self.world = World(actors)
+        self.url = url_of(app, endpoint, self.world.ids)
+        if endpoint == SIGN_IN:
+            self.client = app.test_client()
+            self.pages = None
+            self.valid = {"email": actors.manager.email, "password": PASSWORD}
+            return
+        _, data, expected = POLICY[endpoint]
+        actor = actor_for(expected)
+        self.client = login(getattr(actors, actor))
+        self.pages = Pages(app, self.client, self.world, actor)
+        filled = {name: _fill(value, self.world) for name, value in data.items()}
+        self.valid = forms_seen_by(actor, app, self.pages).get(endpoint, {}) | filled
+
+
+@pytest.fixture
+def database(request):
+    return request.node.callspec.params["database_url"]
+
+
+@pytest.fixture
+def form(app, actors, login, endpoint):
+    # Function-scoped: Hypothesis runs every example of one test against this one world,
+    # so earlier examples change what later ones meet — the assertions hold regardless.
+    return Form(app, actors, login, endpoint)
+
+
+@pytest.mark.parametrize("endpoint", FUZZED)
+@settings(
+    max_examples=EXAMPLES_PER_FORM,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_form_takes_any_input_without_error_markup_or_half_saving(database, form, endpoint, data):
+    sent = data.draw(form_data(form.valid), label="form")
+    assume(not meets_a_known_bug(database, endpoint, sent))
+    htmx = data.draw(st.booleans(), label="htmx")
+    headers = {"HX-Request": "true", "HX-Request-Type": "partial"} if htmx else {}
+
+    before = snapshot()
+    response = form.client.post(form.url, data=sent, headers=headers)
+
+    event(f"status {response.status_code}")  # --hypothesis-show-statistics tells them
+    assert response.status_code < 500
+    assert_no_markup(response, f"the response of {endpoint}")
+    if 400 <= response.status_code < 500:
+        assert snapshot() == before, f"{endpoint} refused ({response.status_code}) yet saved"
+    elif form.pages and sent != form.valid:
+        form.pages.assert_no_markup()
+    if endpoint == SIGN_IN and response.status_code == 303:
+        form.client.post("/logout")
+
+
+@pytest.fixture
+def bug(request, database):
+    bug = request.param
+    if database not in bug.databases:
+        pytest.skip(f"{bug.slug} is a bug on {' and '.join(bug.databases)} only")
+    return bug
+
+
+@pytest.mark.parametrize(
+    "bug,endpoint",
+    [
+        pytest.param(
+            bug,
+            endpoint,
+            id=f"{bug.slug}-{endpoint}",
+            marks=pytest.mark.xfail(strict=True, raises=bug.error, reason=bug.reason),
+        )
+        for bug in KNOWN_BUGS
+        for endpoint in bug.fields
+    ],
+    indirect=["bug"],
+)
+def test_a_known_bug_still_gives_a_500(bug, form, endpoint):
+    for field in bug.fields[endpoint]:
+        sent = dict(form.valid)
+        if bug.example is ABSENT:
+            del sent[field]
+        else:
+            sent[field] = form.valid[field] + bug.example
+        response = form.client.post(form.url, data=sent)
+        assert response.status_code < 500, field
