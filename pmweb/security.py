@@ -7,7 +7,7 @@ never evaluates code and the policy needs neither ``unsafe-inline`` nor
 
 import secrets
 
-from flask import g, request
+from flask import abort, g, request
 
 
 def csp_nonce():
@@ -35,6 +35,16 @@ def content_security_policy(nonce):
 
 def init_app(app):
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.before_request
+    def refuse_nul_characters():
+        # Nobody types a NUL character, and PostgreSQL cannot store one in text: a
+        # request carrying one is refused whole rather than failing half-way.
+        fields = [request.args] + ([request.form] if request.method == "POST" else [])
+        if any(
+            "\x00" in value for field in fields for _, values in field.lists() for value in values
+        ):
+            abort(400)
 
     @app.after_request
     def security_headers(response):

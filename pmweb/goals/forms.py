@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from pmweb.goals.service import Terms
-from pmweb.meetings.forms import choices
+from pmweb.meetings.forms import choices, version_field
 from pmweb.models import CheckIn
 
 TITLE_MAX = 200
@@ -77,7 +77,7 @@ class GoalForm(FlaskForm):
     start_value = StringField("From")
     target_value = StringField("To")
     milestones = TextAreaField("Milestones", filters=[_strip])
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    version = version_field(Optional())
 
     def __init__(self, objectives, today, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,7 +171,7 @@ def _plain(number):
 
 
 class VersionForm(FlaskForm):
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = version_field(InputRequired())
 
 
 class CheckInForm(FlaskForm):

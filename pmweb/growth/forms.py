@@ -4,8 +4,6 @@ people read together."""
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from pmweb.formatting import long_day
 from pmweb.growth.service import FeedbackTerms, StepTerms
-from pmweb.meetings.forms import choices
+from pmweb.meetings.forms import choices, version_field
 from pmweb.models import Feedback, PlanStep
 
 TITLE_MAX = 200
@@ -62,7 +60,7 @@ class PlanForm(FlaskForm):
     growth_areas = TextAreaField(
         "Growth areas", filters=[_strip], validators=[_longest(TEXT_MAX, "the growth areas")]
     )
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = version_field(InputRequired())
 
     def texts(self):
         return {
@@ -87,7 +85,7 @@ class StepForm(FlaskForm):
     status = SelectField("Status", choices=choices(PlanStep.STATUSES.items()), default="planned")
     goal = _link("Goal")
     notes = TextAreaField("Notes", filters=[_strip], validators=[_longest(NOTES_MAX, "the notes")])
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    version = version_field(Optional())
 
     def __init__(self, goals, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,7 +131,7 @@ class FeedbackForm(FlaskForm):
         filters=[_strip],
         validators=[_longest(TITLE_MAX, "the win")],
     )
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    version = version_field(Optional())
 
     def __init__(self, meetings, goals, steps, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from pmweb.models import OneOnOne
 
@@ -26,6 +26,19 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _text_or_empty(value):
+    # A form posted without the field means "no text", not "no value".
+    return value if value is not None else ""
+
+
+# A version a page wrote is small; anything past 32 bits was not written by a page.
+def version_field(*validators):
+    return IntegerField(
+        widget=HiddenField.widget,
+        validators=[*validators, NumberRange(min=0, max=2**31 - 1, message="Reload the page.")],
+    )
 
 
 def choices(pairs):
@@ -52,7 +65,7 @@ class TalkingPointForm(FlaskForm):
 
 
 class EditTalkingPointForm(TalkingPointForm):
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = version_field(InputRequired())
 
 
 class DiscussedForm(FlaskForm):
@@ -66,18 +79,18 @@ class MoveForm(FlaskForm):
 class SharedNotesForm(FlaskForm):
     shared_notes = TextAreaField(
         "Shared notes",
-        filters=[_strip],
+        filters=[_strip, _text_or_empty],
         validators=[
             Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")
         ],
     )
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = version_field(InputRequired())
 
 
 class PrivateNoteForm(FlaskForm):
     body = TextAreaField(
         "My private note",
-        filters=[_strip],
+        filters=[_strip, _text_or_empty],
         validators=[
             Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")
         ],

@@ -97,7 +97,10 @@ def plan_import(text, today):
         return ImportPlan(
             [], [f"The file is too large: import at most {MAX_ROWS:,} people at once."]
         )
-    records = _records(text)
+    try:
+        records = _records(text)
+    except csv.Error as error:
+        return ImportPlan([], [f"This is not a CSV file we can read ({error})."])
     if not records:
         return ImportPlan(
             [], ["The file is empty. The first line must be: email,name,manager_email"]
