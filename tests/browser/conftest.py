@@ -4,6 +4,7 @@ driven by Debian's Chromium through Playwright.
 Without /usr/bin/chromium these tests are skipped — except with CI=true, where that
 is a failure."""
 
+import contextlib
 import datetime
 import types
 import uuid
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pmweb import create_app
-from pmweb.db import connected, upgrade
+from pmweb.db import connected, database_from_url, db, upgrade
 from pmweb.models import Meeting, OneOnOne
 from pmweb.org import service as org
 from tests.conftest import unavailable
@@ -83,6 +84,18 @@ def server(live_server):
     return live_server
 
 
+@contextlib.contextmanager
+def on_server(server):
+    """The database of ``server``, for setting up a test's people. Every app binds the
+    one database proxy; a test's own server rebinds it, so each setup binds it back."""
+    with server.app.app_context():
+        db.initialize(
+            database_from_url(server.app.config["DATABASE_URL"], server.app.instance_path)
+        )
+        with connected():
+            yield
+
+
 def make_pair(server, manager_name, employee_name):
     """A new manager and report of their own, with their first meeting."""
     tag = uuid.uuid4().hex[:8]
@@ -90,7 +103,7 @@ def make_pair(server, manager_name, employee_name):
     def email(name):
         return f"{name.split()[0].lower()}.{tag}@example.com"
 
-    with server.app.app_context(), connected():
+    with on_server(server):
         manager, _ = org.create_user(email(manager_name), manager_name, PASSWORD)
         employee, _ = org.create_user(email(employee_name), employee_name, PASSWORD)
         org.start_reporting_line(

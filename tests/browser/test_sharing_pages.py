@@ -7,10 +7,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from pmweb.db import connected
 from pmweb.growth import service as growth
 from pmweb.org import service as org
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import PASSWORD, on_server
 from tests.browser.test_meeting_page import screenshot
 
 pytestmark = pytest.mark.browser
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def hana(server):
-    with server.app.app_context(), connected():
+    with on_server(server):
         person, _ = org.create_user(
             f"hana.{uuid.uuid4().hex[:8]}@example.com", "Hana Berg", PASSWORD
         )
@@ -26,7 +25,7 @@ def hana(server):
 
 
 def test_sam_shares_his_plan_with_hana_and_then_stops(sign_in, pair, hana, server):
-    with server.app.app_context(), connected():
+    with on_server(server):
         texts = {"aspiration": "Lead a team", "strengths": "Calm", "growth_areas": "Delegation"}
         growth.save_plan(pair.employee.id, pair.employee.id, texts, 0)
     sam = sign_in(pair.employee)
@@ -75,7 +74,7 @@ def test_after_a_change_of_manager_sam_shares_his_old_meetings_with_the_new_one(
 ):
     import datetime
 
-    with server.app.app_context(), connected():
+    with on_server(server):
         morgan, _ = org.create_user(
             f"morgan.{uuid.uuid4().hex[:8]}@example.com", "Morgan Lee", PASSWORD
         )
