@@ -89,24 +89,37 @@ ERROR_PAGES = {
 def _register_error_pages(app):
     from flask import render_template
 
+    from pmweb import access
     from pmweb.htmx import is_partial_request, render_page
+
+    def at_the_top(response):
+        # htmx swaps error responses: put the message at the top, not in a fragment.
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
 
     def error_page(error):
         title, message = ERROR_PAGES[error.code]
         if error.code == 400 and str(getattr(error, "description", "")).startswith("The CSRF"):
             message = "The form is out of date. Reload the page and try again."
         if is_partial_request():
-            # htmx swaps error responses: put the message at the top, not in a fragment.
-            response = render_page(
-                "error.html", "message", error.code, title=title, message=message
+            return at_the_top(
+                render_page("error.html", "message", error.code, title=title, message=message)
             )
-            response.headers["HX-Retarget"] = "#messages"
-            response.headers["HX-Reswap"] = "innerHTML"
-            return response
         return render_template("error.html", title=title, message=message), error.code
 
     for code in ERROR_PAGES:
         app.register_error_handler(code, error_page)
+
+    def read_only(error):
+        # Someone who may read but not change (a completed meeting, an ended pair, a
+        # grantee): 409 with the reason, at the top of the page for htmx.
+        response = render_page(
+            "meetings/read_only.html", "read_only", status=409, reason=error.reason
+        )
+        return at_the_top(response) if is_partial_request() else response
+
+    app.register_error_handler(access.ReadOnly, read_only)
 
 
 def _require_secret_key(app):

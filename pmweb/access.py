@@ -672,6 +672,7 @@ def reads_of(user):
     return AccessRecord.select().where(AccessRecord.employee == user.id)
 
 
-def may_share(user):
-    """Anyone signed in shares their own data (and nobody else's)."""
-    return user.is_authenticated and user.is_active
+def one_on_ones_to_share(user):
+    """The one-on-ones whose meeting records ``user`` may share: those in which they
+    are the employee. A manager shares nobody's meetings."""
+    return one_on_ones_visible_to(user).where(OneOnOne.employee == user.id)

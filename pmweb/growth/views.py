@@ -19,7 +19,7 @@ from pmweb import access, live
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
 from pmweb.growth import forms, pdf, queries, service
-from pmweb.htmx import done, is_partial_request, render_page
+from pmweb.htmx import done, render_page
 from pmweb.models import User
 
 bp = Blueprint("growth", __name__)
@@ -33,15 +33,6 @@ PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 @login_required
 def require_login():
     pass
-
-
-@bp.errorhandler(access.ReadOnly)
-def read_only(error):
-    response = render_page("meetings/read_only.html", "read_only", status=409, reason=error.reason)
-    if is_partial_request():
-        response.headers["HX-Retarget"] = "#messages"
-        response.headers["HX-Reswap"] = "innerHTML"
-    return response
 
 
 def tell_open_meetings(employee_id):

@@ -25,7 +25,7 @@ from pmweb.growth import forms as growth_forms
 from pmweb.growth import queries as growth_queries
 from pmweb.growth import service as growth_service
 from pmweb.growth import views as growth_views
-from pmweb.htmx import done, is_partial_request, render_page
+from pmweb.htmx import done, render_page
 from pmweb.meetings import forms, queries, service
 from pmweb.models import CheckIn
 
@@ -39,16 +39,6 @@ BLANK = {"csrf": False}
 @login_required
 def require_login():
     pass
-
-
-@bp.errorhandler(access.ReadOnly)
-def read_only(error):
-    response = render_page("meetings/read_only.html", "read_only", status=409, reason=error.reason)
-    if is_partial_request():
-        # The message belongs at the top of the page, not in place of the fragment.
-        response.headers["HX-Retarget"] = "#messages"
-        response.headers["HX-Reswap"] = "innerHTML"
-    return response
 
 
 # --- home and the pair page ------------------------------------------------------

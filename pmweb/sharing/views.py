@@ -69,12 +69,7 @@ class GrantForm(FlaskForm):
 
 
 def _own_one_on_ones():
-    """The one-on-ones in which the current user is the employee: theirs to share."""
-    return [
-        pair
-        for pair in access.one_on_ones_visible_to(current_user)
-        if pair.employee_id == current_user.id
-    ]
+    return list(access.one_on_ones_to_share(current_user))
 
 
 def _grant_form(formdata=None):
