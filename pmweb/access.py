@@ -72,7 +72,7 @@ def can_edit_one_on_one(user, one_on_one):
 
 
 def can_edit_meeting(user, meeting):
-    return can_edit_one_on_one(user, meeting.one_on_one) and not meeting.is_done
+    return can_edit_one_on_one(user, meeting.one_on_one) and not meeting.is_closed
 
 
 def can_delete_talking_point(user, point):
@@ -104,6 +104,8 @@ def require_edit(allowed, reason):
 def require_meeting_editable(user, meeting):
     if meeting.is_done:
         raise ReadOnly("This meeting is completed and can no longer be changed.")
+    if meeting.is_skipped:
+        raise ReadOnly("This meeting was skipped; its agenda moved to the next meeting.")
     require_edit(
         can_edit_meeting(user, meeting),
         "This one-on-one has ended; its meetings are kept read-only.",

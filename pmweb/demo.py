@@ -614,8 +614,10 @@ def _seed_pair(pair, people, today, timezone):
     )
     start = datetime.datetime.combine(first_day, datetime.time(0, 0))
     space = meetings.open_one_on_one(manager, employee, timezone, now=start)
-    org.start_reporting_line(manager, employee, first_day - datetime.timedelta(days=90), timezone)
-    meeting = space.meetings.get()
+    org.start_reporting_line(
+        manager, employee, first_day - datetime.timedelta(days=90), timezone, now=start
+    )
+    meeting = space.meetings.order_by(Meeting.scheduled_for).first()
     done_later = []  # (meeting index when done, item)
     for index, week in enumerate(pair.weeks):
         for item_index, item in list(done_later):
@@ -645,6 +647,7 @@ def _seed_pair(pair, people, today, timezone):
         meeting = following
     for by, text in pair.upcoming:
         meetings.add_talking_point(meeting, who[by].id, text)
+    meetings.plan_ahead(space, meetings.local_now(space))
 
 
 def _agenda(meeting):

@@ -111,11 +111,16 @@ class Meeting(BaseModel):
     one_on_one = ForeignKeyField(OneOnOne, backref="meetings", on_delete="CASCADE")
     # Wall-clock time in the pair's timezone: "10:00 every Tuesday" survives DST.
     scheduled_for = DateTimeField()
-    status = CharField(default="upcoming")  # upcoming | done
+    # Set when someone moved this one meeting: the cadence time it had before. The
+    # rhythm goes on from that time, not from the day it was moved to.
+    moved_from = DateTimeField(null=True)
+    status = CharField(default="upcoming")  # upcoming | done | skipped
     shared_notes = TextField(default="")
     shared_notes_version = IntegerField(default=1)
     completed_at = DateTimeField(null=True)
     completed_by = ForeignKeyField(User, null=True, backref="+")
+    skipped_at = DateTimeField(null=True)
+    skipped_by = ForeignKeyField(User, null=True, backref="+")
 
     class Meta:
         indexes = ((("one_on_one", "scheduled_for"), True),)
@@ -124,9 +129,22 @@ class Meeting(BaseModel):
     def is_done(self):
         return self.status == "done"
 
+    @property
+    def is_skipped(self):
+        return self.status == "skipped"
+
+    @property
+    def is_closed(self):
+        """Held or skipped: nothing more is added to it."""
+        return self.status != "upcoming"
+
+    @property
+    def cadence_time(self):
+        return self.moved_from or self.scheduled_for
+
     @classmethod
     def open(cls):
-        return cls.select().where(cls.status != "done")
+        return cls.select().where(cls.status == "upcoming")
 
 
 class TalkingPoint(BaseModel):
@@ -448,6 +466,37 @@ class AdminAction(BaseModel):
     done_at = DateTimeField(default=utcnow, index=True)
 
 
+class Question(BaseModel):
+    """A talking point someone keeps in their own question bank, beside the built-in
+    ones, to add to an agenda with one click. Seen by its owner only."""
+
+    owner = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    theme = CharField()
+    text = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+
+class CalendarFeed(BaseModel):
+    """The secret address of one person's calendar of upcoming one-on-ones. A new
+    token replaces the old one; removing the row turns the feed off."""
+
+    user = ForeignKeyField(User, unique=True, backref="+", on_delete="CASCADE")
+    token = CharField(unique=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class DigestSent(BaseModel):
+    """One weekly digest mailed: a scheduler that runs the command twice in a week
+    sends nobody a second mail."""
+
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    week_of = DateField()
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("user", "week_of"), True),)
+
+
 MODELS = [
     User,
     UserSession,
@@ -473,4 +522,7 @@ MODELS = [
     AccessRecord,
     LoginFailure,
     AdminAction,
+    Question,
+    CalendarFeed,
+    DigestSent,
 ]

@@ -216,6 +216,8 @@ POLICY = {
     ),
     "meetings.mark_action_item_done": ("POST", {"done": "1"}, only_participants(DONE)),
     "meetings.complete_meeting": ("POST", {}, only_participants(DONE)),
+    "meetings.reschedule_meeting": ("POST", {"at": "{an_hour_later}"}, only_participants(DONE)),
+    "meetings.skip_meeting": ("POST", {}, only_participants(DONE)),
     # Goals: the employee (Sam) and his current manager (Dana), nobody else.
     "goals.my_goals": ("GET", None, everyone_signed_in(302)),
     "goals.overview": ("GET", None, only_participants(OK_PAGE)),
@@ -375,6 +377,7 @@ def _fill(value, world):
         other_manager_id=actors.other_manager.id,
         today=datetime.date.today().isoformat(),
         in_a_month=(datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
+        an_hour_later=f"{world.meeting.scheduled_for + datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}",
     )
 
 

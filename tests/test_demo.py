@@ -73,7 +73,7 @@ def test_roles_and_reporting_lines(seeded):
     assert not ReportingLine.select().where(ReportingLine.manager == hana.id).exists()
 
 
-def test_each_pair_has_three_months_of_meetings_and_one_coming_up(seeded):
+def test_each_pair_has_three_months_of_meetings_and_four_weeks_planned(seeded):
     today = datetime.date.today()
     pairs = list(OneOnOne.select())
     assert len(pairs) == 3
@@ -82,10 +82,12 @@ def test_each_pair_has_three_months_of_meetings_and_one_coming_up(seeded):
         assert done.count() >= 12
         oldest = done.order_by(Meeting.scheduled_for).first().scheduled_for.date()
         assert today - oldest >= datetime.timedelta(weeks=12)
-        upcoming = list(pair.meetings.where(Meeting.status == "upcoming"))
-        assert len(upcoming) == 1
+        upcoming = list(
+            pair.meetings.where(Meeting.status == "upcoming").order_by(Meeting.scheduled_for)
+        )
         assert today <= upcoming[0].scheduled_for.date() <= today + datetime.timedelta(days=7)
         assert upcoming[0].talking_points.count() >= 1
+        assert upcoming[-1].scheduled_for.date() >= today + datetime.timedelta(weeks=4)
 
 
 def test_the_history_is_made_the_way_people_make_it(seeded):
@@ -111,7 +113,7 @@ def test_dana_sees_sam_and_lee_with_open_actions(app, seeded):
 
 def test_the_administrator_has_no_one_on_one(seeded):
     admin = User.get(User.email == "admin@example.com")
-    assert list(queries.home_rows(access.one_on_ones_visible_to(admin))) == []
+    assert list(queries.home_rows(access.one_on_ones_visible_to(admin), access.today())) == []
 
 
 def test_if_empty_leaves_a_seeded_database_alone_and_a_second_seed_is_refused(app, seeded):

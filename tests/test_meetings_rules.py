@@ -18,11 +18,13 @@ def agenda_texts(meeting):
     return [p.text for p in meeting.talking_points.order_by(TalkingPoint.position)]
 
 
-def test_a_new_pair_has_its_next_meeting_already(actors):
-    meetings = list(actors.pair.meetings)
-    assert len(meetings) == 1
-    assert meetings[0].status == "upcoming"
-    assert meetings[0].scheduled_for > datetime.datetime.now() - datetime.timedelta(minutes=1)
+def test_a_new_pair_has_its_meetings_planned_four_weeks_ahead(actors):
+    meetings = list(actors.pair.meetings.order_by(Meeting.scheduled_for))
+    assert all(meeting.status == "upcoming" for meeting in meetings)
+    assert meetings[0].scheduled_for > datetime.datetime.now() - datetime.timedelta(days=1)
+    assert meetings[-1].scheduled_for >= datetime.datetime.now() + datetime.timedelta(weeks=4)
+    gaps = {b.scheduled_for - a.scheduled_for for a, b in zip(meetings, meetings[1:], strict=False)}
+    assert gaps == {datetime.timedelta(weeks=1)}
 
 
 def test_undiscussed_points_move_to_next_meeting(actors):
@@ -60,19 +62,21 @@ def test_completing_twice_never_duplicates(actors):
     meeting = actors.meeting
     service.add_talking_point(meeting, actors.manager, "Only once")
     first = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+    planned = Meeting.select().where(Meeting.one_on_one == actors.pair).count()
     second = service.complete_meeting(
         Meeting.get_by_id(meeting.id), actors.report, now=meeting.scheduled_for
     )
 
     assert first.id == second.id
     assert agenda_texts(first) == ["Only once"]
-    assert Meeting.select().where(Meeting.one_on_one == actors.pair).count() == 2
+    assert Meeting.select().where(Meeting.one_on_one == actors.pair).count() == planned
 
 
 def test_both_completing_at_the_same_moment_never_duplicates(actors, app):
     meeting = actors.meeting
     for n in range(5):
         service.add_talking_point(meeting, actors.manager, f"Point {n}")
+    planned = Meeting.select().where(Meeting.one_on_one == actors.pair).count()
     db.close()  # each racer opens its own connection, as two requests would
     barrier = threading.Barrier(4)
     results, errors = [], []
@@ -101,7 +105,7 @@ def test_both_completing_at_the_same_moment_never_duplicates(actors, app):
     assert len(set(results)) == 1
     next_meeting = Meeting.get_by_id(results[0])
     assert sorted(agenda_texts(next_meeting)) == [f"Point {n}" for n in range(5)]
-    assert Meeting.select().where(Meeting.one_on_one == actors.pair).count() == 2
+    assert Meeting.select().where(Meeting.one_on_one == actors.pair).count() == planned
 
 
 def test_a_point_carried_twice_keeps_its_author_and_chain(actors):
@@ -118,7 +122,7 @@ def test_a_point_carried_twice_keeps_its_author_and_chain(actors):
 
 def test_completing_late_plans_the_next_meeting_in_the_future(actors):
     meeting = actors.meeting
-    three_weeks_later = meeting.scheduled_for + datetime.timedelta(days=21, hours=1)
+    three_weeks_later = meeting.scheduled_for + datetime.timedelta(days=22, hours=1)
     next_meeting = service.complete_meeting(meeting, actors.manager, now=three_weeks_later)
     assert next_meeting.scheduled_for > three_weeks_later
     assert next_meeting.scheduled_for.weekday() == actors.pair.weekday

@@ -163,7 +163,7 @@ def open_meeting_ids_of(employee_id):
         meeting.id
         for meeting in Meeting.select(Meeting.id)
         .join(OneOnOne)
-        .where((OneOnOne.employee == employee_id) & (Meeting.status != "done"))
+        .where((OneOnOne.employee == employee_id) & (Meeting.status == "upcoming"))
     ]
 
 

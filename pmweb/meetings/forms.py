@@ -6,6 +6,7 @@ import datetime
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -135,6 +136,21 @@ class DoneForm(FlaskForm):
 
 class CompleteForm(FlaskForm):
     pass
+
+
+class SkipForm(FlaskForm):
+    # Where the person pressed it: back to the meeting that follows, or to their week.
+    back_to = SelectField(
+        choices=choices([("meeting", "meeting"), ("week", "week")]), default="meeting"
+    )
+
+
+class RescheduleForm(FlaskForm):
+    at = DateTimeLocalField(
+        "New time",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(message="Pick a day and a time.")],
+    )
 
 
 class CadenceForm(FlaskForm):

@@ -128,7 +128,7 @@ _items_of_completed_meeting = PreparedQuery(
 
 
 def action_items(meeting):
-    shown = _items_of_completed_meeting if meeting.is_done else _items_of_open_meeting
+    shown = _items_of_completed_meeting if meeting.is_closed else _items_of_open_meeting
     return [ShownActionItem(*row) for row in shown.all(meeting.one_on_one_id, meeting.id)]
 
 
@@ -158,17 +158,17 @@ def neighbours(meeting):
     )
 
 
-def home_rows(pairs):
-    """For each visible pair: its next open meeting and how many action items are
-    open and overdue. ``pairs`` is a scoped query from access."""
-    next_meeting = Meeting.select(fn.MIN(Meeting.scheduled_for)).where(
-        (Meeting.one_on_one == OneOnOne.id) & (Meeting.status != "done")
+def home_rows(pairs, today):
+    """For each visible pair: its next open meeting from ``today`` on and how many
+    action items are open and overdue. ``pairs`` is a scoped query from access."""
+    coming = (
+        (Meeting.one_on_one == OneOnOne.id)
+        & (Meeting.status == "upcoming")
+        & (Meeting.scheduled_for >= datetime.datetime.combine(today, datetime.time()))
     )
+    next_meeting = Meeting.select(fn.MIN(Meeting.scheduled_for)).where(coming)
     next_meeting_id = (
-        Meeting.select(Meeting.id)
-        .where((Meeting.one_on_one == OneOnOne.id) & (Meeting.status != "done"))
-        .order_by(Meeting.scheduled_for)
-        .limit(1)
+        Meeting.select(Meeting.id).where(coming).order_by(Meeting.scheduled_for).limit(1)
     )
     open_actions = ActionItem.select(fn.COUNT(ActionItem.id)).where(
         (ActionItem.one_on_one == OneOnOne.id) & ActionItem.done_at.is_null()
@@ -203,13 +203,13 @@ def overdue_counts(pair_ids, today):
 
 
 def past_meetings(pair, page, per_page):
-    """Completed meetings, newest first, with how many talking points each had."""
+    """Held and skipped meetings, newest first, with how many talking points each had."""
     points = TalkingPoint.select(fn.COUNT(TalkingPoint.id)).where(
         TalkingPoint.meeting == Meeting.id
     )
     query = (
         Meeting.select(Meeting, points.alias("point_count"))
-        .where((Meeting.one_on_one == pair.id) & (Meeting.status == "done"))
+        .where((Meeting.one_on_one == pair.id) & (Meeting.status != "upcoming"))
         .order_by(Meeting.scheduled_for.desc())
     )
     total = query.count()
@@ -217,7 +217,16 @@ def past_meetings(pair, page, per_page):
 
 
 def upcoming_meetings(pair):
-    return list(Meeting.open().where(Meeting.one_on_one == pair.id).order_by(Meeting.scheduled_for))
+    """Every meeting still to be held, the past ones nobody completed or skipped
+    included, each with how many talking points it has."""
+    points = TalkingPoint.select(fn.COUNT(TalkingPoint.id)).where(
+        TalkingPoint.meeting == Meeting.id
+    )
+    return list(
+        Meeting.select(Meeting, points.alias("point_count"))
+        .where((Meeting.one_on_one == pair.id) & (Meeting.status == "upcoming"))
+        .order_by(Meeting.scheduled_for)
+    )
 
 
 def search(pair, text, limit=50):

@@ -2,8 +2,12 @@
 same weekday of the month) in the pair's own wall-clock time."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 WEEK = datetime.timedelta(days=7)
+# A pair always has meetings planned this far ahead: what one adds "for later" has a
+# meeting to go to, and a calendar shows the coming weeks.
+HORIZON = datetime.timedelta(weeks=4)
 
 
 def _on_or_after(day, weekday):
@@ -48,3 +52,22 @@ def first_meeting_time(one_on_one, now):
     day = _on_or_after(now.date(), one_on_one.weekday)
     at = datetime.datetime.combine(day, one_on_one.time_of_day)
     return at if at > now else at + WEEK
+
+
+def cadence_times(one_on_one, after, not_before, until, at_least=0):
+    """Meeting times in the pair's cadence following the cadence time ``after``:
+    each later than ``not_before``, until one lies at or beyond ``until``, and at
+    least ``at_least`` of them."""
+    times = []
+    at = after
+    while not times or times[-1] < until or len(times) < at_least:
+        at = next_meeting_time(one_on_one, at, not_before)
+        times.append(at)
+    return times
+
+
+def as_utc(at, timezone):
+    """The instant a wall-clock meeting time in ``timezone`` stands for. A time that a
+    daylight-saving change skips (02:30 on the spring-forward night) is read with the
+    offset before the change, so it falls an hour later on the clock."""
+    return at.replace(tzinfo=ZoneInfo(timezone)).astimezone(datetime.UTC)

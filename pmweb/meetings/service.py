@@ -1,5 +1,11 @@
-"""The rules of a one-on-one: creating a pair's space, the agenda, notes, action
-items, and completing a meeting with its carry-forward.
+"""The rules of a one-on-one: creating a pair's space and planning its meetings
+(cadence, moving or skipping one), the agenda, notes, action items, and completing a
+meeting with its carry-forward.
+
+Nothing on an agenda is ever left behind or copied twice: completing a meeting
+carries its undiscussed points to the pair's following meeting, skipping one moves
+its whole agenda there, and a change of cadence moves each planned meeting, with
+what was added to it, to the new rhythm.
 
 Every function takes its actors and clock explicitly and runs in one transaction;
 none reads the request. Permission is checked before they are called (access.py)."""
@@ -9,9 +15,24 @@ from zoneinfo import ZoneInfo
 
 from peewee import fn
 
+from pmweb import formatting
 from pmweb.db import write_transaction
-from pmweb.meetings.schedule import first_meeting_time, next_meeting_time
+from pmweb.meetings.schedule import (
+    HORIZON,
+    cadence_times,
+    first_meeting_time,
+    next_meeting_time,
+)
 from pmweb.models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint, utcnow
+
+# Far enough back that no real meeting is there, a whole number of 400-year
+# Gregorian cycles so weekdays and leap days stay valid (see ``set_cadence``).
+PARKED = datetime.timedelta(days=146097)
+LATEST_MOVE = datetime.timedelta(days=366)
+
+
+class ScheduleError(Exception):
+    """A meeting can't be moved there; the message says why, for the person."""
 
 
 class StaleEdit(Exception):
@@ -30,16 +51,16 @@ def local_now(one_on_one):
 
 
 def open_one_on_one(manager, employee, timezone, now=None):
-    """The pair's one-on-one, created with its first meeting if it doesn't exist yet.
-    A pair that worked together before gets its old space back."""
+    """The pair's one-on-one, created with its meetings for the coming weeks if it
+    doesn't exist yet. A pair that worked together before gets its old space back."""
     with write_transaction():
         pair, created = OneOnOne.get_or_create(
             manager=manager, employee=employee, defaults={"timezone": timezone}
         )
         now = now or local_now(pair)
-        has_next = Meeting.open().where(Meeting.one_on_one == pair).exists()
-        if not has_next:
+        if not Meeting.open().where(Meeting.one_on_one == pair).exists():
             _meeting_at(pair, first_meeting_time(pair, now))
+        plan_ahead(pair, now)
         return pair
 
 
@@ -50,27 +71,203 @@ def _meeting_at(pair, at):
     return Meeting.get((Meeting.one_on_one == pair) & (Meeting.scheduled_for == at))
 
 
+def _latest_meeting(pair):
+    return (
+        Meeting.select()
+        .where(Meeting.one_on_one == pair)
+        .order_by(Meeting.scheduled_for.desc())
+        .first()
+    )
+
+
+def plan_ahead(pair, now):
+    """Plans the pair's meetings from its cadence until one lies at least four weeks
+    after ``now`` (the pair's wall-clock time). Cheap when nothing is missing."""
+    until = now + HORIZON
+    last = _latest_meeting(pair)
+    if last is None:
+        last = _meeting_at(pair, first_meeting_time(pair, now))
+    if last.scheduled_for >= until:
+        return
+    for at in cadence_times(pair, last.cadence_time, max(now, last.scheduled_for), until):
+        _meeting_at(pair, at)
+
+
 def next_meeting_after(meeting, now):
-    """The pair's next open meeting after ``meeting``, created from the cadence if none."""
+    """Where ``meeting``'s open business goes: the pair's first open meeting after it
+    that is not already past (a planned meeting nobody held never swallows it),
+    planned from the cadence if there is none."""
+    following = _following_open_meeting(meeting, now)
+    if following is not None:
+        return following
     pair = meeting.one_on_one
-    following = (
+    last = _latest_meeting(pair)
+    return _meeting_at(
+        pair, next_meeting_time(pair, last.cadence_time, max(now, last.scheduled_for))
+    )
+
+
+def start_of_day(now):
+    return datetime.datetime.combine(now.date(), datetime.time())
+
+
+def _following_open_meeting(meeting, now):
+    return (
         Meeting.open()
-        .where((Meeting.one_on_one == pair) & (Meeting.scheduled_for > meeting.scheduled_for))
+        .where(
+            (Meeting.one_on_one == meeting.one_on_one_id)
+            & (Meeting.scheduled_for > meeting.scheduled_for)
+            & (Meeting.scheduled_for >= start_of_day(now))
+        )
         .order_by(Meeting.scheduled_for)
         .first()
     )
-    if following is not None:
-        return following
-    return _meeting_at(pair, next_meeting_time(pair, meeting.scheduled_for, now))
 
 
 def set_cadence(pair, cadence, weekday, time_of_day, now):
-    """Changes the pair's rhythm. Open meetings already planned keep their times."""
+    """Changes the pair's rhythm. Every meeting planned after ``now`` moves, in order,
+    to the new rhythm with everything added to it (the first planned meeting becomes
+    the first meeting of the new rhythm, and so on); a meeting already due stays."""
     with write_transaction():
         pair.cadence, pair.weekday, pair.time_of_day = cadence, weekday, time_of_day
         pair.save()
-        if not Meeting.open().where(Meeting.one_on_one == pair).exists():
-            _meeting_at(pair, first_meeting_time(pair, now))
+        planned = list(
+            Meeting.open()
+            .where((Meeting.one_on_one == pair) & (Meeting.scheduled_for > now))
+            .order_by(Meeting.scheduled_for)
+        )
+        staying = Meeting.select(fn.MAX(Meeting.scheduled_for)).where(
+            (Meeting.one_on_one == pair) & Meeting.id.not_in([m.id for m in planned])
+        )
+        latest_staying = Meeting.scheduled_for.python_value(staying.scalar())
+        start = first_meeting_time(pair, max(now, latest_staying or now))
+        times = [start] + cadence_times(
+            pair, start, start, now + HORIZON, at_least=len(planned) - 1
+        )
+        # Two planned meetings may trade places (weekly to every two weeks keeps the
+        # first time); parking them all first keeps the unique (pair, time) index
+        # from ever seeing two meetings at one time.
+        for meeting in planned:
+            Meeting.update(scheduled_for=meeting.scheduled_for - PARKED).where(
+                Meeting.id == meeting.id
+            ).execute()
+        for meeting, at in zip(planned, times, strict=False):
+            Meeting.update(scheduled_for=at, moved_from=None).where(
+                Meeting.id == meeting.id
+            ).execute()
+        for at in times[len(planned) :]:
+            _meeting_at(pair, at)
+
+
+def reschedule_meeting(meeting, at, now):
+    """Moves one upcoming meeting to ``at``, between the pair's meetings before and
+    after it, so every meeting keeps its place in the order and its agenda. The
+    cadence goes on from the meeting's original time."""
+    with write_transaction():
+        current = Meeting.get_by_id(meeting.id)
+        if current.is_closed:
+            raise ScheduleError("This meeting is no longer upcoming.")
+        pair_meetings = Meeting.select().where(
+            (Meeting.one_on_one == current.one_on_one_id) & (Meeting.id != current.id)
+        )
+        before = (
+            pair_meetings.where(Meeting.scheduled_for < current.scheduled_for)
+            .order_by(Meeting.scheduled_for.desc())
+            .first()
+        )
+        after = (
+            pair_meetings.where(Meeting.scheduled_for > current.scheduled_for)
+            .order_by(Meeting.scheduled_for)
+            .first()
+        )
+        if before is not None and at <= before.scheduled_for:
+            raise ScheduleError(f"Pick a time after the meeting of {_when(before.scheduled_for)}.")
+        if after is not None and at >= after.scheduled_for:
+            raise ScheduleError(
+                f"The next meeting is on {_when(after.scheduled_for)}: pick an earlier"
+                " time, or skip this meeting and its agenda moves there."
+            )
+        if at > now + LATEST_MOVE:
+            raise ScheduleError("Pick a time within the next year.")
+        Meeting.update(
+            scheduled_for=at, moved_from=fn.COALESCE(Meeting.moved_from, Meeting.scheduled_for)
+        ).where(Meeting.id == current.id).execute()
+        plan_ahead(current.one_on_one, now)
+        return Meeting.get_by_id(current.id)
+
+
+def _when(at):
+    return f"{formatting.long_day(at)}, {formatting.time(at)}"
+
+
+def skip_meeting(meeting, skipped_by, now):
+    """Marks an upcoming meeting skipped and moves its whole agenda — talking points,
+    shared notes, each person's private note — to the pair's following meeting,
+    which it returns. Safe to repeat and to race."""
+    return _close(meeting, now, _move_agenda, "skipped", skipped_at=utcnow(), skipped_by=skipped_by)
+
+
+def _close(meeting, now, hand_over, status, **stamp):
+    """Closes an upcoming meeting as ``status`` and has ``hand_over`` pass its open
+    business to the pair's following meeting, which it returns. Only the call that
+    flips the status hands anything over, so repeating or racing it does no harm."""
+    with write_transaction():
+        claimed = (
+            Meeting.update(status=status, **stamp)
+            .where((Meeting.id == meeting.id) & (Meeting.status == "upcoming"))
+            .execute()
+        )
+        following = next_meeting_after(meeting, now)
+        if claimed:
+            hand_over(meeting, following)
+        plan_ahead(meeting.one_on_one, now)
+        meeting.status = status
+        return following
+
+
+def _move_agenda(source, target):
+    """Puts ``source``'s agenda ahead of what ``target`` already has."""
+    _, moving_last = _positions(source.id)
+    target_first, _ = _positions(target.id)
+    if moving_last is not None:
+        shift = (target_first if target_first is not None else 1) - moving_last - 1
+        TalkingPoint.update(meeting=target.id, position=TalkingPoint.position + shift).where(
+            TalkingPoint.meeting == source.id
+        ).execute()
+    source_notes = Meeting.get_by_id(source.id).shared_notes
+    if source_notes.strip():
+        target_notes = Meeting.get_by_id(target.id).shared_notes
+        Meeting.update(
+            shared_notes=_joined(source_notes, target_notes),
+            shared_notes_version=Meeting.shared_notes_version + 1,
+        ).where(Meeting.id == target.id).execute()
+        Meeting.update(shared_notes="").where(Meeting.id == source.id).execute()
+    for note in PrivateNote.select().where(PrivateNote.meeting == source.id):
+        # Each note moves on its own author's key: never read into anyone else's.
+        existing = PrivateNote.get_or_none(
+            (PrivateNote.meeting == target.id) & (PrivateNote.author == note.author_id)
+        )
+        if existing is None:
+            PrivateNote.update(meeting=target.id).where(PrivateNote.id == note.id).execute()
+        else:
+            PrivateNote.update(body=_joined(note.body, existing.body), updated_at=utcnow()).where(
+                PrivateNote.id == existing.id
+            ).execute()
+            PrivateNote.delete().where(PrivateNote.id == note.id).execute()
+
+
+def _positions(meeting_id):
+    """The first and last position on a meeting's agenda (None, None when empty)."""
+    return (
+        TalkingPoint.select(fn.MIN(TalkingPoint.position), fn.MAX(TalkingPoint.position))
+        .where(TalkingPoint.meeting == meeting_id)
+        .tuples()
+        .get()
+    )
+
+
+def _joined(first, second):
+    return "\n\n".join(text for text in (first.strip(), second.strip()) if text)
 
 
 # --- the agenda ----------------------------------------------------------------
@@ -205,17 +402,9 @@ def complete_meeting(meeting, completed_by, now=None):
     Safe to repeat and to race: only the call that flips the status carries points
     forward, and a point can be carried only once (unique ``carried_from``)."""
     now = now or local_now(meeting.one_on_one)
-    with write_transaction():
-        claimed = (
-            Meeting.update(status="done", completed_at=utcnow(), completed_by=completed_by)
-            .where((Meeting.id == meeting.id) & (Meeting.status != "done"))
-            .execute()
-        )
-        next_meeting = next_meeting_after(meeting, now)
-        if claimed:
-            _carry_forward(meeting, next_meeting)
-        meeting.status = "done"
-        return next_meeting
+    return _close(
+        meeting, now, _carry_forward, "done", completed_at=utcnow(), completed_by=completed_by
+    )
 
 
 def _carry_forward(meeting, next_meeting):

@@ -8,6 +8,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -15,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from pmweb import access, live
+from pmweb import access, formatting, live
 from pmweb.goals import forms as goal_forms
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
@@ -47,7 +48,7 @@ def require_login():
 @bp.route("/")
 def home():
     today = access.today()
-    rows = queries.home_rows(access.one_on_ones_visible_to(current_user))
+    rows = queries.home_rows(access.one_on_ones_visible_to(current_user), today)
     overdue = queries.overdue_counts([row.id for row in rows], today)
     current = [row for row in rows if row.is_current]
     return render_template(
@@ -72,6 +73,7 @@ def _pair_context(pair, **overrides):
         "pair": pair,
         "other": pair.other(current_user),
         "upcoming": queries.upcoming_meetings(pair),
+        "today": access.today(),
         "meetings": meetings,
         "page": page,
         "pages": max(1, math.ceil(total / per_page)),
@@ -165,6 +167,9 @@ def _meeting_context(meeting, with_presence=False, **overrides):
         "goals": _goals_for_meeting(pair.employee_id, today) if goal_role else None,
         "development": _development_for_meeting(pair.employee_id) if goal_role else None,
         "win_form": growth_forms.WinForm((), today, formdata=None, meta=BLANK),
+        "reschedule_form": forms.RescheduleForm(
+            formdata=None, meta=BLANK, at=meeting.scheduled_for
+        ),
         "goal_errors": {},
         "confidences": CheckIn.CONFIDENCES,
         "conflict": None,
@@ -398,6 +403,47 @@ def complete_meeting(meeting_id):
     live.publish(next_meeting.id, "agenda")
     # A plain form post on purpose: the whole page changes to the next meeting.
     return redirect(_meeting_url(next_meeting), code=303)
+
+
+@bp.route("/meetings/<int:meeting_id>/reschedule", methods=["POST"])
+def reschedule_meeting(meeting_id):
+    """Moves this one meeting; the pair's rhythm stays."""
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_editable(current_user, meeting)
+    form = forms.RescheduleForm()
+    if form.validate():
+        try:
+            service.reschedule_meeting(meeting, form.at.data, service.local_now(meeting.one_on_one))
+        except service.ScheduleError as error:
+            form.at.errors.append(str(error))
+        else:
+            live.publish(meeting.id, "meeting")
+            return redirect(_meeting_url(meeting), code=303)
+    return _invalid(meeting, "meeting_body", reschedule_form=form)
+
+
+@bp.route("/meetings/<int:meeting_id>/skip", methods=["POST"])
+def skip_meeting(meeting_id):
+    """Skips this meeting: its agenda moves to the pair's next one."""
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_editable(current_user, meeting)
+    form = forms.SkipForm()
+    if not form.validate():
+        abort(400)
+    following = service.skip_meeting(
+        meeting, current_user.id, service.local_now(meeting.one_on_one)
+    )
+    live.publish(meeting.id, "meeting")
+    for part in ("agenda", "notes"):
+        live.publish(following.id, part)
+    flash(
+        f"Skipped the meeting of {formatting.day(meeting.scheduled_for)}; its agenda moved"
+        f" to {formatting.day(following.scheduled_for)}.",
+        "success",
+    )
+    if form.back_to.data == "week":
+        return redirect(url_for("prep.this_week"), code=303)
+    return redirect(_meeting_url(following), code=303)
 
 
 @bp.route("/meetings/<int:meeting_id>/goals/<int:goal_id>/check-ins", methods=["POST"])

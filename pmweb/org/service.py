@@ -75,9 +75,10 @@ def current_line_of(employee, day):
     return ReportingLine.current_on(day).where(ReportingLine.employee == employee).first()
 
 
-def start_reporting_line(manager, employee, starts_on, timezone):
+def start_reporting_line(manager, employee, starts_on, timezone, now=None):
     """``employee`` reports to ``manager`` from ``starts_on``. A current line to another
-    manager ends the day before. Opens the pair's one-on-one with its first meeting."""
+    manager ends the day before. Opens the pair's one-on-one with its meetings for the
+    coming weeks (from ``now``, the pair's wall-clock time; the clock's if not given)."""
     if manager.id == employee.id:
         raise OrgError("Someone cannot report to themselves.")
     if _is_above(employee, manager, starts_on):
@@ -101,7 +102,7 @@ def start_reporting_line(manager, employee, starts_on, timezone):
             current.ends_on = starts_on - datetime.timedelta(days=1)
             current.save()
         line = ReportingLine.create(manager=manager, employee=employee, starts_on=starts_on)
-        meetings.open_one_on_one(manager, employee, timezone)
+        meetings.open_one_on_one(manager, employee, timezone, now)
         return line
 
 
