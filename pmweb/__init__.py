@@ -40,6 +40,7 @@ def create_app(config=None):
         live,
         meetings,
         org,
+        prep,
         security,
         sharing,
     )
@@ -59,6 +60,8 @@ def create_app(config=None):
     app.register_blueprint(goals.bp)
     app.register_blueprint(growth.bp)
     app.register_blueprint(sharing.bp)
+    app.register_blueprint(prep.bp)
+    app.register_blueprint(prep.feed_bp)
     org.register_cli(app)
 
     from pmweb import demo

@@ -29,6 +29,7 @@ from pmweb.db import PreparedQuery
 from pmweb.models import (
     AccessRecord,
     ActionItem,
+    CalendarFeed,
     DevelopmentPlan,
     Feedback,
     Goal,
@@ -38,6 +39,7 @@ from pmweb.models import (
     OneOnOne,
     PlanStep,
     PrivateNote,
+    Question,
     ReportingLine,
     TalkingPoint,
     User,
@@ -140,6 +142,12 @@ def one_on_ones_visible_to(user, day=None):
         .join_from(OneOnOne, Employee, on=(OneOnOne.employee == Employee.id))
         .where((OneOnOne.manager == user.id) | (OneOnOne.employee == user.id))
     )
+
+
+def current_one_on_ones_of(user, day=None):
+    """The one-on-ones the user is in whose reporting line holds ``day``."""
+    day = day or today()
+    return one_on_ones_visible_to(user, day).where(_pair_is_current(day))
 
 
 def meetings_visible_to(user, day=None):
@@ -678,3 +686,33 @@ def one_on_ones_to_share(user):
     """The one-on-ones whose meeting records ``user`` may share: those in which they
     are the employee. A manager shares nobody's meetings."""
     return one_on_ones_visible_to(user).where(OneOnOne.employee == user.id)
+
+
+# --- preparation: question bank and calendar feed -------------------------------
+
+
+def get_own_question_or_404(user, question_id):
+    """A question of the user's own bank; everyone else's are not found."""
+    question = Question.get_or_none((Question.id == question_id) & (Question.owner == user.id))
+    if question is None:
+        abort(404)
+    return question
+
+
+def calendar_feed_of(user):
+    return CalendarFeed.get_or_none(CalendarFeed.user == user.id)
+
+
+def get_calendar_owner_or_404(token):
+    """The person whose feed ``token`` opens. The token is the only credential a
+    calendar app can send, so a wrong, replaced or turned-off token, or a deactivated
+    account, is simply not found."""
+    feed = (
+        CalendarFeed.select(CalendarFeed, User)
+        .join(User)
+        .where((CalendarFeed.token == token) & User.deactivated_at.is_null())
+        .first()
+    )
+    if feed is None:
+        abort(404)
+    return feed.user

@@ -11,7 +11,7 @@ from pmweb.goals.service import Terms
 from pmweb.growth import service as growth
 from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings import service
-from pmweb.models import ActionItem, Feedback, ReportingLine
+from pmweb.models import ActionItem, CalendarFeed, Feedback, Question, ReportingLine
 from pmweb.sharing import service as sharing
 
 GOAL_TERMS = Terms(
@@ -76,6 +76,9 @@ class World:
         ).feedback
         # Sam shares his plan with Hana, who is outside every row of the table.
         self.grant = sharing.give_grant(actors.report, actors.hr, "plan", 7)
+        # A question in Dana's own bank, and her calendar feed.
+        self.question = Question.create(owner=actors.manager.id, theme="career", text="Next?")
+        self.feed = CalendarFeed.create(user=actors.manager.id, token="dana-feed-token")
 
     @property
     def ids(self):
@@ -96,6 +99,8 @@ class World:
             # Sam must not even learn of, has its own test below.
             "feedback_id": self.feedback.id,
             "grant_id": self.grant.id,
+            "question_id": self.question.id,
+            "token": self.feed.token,
         }
 
 
@@ -218,6 +223,23 @@ POLICY = {
     "meetings.complete_meeting": ("POST", {}, only_participants(DONE)),
     "meetings.reschedule_meeting": ("POST", {"at": "{an_hour_later}"}, only_participants(DONE)),
     "meetings.skip_meeting": ("POST", {}, only_participants(DONE)),
+    # Preparation: each person's own week, questions, calendar feed and team numbers.
+    "prep.this_week": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "prep.add_talking_point": ("POST", {"text": "Hiring plan"}, only_participants(DONE)),
+    "prep.save_private_note": ("POST", {"body": "prep"}, only_participants(DONE)),
+    "prep.questions": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "prep.add_question": (
+        "POST",
+        {"theme": "career", "text": "Where next?"},
+        everyone_signed_in(DONE),
+    ),
+    "prep.delete_question": ("POST", {}, only_participants(MISSING) | {"manager": DONE}),
+    "prep.calendar_settings": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "prep.new_calendar_address": ("POST", {}, everyone_signed_in(DONE)),
+    "prep.turn_calendar_off": ("POST", {}, everyone_signed_in(DONE)),
+    # The token is the credential: calendar apps have no session.
+    "prep_feed.calendar_feed": ("GET", None, {actor: OK_PAGE for actor in ACTORS}),
+    "prep.team": ("GET", None, everyone_signed_in(OK_PAGE)),
     # Goals: the employee (Sam) and his current manager (Dana), nobody else.
     "goals.my_goals": ("GET", None, everyone_signed_in(302)),
     "goals.overview": ("GET", None, only_participants(OK_PAGE)),

@@ -18,7 +18,16 @@ from pmweb.goals.service import Terms
 from pmweb.growth import service as growth
 from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings import service
-from pmweb.models import Feedback, Goal, Objective, PlanStep, Win
+from pmweb.models import (
+    CalendarFeed,
+    Feedback,
+    Goal,
+    Meeting,
+    Objective,
+    PlanStep,
+    Question,
+    Win,
+)
 from tests.conftest import unavailable
 
 OUTSIDERS = ["other_manager", "other_employee", "admin", "hr", "anonymous"]
@@ -63,6 +72,16 @@ def planted(actors):
             key = f"private-{author}-{when}"
             strings[key] = canary(key)
             service.save_private_note(meeting, getattr(actors, author).id, strings[key])
+    # A point added ahead to a meeting that is then skipped moves on with its agenda.
+    skipped = actors.pair.meetings.order_by(Meeting.scheduled_for)[2]
+    strings["point-skipped"] = canary("point-skipped")
+    service.add_talking_point(skipped, actors.manager.id, strings["point-skipped"])
+    service.skip_meeting(skipped, actors.manager.id, now=completed.scheduled_for)
+    # Dana's own question bank, and both people's calendar feeds.
+    strings["question"] = canary("question")
+    Question.create(owner=actors.manager.id, theme="career", text=strings["question"])
+    for person in (actors.manager, actors.report):
+        CalendarFeed.create(user=person.id, token=canary(f"token-{person.id}"))
     for kind in ("goal-title", "goal-why", "milestone", "check-in"):
         strings[kind] = canary(kind)
     goal = goals.propose_goal(
@@ -116,7 +135,12 @@ def reachable_get_urls(app, actors):
     each feedback — sent and draft), plus a search."""
     ids = {
         "pair_id": [actors.pair.id],
-        "meeting_id": [m.id for m in actors.pair.meetings],
+        # Held, next, skipped and the one after it: every state a meeting can be in.
+        "meeting_id": [m.id for m in actors.pair.meetings.order_by(Meeting.scheduled_for)[:4]],
+        "question_id": [q.id for q in Question.select(Question.id)],
+        # A feed's token is its only credential: whoever has it reads the feed, which
+        # must therefore hold no canary at all.
+        "token": [feed.token for feed in CalendarFeed.select()],
         "user_id": [actors.report.id],
         "employee_id": [actors.report.id],
         "goal_id": [Goal.select(Goal.id).scalar()],
@@ -204,6 +228,8 @@ def test_a_private_note_never_reaches_the_other_participant(
         assert planted[f"point-{when}"] in everything
         assert planted["goal-title"] in everything and planted["check-in"] in everything
         assert planted[f"private-{viewer}-{when}"] in everything
+    assert (planted["question"] in everything) is (viewer == "manager")
+    assert planted["point-skipped"] in everything
 
 
 @pytest.mark.parametrize(("viewer", "sees_draft"), [("manager", True), ("report", False)])

@@ -25,7 +25,7 @@ NOTES_MAX = 10000
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def _strip(value):
+def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
@@ -46,7 +46,7 @@ def choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _not_blank(form, field):
+def not_blank(form, field):
     if not field.data:
         raise ValidationError("Write something first.")
 
@@ -54,9 +54,9 @@ def _not_blank(form, field):
 class TalkingPointForm(FlaskForm):
     text = TextAreaField(
         "Talking point",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
-            _not_blank,
+            not_blank,
             Length(
                 max=TALKING_POINT_MAX,
                 message=f"Keep a talking point under {TALKING_POINT_MAX} characters.",
@@ -80,7 +80,7 @@ class MoveForm(FlaskForm):
 class SharedNotesForm(FlaskForm):
     shared_notes = TextAreaField(
         "Shared notes",
-        filters=[_strip, _text_or_empty],
+        filters=[strip_text, _text_or_empty],
         validators=[
             Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")
         ],
@@ -91,7 +91,7 @@ class SharedNotesForm(FlaskForm):
 class PrivateNoteForm(FlaskForm):
     body = TextAreaField(
         "My private note",
-        filters=[_strip, _text_or_empty],
+        filters=[strip_text, _text_or_empty],
         validators=[
             Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")
         ],
@@ -101,9 +101,9 @@ class PrivateNoteForm(FlaskForm):
 class ActionItemForm(FlaskForm):
     text = TextAreaField(
         "Action item",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
-            _not_blank,
+            not_blank,
             Length(
                 max=ACTION_ITEM_MAX,
                 message=f"Keep an action item under {ACTION_ITEM_MAX} characters.",

@@ -93,6 +93,19 @@ def plan_ahead(pair, now):
         _meeting_at(pair, at)
 
 
+def keep_planned(pair, now=None):
+    """For pages and commands that find a pair whose planned weeks are running out
+    (nobody completed a meeting for a while): plans ahead in a transaction of its own,
+    and only then."""
+    now = now or local_now(pair)
+    latest = Meeting.select(fn.MAX(Meeting.scheduled_for)).where(Meeting.one_on_one == pair)
+    latest = Meeting.scheduled_for.python_value(latest.scalar())
+    if latest is not None and latest >= now + HORIZON:
+        return
+    with write_transaction():
+        plan_ahead(pair, now)
+
+
 def next_meeting_after(meeting, now):
     """Where ``meeting``'s open business goes: the pair's first open meeting after it
     that is not already past (a planned meeting nobody held never swallows it),

@@ -1,0 +1,208 @@
+"""Read-side queries of preparation pages. Each takes one-on-ones already scoped by
+``pmweb.access`` and never widens what they let the user see."""
+
+import dataclasses
+import datetime
+
+from peewee import fn
+
+from pmweb import access
+from pmweb.goals import queries as goal_queries
+from pmweb.growth import queries as growth_queries
+from pmweb.meetings import queries as meeting_queries
+from pmweb.models import ActionItem, Meeting, Question, User
+from pmweb.prep.questions import BUILT_IN, THEMES
+
+# Plan steps whose target date is this close count as due.
+STEP_DUE_WITHIN = datetime.timedelta(days=14)
+QUARTER = datetime.timedelta(days=90)
+Owner = User.alias("owner")
+
+
+def week_of(day):
+    """Monday of the week ``day`` is in."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def midnight(day):
+    return datetime.datetime.combine(day, datetime.time())
+
+
+@dataclasses.dataclass
+class Card:
+    """One one-on-one as "This week" shows it to one of its two people."""
+
+    pair: object
+    other: object
+    is_manager: bool
+    meeting: object  # the next meeting from today on
+    window: list  # the pair's meetings this week and next, any status
+    lapsed: list  # meetings before today nobody completed or skipped
+    carried: list
+    added: list
+    items: list
+    goals_due: list | None  # None: not shown to this person
+    steps_due: list | None
+    private_note: object
+    last_held: object
+
+    @property
+    def prepared(self):
+        """Who added a talking point of their own to the next meeting."""
+        return {point.author_id for point in self.added}
+
+
+def card_for(user, pair, today):
+    """The card of ``pair`` for ``user``, a participant (the loaders made sure)."""
+    start = midnight(week_of(today))
+    meetings = list(
+        Meeting.select()
+        .where(
+            (Meeting.one_on_one == pair.id)
+            & (
+                (Meeting.status == "upcoming")
+                | (Meeting.scheduled_for.between(start, start + datetime.timedelta(days=14)))
+            )
+        )
+        .order_by(Meeting.scheduled_for)
+    )
+    from_today = midnight(today)
+    coming = [m for m in meetings if m.status == "upcoming" and m.scheduled_for >= from_today]
+    meeting = coming[0] if coming else None
+    if meeting is not None:
+        meeting.one_on_one = pair
+    points = meeting_queries.agenda(meeting) if meeting else []
+    last_held = (
+        Meeting.select(fn.MAX(Meeting.completed_at))
+        .where((Meeting.one_on_one == pair.id) & (Meeting.status == "done"))
+        .scalar()
+    )
+    last_held = Meeting.completed_at.python_value(last_held)
+    role = access.goal_role_in_meeting(user, meeting) if meeting else None
+    return Card(
+        pair=pair,
+        other=pair.other(user),
+        is_manager=pair.manager_id == user.id,
+        meeting=meeting,
+        window=[m for m in meetings if start <= m.scheduled_for < start + datetime.timedelta(14)],
+        lapsed=[m for m in meetings if m.status == "upcoming" and m.scheduled_for < from_today],
+        carried=[point for point in points if point.from_date is not None],
+        added=[point for point in points if point.from_date is None],
+        items=open_action_items(pair, today),
+        goals_due=_goals_due(pair.employee_id, last_held) if role else None,
+        steps_due=_steps_due(pair.employee_id, today) if role else None,
+        private_note=access.private_note_of(user, meeting) if meeting else None,
+        last_held=last_held,
+    )
+
+
+def open_action_items(pair, today):
+    """The pair's open action items, overdue first, then by due date."""
+    items = list(
+        ActionItem.select(ActionItem, Owner)
+        .join(Owner, on=(ActionItem.owner == Owner.id))
+        .where((ActionItem.one_on_one == pair.id) & ActionItem.done_at.is_null())
+        .order_by(ActionItem.due.is_null(), ActionItem.due, ActionItem.id)
+    )
+    return sorted(items, key=lambda item: not item.is_overdue(today))
+
+
+def _goals_due(employee_id, last_held):
+    """Agreed goals with no check-in since the pair last met."""
+    return [
+        goal
+        for goal in goal_queries.agreed_goals_of(employee_id)
+        if goal.latest is None or (last_held is not None and goal.latest.created_at < last_held)
+    ]
+
+
+def _steps_due(employee_id, today):
+    """Plan steps still open whose target date is past or near."""
+    return [
+        step
+        for step in growth_queries.steps_for_meeting(employee_id)
+        if step.status in ("planned", "in_progress")
+        and step.target_date is not None
+        and step.target_date <= today + STEP_DUE_WITHIN
+    ]
+
+
+def question_bank(user):
+    """The built-in questions and the user's own, by theme: [(theme, label, [text])]."""
+    own = {}
+    for question in Question.select().where(Question.owner == user.id).order_by(Question.id):
+        own.setdefault(question.theme, []).append(question.text)
+    return [(theme, label, own.get(theme, []) + BUILT_IN[theme]) for theme, label in THEMES.items()]
+
+
+def own_questions(user):
+    return list(
+        Question.select().where(Question.owner == user.id).order_by(Question.theme, Question.id)
+    )
+
+
+@dataclasses.dataclass
+class TeamRow:
+    """One report in a manager's overview: numbers only, never content."""
+
+    pair: object
+    last_held_on: datetime.date | None
+    skipped: int
+    not_held: int
+    open_items: int
+    overdue_items: int
+
+    def days_since_last(self, today):
+        return (today - self.last_held_on).days if self.last_held_on else None
+
+
+def team_numbers(pairs, today):
+    """For each of the manager's current one-on-ones, in four grouped queries."""
+    ids = [pair.id for pair in pairs]
+    if not ids:
+        return []
+    quarter_start = midnight(today - QUARTER)
+
+    def per_pair(query):
+        return dict(query.group_by(Meeting.one_on_one).tuples())
+
+    last_held = per_pair(
+        Meeting.select(Meeting.one_on_one, fn.MAX(Meeting.scheduled_for)).where(
+            Meeting.one_on_one.in_(ids) & (Meeting.status == "done")
+        )
+    )
+    in_quarter = Meeting.one_on_one.in_(ids) & Meeting.scheduled_for.between(
+        quarter_start, midnight(today)
+    )
+    skipped = per_pair(
+        Meeting.select(Meeting.one_on_one, fn.COUNT(Meeting.id)).where(
+            in_quarter & (Meeting.status == "skipped")
+        )
+    )
+    not_held = per_pair(
+        Meeting.select(Meeting.one_on_one, fn.COUNT(Meeting.id)).where(
+            in_quarter & (Meeting.status == "upcoming")
+        )
+    )
+    open_items = dict(
+        ActionItem.select(ActionItem.one_on_one, fn.COUNT(ActionItem.id))
+        .where(ActionItem.one_on_one.in_(ids) & ActionItem.done_at.is_null())
+        .group_by(ActionItem.one_on_one)
+        .tuples()
+    )
+    overdue = meeting_queries.overdue_counts(ids, today)
+    return [
+        TeamRow(
+            pair=pair,
+            last_held_on=(
+                Meeting.scheduled_for.python_value(last_held[pair.id]).date()
+                if pair.id in last_held
+                else None
+            ),
+            skipped=skipped.get(pair.id, 0),
+            not_held=not_held.get(pair.id, 0),
+            open_items=open_items.get(pair.id, 0),
+            overdue_items=overdue.get(pair.id, 0),
+        )
+        for pair in pairs
+    ]

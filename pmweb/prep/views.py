@@ -1,0 +1,215 @@
+"""Views of preparation: "This week", the question bank, the calendar feed and its
+address, and a manager's overview of their team. Thin: load through access,
+validate, call a rule, render the card (htmx) or redirect (plain form)."""
+
+import datetime
+import secrets
+
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from pmweb import access, live
+from pmweb.db import write_transaction
+from pmweb.htmx import is_partial_request
+from pmweb.meetings import forms as meeting_forms
+from pmweb.meetings import service as meetings
+from pmweb.models import CalendarFeed, Question
+from pmweb.prep import calendar, forms, queries
+from pmweb.prep.questions import THEMES
+
+bp = Blueprint("prep", __name__)
+# Calendar apps carry the feed's secret token and no session: the feed is the one
+# route of this area without sign-in.
+feed_bp = Blueprint("prep_feed", __name__)
+
+THIS_WEEK = "prep/this_week.html"
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+# --- this week --------------------------------------------------------------------
+
+
+def _cards(today):
+    """A card per current one-on-one of the user, the soonest meeting first."""
+    cards = []
+    for pair in access.current_one_on_ones_of(current_user, today):
+        meetings.keep_planned(pair)
+        cards.append(queries.card_for(current_user, pair, today))
+    far = datetime.datetime.max
+    return sorted(cards, key=lambda card: card.meeting.scheduled_for if card.meeting else far)
+
+
+def _page_context(today, errors):
+    cards = _cards(today)
+    return {
+        "reports": [card for card in cards if card.is_manager],
+        "managers": [card for card in cards if not card.is_manager],
+        "today": today,
+        "monday": queries.week_of(today),
+        "sunday": queries.week_of(today) + datetime.timedelta(days=6),
+        "bank": queries.question_bank(current_user),
+        "errors": errors,
+    }
+
+
+@bp.route("/this-week")
+def this_week():
+    return render_template(THIS_WEEK, **_page_context(access.today(), {}))
+
+
+def _card_answer(meeting, errors=None):
+    """After a change to a card: the card again for htmx (422 with the messages when
+    the form was refused); otherwise the page, at that card."""
+    status = 422 if errors else 200
+    errors = {meeting.one_on_one_id: errors} if errors else {}
+    today = access.today()
+    if is_partial_request():
+        card = queries.card_for(current_user, meeting.one_on_one, today)
+        body = render_template(
+            "prep/_card.html",
+            card=card,
+            today=today,
+            bank=queries.question_bank(current_user),
+            errors=errors,
+        )
+        return Response(body, status)
+    if errors:
+        return Response(render_template(THIS_WEEK, **_page_context(today, errors)), status)
+    return redirect(url_for(".this_week", _anchor=f"one-on-one-{meeting.one_on_one_id}"), code=303)
+
+
+@bp.route("/this-week/meetings/<int:meeting_id>/talking-points", methods=["POST"])
+def add_talking_point(meeting_id):
+    """A talking point added ahead of the meeting: written or picked from the bank."""
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_editable(current_user, meeting)
+    form = meeting_forms.TalkingPointForm()
+    if not form.validate():
+        return _card_answer(meeting, {"text": form.text.errors})
+    meetings.add_talking_point(meeting, current_user.id, form.text.data)
+    live.publish(meeting.id, "agenda")
+    return _card_answer(meeting)
+
+
+@bp.route("/this-week/meetings/<int:meeting_id>/private-note", methods=["POST"])
+def save_private_note(meeting_id):
+    """The user's own prep note for the meeting: the same private note the meeting
+    page shows them, and nobody else."""
+    meeting = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_editable(current_user, meeting)
+    form = meeting_forms.PrivateNoteForm()
+    if not form.validate():
+        return _card_answer(meeting, {"body": form.body.errors})
+    meetings.save_private_note(meeting, current_user.id, form.body.data)
+    return _card_answer(meeting)
+
+
+# --- the question bank ------------------------------------------------------------
+
+
+def _questions_page(form, status=200):
+    return Response(
+        render_template(
+            "prep/questions.html",
+            form=form,
+            questions=queries.own_questions(current_user),
+            bank=queries.question_bank(current_user),
+            themes=THEMES,
+        ),
+        status,
+    )
+
+
+@bp.route("/questions")
+def questions():
+    return _questions_page(forms.QuestionForm(formdata=None))
+
+
+@bp.route("/questions", methods=["POST"])
+def add_question():
+    form = forms.QuestionForm()
+    if not form.validate():
+        return _questions_page(form, 422)
+    Question.create(owner=current_user.id, theme=form.theme.data, text=form.text.data)
+    return redirect(url_for(".questions"), code=303)
+
+
+@bp.route("/questions/<int:question_id>/delete", methods=["POST"])
+def delete_question(question_id):
+    question = access.get_own_question_or_404(current_user, question_id)
+    if not forms.ConfirmForm().validate():
+        abort(400)
+    question.delete_instance()
+    return redirect(url_for(".questions"), code=303)
+
+
+# --- the calendar feed ------------------------------------------------------------
+
+
+@bp.route("/calendar")
+def calendar_settings():
+    feed = access.calendar_feed_of(current_user)
+    return render_template(
+        "prep/calendar.html",
+        feed_url=(
+            url_for("prep_feed.calendar_feed", token=feed.token, _external=True) if feed else None
+        ),
+    )
+
+
+@bp.route("/calendar/address", methods=["POST"])
+def new_calendar_address():
+    """A new secret address; the one before stops working at once."""
+    if not forms.ConfirmForm().validate():
+        abort(400)
+    with write_transaction():
+        CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
+        CalendarFeed.create(user=current_user.id, token=secrets.token_urlsafe(32))
+    return redirect(url_for(".calendar_settings"), code=303)
+
+
+@bp.route("/calendar/off", methods=["POST"])
+def turn_calendar_off():
+    if not forms.ConfirmForm().validate():
+        abort(400)
+    CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
+    return redirect(url_for(".calendar_settings"), code=303)
+
+
+@feed_bp.route("/calendar/<token>.ics")
+def calendar_feed(token):
+    """The person's one-on-ones as iCalendar: times, the other person, a link. No
+    agenda, note or goal ever goes into it."""
+    owner = access.get_calendar_owner_or_404(token)
+    body = calendar.feed(
+        calendar.meetings_for(owner, access.today()),
+        owner,
+        meeting_url=lambda meeting: url_for(
+            "meetings.meeting", meeting_id=meeting.id, _external=True
+        ),
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="one-on-ones.ics"'
+    return response
+
+
+# --- a manager's team -------------------------------------------------------------
+
+
+@bp.route("/team")
+def team():
+    """Each current report of the user in numbers: how long since the last one-on-one,
+    meetings skipped or not held, open and overdue action items. No content."""
+    today = access.today()
+    pairs = [
+        pair
+        for pair in access.current_one_on_ones_of(current_user, today)
+        if pair.manager_id == current_user.id
+    ]
+    rows = sorted(queries.team_numbers(pairs, today), key=lambda row: row.pair.employee.name)
+    return render_template("prep/team.html", rows=rows, today=today)
