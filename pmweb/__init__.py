@@ -67,6 +67,9 @@ def create_app(config=None):
     from pmweb import demo
 
     demo.register_cli(app)
+    from pmweb.prep import digest
+
+    digest.register_cli(app)
 
     _register_error_pages(app)
 

@@ -40,3 +40,20 @@ LIVE_STREAM_SECONDS = 300
 # (the development server makes a thread per request). gunicorn.conf.py sets it from
 # its thread count.
 LIVE_MAX_STREAMS = None
+
+# The weekly digest mail (`flask --app pmweb digest`). The SMTP server it is handed to:
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+# Set both to sign in to the server; left empty, mail is handed over without signing in.
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+# STARTTLS upgrades a plain connection (usually port 587); SSL is TLS from the first
+# byte (usually port 465). At most one of the two.
+MAIL_USE_STARTTLS = False
+MAIL_USE_SSL = False
+MAIL_FROM = "pmweb <pmweb@localhost>"
+# Seconds to wait for the server before the mail counts as not sent.
+MAIL_TIMEOUT = 10
+# Where people reach pmweb, for the links in mail: a command has no request to take
+# the address from.
+BASE_URL = "http://localhost:5000"
