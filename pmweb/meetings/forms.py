@@ -145,8 +145,18 @@ class SkipForm(FlaskForm):
     )
 
 
+class MeetingTimeField(DateTimeLocalField):
+    """A day and time from the browser's picker; anything else gets one plain message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Pick a day and a time.") from error
+
+
 class RescheduleForm(FlaskForm):
-    at = DateTimeLocalField(
+    at = MeetingTimeField(
         "New time",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[InputRequired(message="Pick a day and a time.")],

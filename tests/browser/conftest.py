@@ -97,7 +97,7 @@ def on_server(server):
 
 
 def make_pair(server, manager_name, employee_name):
-    """A new manager and report of their own, with their first meeting."""
+    """A new manager and report of their own, with their next meeting's id."""
     tag = uuid.uuid4().hex[:8]
 
     def email(name):
@@ -109,7 +109,13 @@ def make_pair(server, manager_name, employee_name):
         org.start_reporting_line(
             manager, employee, datetime.date.today() - datetime.timedelta(days=30), "Europe/London"
         )
-        meeting = Meeting.select().join(OneOnOne).where(OneOnOne.employee == employee.id).get()
+        meeting = (
+            Meeting.select()
+            .join(OneOnOne)
+            .where(OneOnOne.employee == employee.id)
+            .order_by(Meeting.scheduled_for)
+            .first()
+        )
     return types.SimpleNamespace(manager=manager, employee=employee, meeting_id=meeting.id)
 
 

@@ -1,0 +1,60 @@
+"""Preparing in Chromium: during the week Lee picks a question from the bank and
+types a point of his own on "This week"; Dana, who has their meeting page open,
+sees both arrive live. Lee's prep note stays his."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import make_pair
+from tests.browser.test_co_editing import connected
+from tests.browser.test_meeting_page import screenshot
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "What is slowing you down right now?"
+
+
+@pytest.fixture
+def dana_and_lee(server):
+    return make_pair(server, "Dana Reyes", "Lee Park")
+
+
+def test_a_point_lee_adds_from_the_bank_reaches_danas_open_meeting(sign_in, dana_and_lee):
+    pair = dana_and_lee
+    dana = sign_in(pair.manager)
+    dana.goto(f"/meetings/{pair.meeting_id}")
+    connected(dana)
+    # Dana can edit the points live: each one is a text box holding its text.
+    points = dana.locator("#talking-points").get_by_role(
+        "textbox", name="Talking point", exact=True
+    )
+    expect(points).to_have_count(0)
+
+    lee = sign_in(pair.employee)
+    lee.locator(".site-header").get_by_role("link", name="This week").click()
+    card = lee.locator("article.prep-card", has_text="Dana Reyes")
+    expect(card.get_by_text("You: nothing added yet")).to_be_visible()
+    card.get_by_text("Question bank").click()
+    card.get_by_role("button", name=QUESTION).click()
+
+    expect(card.get_by_text("You: added points")).to_be_visible()
+    expect(card.locator(".prep-points")).to_contain_text(QUESTION)
+    expect(points).to_have_count(1)  # live, no reload on Dana's side
+    expect(points.nth(0)).to_have_value(QUESTION)
+
+    card = lee.locator("article.prep-card", has_text="Dana Reyes")
+    card.get_by_placeholder("Add a talking point").fill("Pairing on the export job")
+    card.get_by_role("button", name="Add", exact=True).click()
+    expect(card.locator(".prep-points")).to_contain_text("Pairing on the export job")
+    expect(points.nth(1)).to_have_value("Pairing on the export job")
+
+    card.get_by_label("Your private prep note").fill("Mention the conference budget")
+    card.get_by_role("button", name="Save note").click()
+    expect(card.get_by_label("Your private prep note")).to_have_value(
+        "Mention the conference budget"
+    )
+    screenshot(lee, "prep-week-lee")
+    screenshot(dana, "prep-week-dana-meeting")
+    dana.reload()
+    expect(points).to_have_count(2)
+    expect(dana.locator("body")).not_to_contain_text("Mention the conference budget")
