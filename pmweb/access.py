@@ -20,6 +20,7 @@ meeting, an ended reporting line) gets 409 with the reason instead.
 """
 
 import datetime
+import re
 
 from flask import abort, request
 from peewee import fn
@@ -90,8 +91,16 @@ def deletable_talking_points(user, meeting, points):
 
 
 def can_write_private_note(user, meeting):
-    # A completed meeting stays open for each person's own reflection.
-    return is_participant(user, meeting.one_on_one)
+    # A completed meeting stays open for each person's own reflection; a skipped one
+    # handed its notes to the next meeting, where they are written on.
+    return is_participant(user, meeting.one_on_one) and not meeting.is_skipped
+
+
+def require_private_note_writable(user, meeting):
+    require_edit(
+        can_write_private_note(user, meeting),
+        "This meeting was skipped; your note moved to the next meeting.",
+    )
 
 
 def is_administrator(user):
@@ -148,6 +157,11 @@ def current_one_on_ones_of(user, day=None):
     """The one-on-ones the user is in whose reporting line holds ``day``."""
     day = day or today()
     return one_on_ones_visible_to(user, day).where(_pair_is_current(day))
+
+
+def current_reports_of(user, day=None):
+    """The user's current one-on-ones as the manager: their reports."""
+    return current_one_on_ones_of(user, day).where(OneOnOne.manager == user.id)
 
 
 def meetings_visible_to(user, day=None):
@@ -289,6 +303,17 @@ def get_action_item_of_meeting_or_404(user, meeting, item_id):
     return item
 
 
+def private_notes_of(user, meeting_ids):
+    """The user's own private notes on these meetings; never anyone else's."""
+    if not meeting_ids:
+        return []
+    return list(
+        PrivateNote.select().where(
+            PrivateNote.meeting.in_(meeting_ids) & (PrivateNote.author == user.id)
+        )
+    )
+
+
 def private_note_of(user, meeting):
     """The user's own private note on a meeting. There is deliberately no way to ask
     for someone else's."""
@@ -420,7 +445,11 @@ def goal_role_in_meeting(user, meeting):
     """How a participant of a loaded meeting stands to the employee's goals,
     development plan and wins, without another query: a current pair's manager is the
     employee's current manager."""
-    pair = meeting.one_on_one
+    return goal_role_in_one_on_one(user, meeting.one_on_one)
+
+
+def goal_role_in_one_on_one(user, pair):
+    """The same for a loaded pair (with ``is_current``)."""
     if user.id == pair.employee_id:
         return "employee"
     if user.id == pair.manager_id and pair.is_current:
@@ -703,10 +732,16 @@ def calendar_feed_of(user):
     return CalendarFeed.get_or_none(CalendarFeed.user == user.id)
 
 
+# What ``secrets.token_urlsafe`` makes: anything else is not looked up at all.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
 def get_calendar_owner_or_404(token):
     """The person whose feed ``token`` opens. The token is the only credential a
     calendar app can send, so a wrong, replaced or turned-off token, or a deactivated
     account, is simply not found."""
+    if not FEED_TOKEN.fullmatch(token):
+        abort(404)
     feed = (
         CalendarFeed.select(CalendarFeed, User)
         .join(User)

@@ -88,6 +88,13 @@ def write_transaction():
     return db.atomic()
 
 
+def locked(query):
+    """``query`` holding the rows it reads until the transaction ends: SELECT … FOR
+    UPDATE on PostgreSQL. SQLite's IMMEDIATE write transaction already lets only one
+    writer in at a time."""
+    return query if is_sqlite() else query.for_update()
+
+
 def init_app(app):
     db.initialize(database_from_url(app.config["DATABASE_URL"], app.instance_path))
 

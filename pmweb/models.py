@@ -121,6 +121,9 @@ class Meeting(BaseModel):
     completed_by = ForeignKeyField(User, null=True, backref="+")
     skipped_at = DateTimeField(null=True)
     skipped_by = ForeignKeyField(User, null=True, backref="+")
+    # Counts changes of time or status, for calendars: a feed's SEQUENCE must grow
+    # with each, or calendar apps keep the old time.
+    schedule_version = IntegerField(default=0)
 
     class Meta:
         indexes = ((("one_on_one", "scheduled_for"), True),)
@@ -167,6 +170,9 @@ class PrivateNote(BaseModel):
     meeting = ForeignKeyField(Meeting, backref="+", on_delete="CASCADE")
     author = ForeignKeyField(User, backref="+")
     body = TextField(default="")
+    # The same note can be open in two places (two tabs, the meeting page and "This
+    # week", or a skipped meeting's note joining it): a save names what it was based on.
+    version = IntegerField(default=1)
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:

@@ -41,7 +41,7 @@ def init_app(app):
         # Nobody types a NUL character, and PostgreSQL cannot store one in text: a
         # request carrying one is refused whole rather than failing half-way.
         fields = [request.args] + ([request.form] if request.method == "POST" else [])
-        if any(
+        if "\x00" in request.path or any(
             "\x00" in value for field in fields for _, values in field.lists() for value in values
         ):
             abort(400)

@@ -78,7 +78,7 @@ class World:
         self.grant = sharing.give_grant(actors.report, actors.hr, "plan", 7)
         # A question in Dana's own bank, and her calendar feed.
         self.question = Question.create(owner=actors.manager.id, theme="career", text="Next?")
-        self.feed = CalendarFeed.create(user=actors.manager.id, token="dana-feed-token")
+        self.feed = CalendarFeed.create(user=actors.manager.id, token="dana-feed-token-4f9c2a7e")
 
     @property
     def ids(self):

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from pmweb.access import ReadOnly
 from pmweb.meetings import service
 from pmweb.meetings.schedule import HORIZON, as_utc, cadence_times
 from pmweb.models import Meeting, OneOnOne, PrivateNote, TalkingPoint
@@ -341,3 +342,48 @@ def test_a_meeting_moved_to_a_month_end_keeps_the_monthly_rhythm(app):
         datetime.date(2027, 2, 1),
         datetime.date(2027, 3, 1),
     ]
+
+
+# --- races and stale copies --------------------------------------------------------
+
+
+def test_a_point_added_to_a_meeting_closed_meanwhile_is_refused(pair):
+    first = planned(pair)[0]
+    service.skip_meeting(first, pair.manager_id, now=NOW)
+    with pytest.raises(ReadOnly, match="skipped meanwhile"):
+        add(first, pair, "Too late")
+    second = planned(pair)[1]
+    service.complete_meeting(second, pair.manager_id, now=NOW)
+    with pytest.raises(ReadOnly, match="completed meanwhile"):
+        service.save_shared_notes(second, "Too late", 1)
+    assert all_points(pair) == []
+
+
+def test_a_note_saved_from_a_copy_older_than_a_skip_merge_is_refused(pair):
+    first, second = planned(pair)[:2]
+    seen = service.save_private_note(second, pair.manager_id, "Plan for B")
+    service.save_private_note(first, pair.manager_id, "Plan for A")
+    service.skip_meeting(first, pair.manager_id, now=NOW)
+    with pytest.raises(service.StaleEdit) as stale:
+        service.save_private_note(second, pair.manager_id, "Plan for B, more", seen.version)
+    assert stale.value.current.body == "Plan for A\n\nPlan for B"
+    with pytest.raises(ReadOnly, match="skipped"):
+        service.save_private_note(first, pair.manager_id, "On the skipped one")
+
+
+def test_a_meeting_cannot_move_into_the_past(pair):
+    first = planned(pair)[0]
+    with pytest.raises(service.ScheduleError, match="from today on"):
+        service.reschedule_meeting(first, NOW - datetime.timedelta(days=1), now=NOW)
+
+
+def test_each_change_of_time_or_status_counts_for_calendars(pair):
+    first, second, third = planned(pair)[:3]
+    service.reschedule_meeting(first, TUESDAY_10 + datetime.timedelta(days=1), now=NOW)
+    service.reschedule_meeting(first, TUESDAY_10 + datetime.timedelta(days=2), now=NOW)
+    service.skip_meeting(second, pair.manager_id, now=NOW)
+    service.set_cadence(pair, "weekly", 4, datetime.time(10), NOW)
+    versions = {m.id: m.schedule_version for m in planned(pair)}
+    assert versions[first.id] == 3  # moved twice, then onto the new rhythm
+    assert versions[second.id] == 1  # skipped; a skipped meeting keeps its time
+    assert versions[third.id] == 1  # re-timed by the new rhythm

@@ -107,18 +107,23 @@ def test_a_talking_point_added_ahead_lands_on_the_next_meeting(dana, actors):
     assert agenda(meeting) == ["Hiring plan"]
 
 
-def test_with_htmx_the_card_comes_back_with_the_new_point(dana, actors):
-    meeting = actors.meeting
+def test_the_card_forms_pick_their_part_from_the_page_they_are_sent_to(dana, actors):
+    # The forms carry hx-select, so htmx asks for the whole page ("full") and swaps in
+    # only the agenda (or the note), leaving what is typed in the other box alone.
+    pair_id = actors.pair.id
+    page = text_of(dana.get("/this-week"))
+    assert f'hx-select="#prep-agenda-{pair_id}"' in page
+    assert f'hx-select="#prep-note-{pair_id}"' in page
     response = dana.post(
-        f"/this-week/meetings/{meeting.id}/talking-points",
+        f"/this-week/meetings/{actors.meeting.id}/talking-points",
         data={"text": "Hiring plan"},
-        headers=HTMX,
+        headers={"HX-Request": "true", "HX-Request-Type": "full"},
+        follow_redirects=True,
     )
     body = text_of(response)
-    assert response.status_code == 200
-    assert body.lstrip().startswith("{#") is False
-    assert f'id="one-on-one-{actors.pair.id}"' in body and "Hiring plan" in body
-    assert "<html" not in body
+    agenda_part = body[body.index(f'id="prep-agenda-{pair_id}"') :]
+    assert "Hiring plan" in agenda_part[: agenda_part.index("</form>")]
+    assert f'id="prepared-{pair_id}"' in body and "You: added points" in body
 
 
 def test_a_question_from_the_bank_is_added_with_one_click(dana, actors):
@@ -384,3 +389,51 @@ def test_a_manager_sees_numbers_for_each_report_and_no_content(dana, actors):
 def test_someone_without_reports_is_told_so(client, actors, login):
     login(actors.report)
     assert "Nobody reports to you" in text_of(client.get("/team"))
+
+
+def test_a_stale_prep_note_is_shown_beside_the_saved_one(dana, actors):
+    meeting = actors.meeting
+    url = f"/this-week/meetings/{meeting.id}/private-note"
+    dana.post(url, data={"body": "First thought", "version": "0"})
+    response = dana.post(url, data={"body": "From an old tab", "version": "0"})
+    assert response.status_code == 409
+    body = text_of(response)
+    assert "Your note changed elsewhere" in body and "First thought" in body
+    assert "From an old tab" in body
+    assert PrivateNote.get(PrivateNote.meeting == meeting.id).body == "First thought"
+
+
+def test_a_stale_note_on_the_meeting_page_is_refused_with_both_texts(dana, actors):
+    meeting = actors.meeting
+    dana.post(f"/meetings/{meeting.id}/private-note", data={"body": "One", "version": "0"})
+    response = dana.post(
+        f"/meetings/{meeting.id}/private-note", data={"body": "Two", "version": "0"}, headers=HTMX
+    )
+    assert response.status_code == 409
+    assert "Your note changed elsewhere" in text_of(response)
+    assert PrivateNote.get().body == "One"
+
+
+def test_no_private_note_is_written_on_a_skipped_meeting(dana, actors):
+    meeting = actors.meeting
+    service.skip_meeting(meeting, actors.manager.id, now=meeting.scheduled_for)
+    response = dana.post(f"/meetings/{meeting.id}/private-note", data={"body": "Lost?"})
+    assert response.status_code == 409
+    assert not PrivateNote.select().exists()
+
+
+def test_feed_sequence_grows_with_each_move(dana, actors):
+    meeting = actors.meeting
+    for days in (1, 2):
+        service.reschedule_meeting(
+            meeting,
+            meeting.scheduled_for + datetime.timedelta(days=days),
+            now=meeting.scheduled_for,
+        )
+    events = events_of(dana.get(feed_url(dana)))
+    assert int(events[f"meeting-{meeting.id}@pmweb"]["sequence"]) == 2
+
+
+@pytest.mark.parametrize("token", ["%00", "a%00b" * 5, "x" * 300, "..%2F..%2Fetc"])
+def test_an_odd_token_is_refused_without_an_error(client, token):
+    assert client.get(f"/calendar/{token}.ics").status_code in (400, 404)

@@ -96,6 +96,8 @@ class PrivateNoteForm(FlaskForm):
             Length(max=NOTES_MAX, message=f"Notes can be at most {NOTES_MAX:,} characters.")
         ],
     )
+    # Pages always send the version they showed; a client that sends none saves over.
+    version = version_field(Optional())
 
 
 class ActionItemForm(FlaskForm):

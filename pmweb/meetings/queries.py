@@ -42,7 +42,9 @@ class AgendaPoint:
         return first_name(self.author_name)
 
 
-def _agenda_of(meeting_id):
+def agenda_query():
+    """Talking points with what the agenda shows of each, in order; the caller
+    narrows it to meetings."""
     return (
         TalkingPoint.select(
             TalkingPoint.id,
@@ -58,14 +60,14 @@ def _agenda_of(meeting_id):
             TalkingPoint, Origin, JOIN.LEFT_OUTER, on=(TalkingPoint.carried_from == Origin.id)
         )
         .join_from(Origin, OriginMeeting, JOIN.LEFT_OUTER, on=(Origin.meeting == OriginMeeting.id))
-        .where(TalkingPoint.meeting == meeting_id)
         .order_by(TalkingPoint.position, TalkingPoint.id)
-        # Plain rows: the page renders every point of the agenda on every refresh.
-        .tuples()
     )
 
 
-_agenda = PreparedQuery(_agenda_of)
+# Plain rows: the page renders every point of the agenda on every refresh.
+_agenda = PreparedQuery(
+    lambda meeting_id: agenda_query().where(TalkingPoint.meeting == meeting_id).tuples()
+)
 
 
 def agenda(meeting):

@@ -10,13 +10,15 @@ what was added to it, to the new rhythm.
 Every function takes its actors and clock explicitly and runs in one transaction;
 none reads the request. Permission is checked before they are called (access.py)."""
 
+import contextlib
 import datetime
 from zoneinfo import ZoneInfo
 
 from peewee import fn
 
 from pmweb import formatting
-from pmweb.db import write_transaction
+from pmweb.access import ReadOnly
+from pmweb.db import locked, write_transaction
 from pmweb.meetings.schedule import (
     HORIZON,
     cadence_times,
@@ -64,6 +66,30 @@ def open_one_on_one(manager, employee, timezone, now=None):
         return pair
 
 
+@contextlib.contextmanager
+def _changing_schedule(pair_id):
+    """A write transaction holding the pair's row, so that two people moving,
+    skipping or completing the pair's meetings at once take turns and each sees the
+    other's result."""
+    with write_transaction():
+        locked(OneOnOne.select(OneOnOne.id).where(OneOnOne.id == pair_id)).get()
+        yield
+
+
+def _status_for_change(meeting_id):
+    """Inside a write transaction: the meeting's status now, holding its row so a
+    skip or completion waits for this change (and then carries it along)."""
+    return locked(Meeting.select(Meeting.status).where(Meeting.id == meeting_id)).scalar()
+
+
+def _require_upcoming(meeting_id):
+    status = _status_for_change(meeting_id)
+    if status == "done":
+        raise ReadOnly("This meeting was completed meanwhile and can no longer be changed.")
+    if status == "skipped":
+        raise ReadOnly("This meeting was skipped meanwhile; its agenda moved to the next one.")
+
+
 def _meeting_at(pair, at):
     """The pair's meeting at ``at``, created if missing. The unique (pair, time) index
     makes two concurrent callers end up with the same row."""
@@ -93,17 +119,24 @@ def plan_ahead(pair, now):
         _meeting_at(pair, at)
 
 
-def keep_planned(pair, now=None):
-    """For pages and commands that find a pair whose planned weeks are running out
-    (nobody completed a meeting for a while): plans ahead in a transaction of its own,
-    and only then."""
-    now = now or local_now(pair)
-    latest = Meeting.select(fn.MAX(Meeting.scheduled_for)).where(Meeting.one_on_one == pair)
-    latest = Meeting.scheduled_for.python_value(latest.scalar())
-    if latest is not None and latest >= now + HORIZON:
+def keep_planned(pairs):
+    """For pages and commands that may find a pair whose planned weeks ran out
+    (nobody completed a meeting for a while): plans those pairs ahead, each in a
+    transaction of its own, after one query that finds them."""
+    if not pairs:
         return
-    with write_transaction():
-        plan_ahead(pair, now)
+    latest = dict(
+        Meeting.select(Meeting.one_on_one, fn.MAX(Meeting.scheduled_for))
+        .where(Meeting.one_on_one.in_([pair.id for pair in pairs]))
+        .group_by(Meeting.one_on_one)
+        .tuples()
+    )
+    for pair in pairs:
+        now = local_now(pair)
+        last = Meeting.scheduled_for.python_value(latest.get(pair.id))
+        if last is None or last < now + HORIZON:
+            with _changing_schedule(pair.id):
+                plan_ahead(pair, now)
 
 
 def next_meeting_after(meeting, now):
@@ -141,7 +174,7 @@ def set_cadence(pair, cadence, weekday, time_of_day, now):
     """Changes the pair's rhythm. Every meeting planned after ``now`` moves, in order,
     to the new rhythm with everything added to it (the first planned meeting becomes
     the first meeting of the new rhythm, and so on); a meeting already due stays."""
-    with write_transaction():
+    with _changing_schedule(pair.id):
         pair.cadence, pair.weekday, pair.time_of_day = cadence, weekday, time_of_day
         pair.save()
         planned = list(
@@ -165,9 +198,11 @@ def set_cadence(pair, cadence, weekday, time_of_day, now):
                 Meeting.id == meeting.id
             ).execute()
         for meeting, at in zip(planned, times, strict=False):
-            Meeting.update(scheduled_for=at, moved_from=None).where(
-                Meeting.id == meeting.id
-            ).execute()
+            Meeting.update(
+                scheduled_for=at,
+                moved_from=None,
+                schedule_version=Meeting.schedule_version + (at != meeting.scheduled_for),
+            ).where(Meeting.id == meeting.id).execute()
         for at in times[len(planned) :]:
             _meeting_at(pair, at)
 
@@ -176,10 +211,12 @@ def reschedule_meeting(meeting, at, now):
     """Moves one upcoming meeting to ``at``, between the pair's meetings before and
     after it, so every meeting keeps its place in the order and its agenda. The
     cadence goes on from the meeting's original time."""
-    with write_transaction():
+    with _changing_schedule(meeting.one_on_one_id):
         current = Meeting.get_by_id(meeting.id)
         if current.is_closed:
             raise ScheduleError("This meeting is no longer upcoming.")
+        if at < start_of_day(now):
+            raise ScheduleError("Pick a time from today on.")
         pair_meetings = Meeting.select().where(
             (Meeting.one_on_one == current.one_on_one_id) & (Meeting.id != current.id)
         )
@@ -203,7 +240,9 @@ def reschedule_meeting(meeting, at, now):
         if at > now + LATEST_MOVE:
             raise ScheduleError("Pick a time within the next year.")
         Meeting.update(
-            scheduled_for=at, moved_from=fn.COALESCE(Meeting.moved_from, Meeting.scheduled_for)
+            scheduled_for=at,
+            moved_from=fn.COALESCE(Meeting.moved_from, Meeting.scheduled_for),
+            schedule_version=Meeting.schedule_version + 1,
         ).where(Meeting.id == current.id).execute()
         plan_ahead(current.one_on_one, now)
         return Meeting.get_by_id(current.id)
@@ -217,14 +256,22 @@ def skip_meeting(meeting, skipped_by, now):
     """Marks an upcoming meeting skipped and moves its whole agenda — talking points,
     shared notes, each person's private note — to the pair's following meeting,
     which it returns. Safe to repeat and to race."""
-    return _close(meeting, now, _move_agenda, "skipped", skipped_at=utcnow(), skipped_by=skipped_by)
+    return _close(
+        meeting,
+        now,
+        _move_agenda,
+        "skipped",
+        skipped_at=utcnow(),
+        skipped_by=skipped_by,
+        schedule_version=Meeting.schedule_version + 1,
+    )
 
 
 def _close(meeting, now, hand_over, status, **stamp):
     """Closes an upcoming meeting as ``status`` and has ``hand_over`` pass its open
     business to the pair's following meeting, which it returns. Only the call that
     flips the status hands anything over, so repeating or racing it does no harm."""
-    with write_transaction():
+    with _changing_schedule(meeting.one_on_one_id):
         claimed = (
             Meeting.update(status=status, **stamp)
             .where((Meeting.id == meeting.id) & (Meeting.status == "upcoming"))
@@ -263,9 +310,11 @@ def _move_agenda(source, target):
         if existing is None:
             PrivateNote.update(meeting=target.id).where(PrivateNote.id == note.id).execute()
         else:
-            PrivateNote.update(body=_joined(note.body, existing.body), updated_at=utcnow()).where(
-                PrivateNote.id == existing.id
-            ).execute()
+            PrivateNote.update(
+                body=_joined(note.body, existing.body),
+                version=PrivateNote.version + 1,
+                updated_at=utcnow(),
+            ).where(PrivateNote.id == existing.id).execute()
             PrivateNote.delete().where(PrivateNote.id == note.id).execute()
 
 
@@ -288,6 +337,7 @@ def _joined(first, second):
 
 def add_talking_point(meeting, author, text):
     with write_transaction():
+        _require_upcoming(meeting.id)
         last = (
             TalkingPoint.select(fn.MAX(TalkingPoint.position))
             .where(TalkingPoint.meeting == meeting)
@@ -352,6 +402,7 @@ def delete_talking_point(point):
 
 def save_shared_notes(meeting, text, based_on_version):
     with write_transaction():
+        _require_upcoming(meeting.id)
         changed = (
             Meeting.update(shared_notes=text, shared_notes_version=Meeting.shared_notes_version + 1)
             .where((Meeting.id == meeting.id) & (Meeting.shared_notes_version == based_on_version))
@@ -369,17 +420,30 @@ def save_shared_notes(meeting, text, based_on_version):
         return meeting
 
 
-def save_private_note(meeting, author, body):
+def save_private_note(meeting, author, body, based_on_version=None):
+    """The author's own note on the meeting. With ``based_on_version`` (pages always
+    send it; 0 when they showed no note) a save from an older copy is refused."""
     with write_transaction():
+        if _status_for_change(meeting.id) == "skipped":
+            raise ReadOnly("This meeting was skipped; your note moved to the next meeting.")
+        mine = (PrivateNote.meeting == meeting) & (PrivateNote.author == author)
+        current = PrivateNote.get_or_none(mine)
+        seen = current.version if current else 0
+        if based_on_version is not None and based_on_version != seen:
+            raise StaleEdit(current or PrivateNote(body="", version=0))
         (
             PrivateNote.insert(meeting=meeting, author=author, body=body, updated_at=utcnow())
             .on_conflict(
                 conflict_target=[PrivateNote.meeting, PrivateNote.author],
-                update={PrivateNote.body: body, PrivateNote.updated_at: utcnow()},
+                update={
+                    PrivateNote.body: body,
+                    PrivateNote.version: PrivateNote.version + 1,
+                    PrivateNote.updated_at: utcnow(),
+                },
             )
             .execute()
         )
-        return PrivateNote.get((PrivateNote.meeting == meeting) & (PrivateNote.author == author))
+        return PrivateNote.get(mine)
 
 
 # --- action items --------------------------------------------------------------

@@ -174,6 +174,7 @@ def _meeting_context(meeting, with_presence=False, **overrides):
         "confidences": CheckIn.CONFIDENCES,
         "conflict": None,
         "notes_conflict": None,
+        "private_note_conflict": None,
         "edit_errors": {},
     }
     context.update(overrides)
@@ -358,10 +359,20 @@ def save_shared_notes(meeting_id):
 @bp.route("/meetings/<int:meeting_id>/private-note", methods=["POST"])
 def save_private_note(meeting_id):
     meeting = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_private_note_writable(current_user, meeting)
     form = forms.PrivateNoteForm()
     if not form.validate():
         return _invalid(meeting, "private_note", private_note_form=form)
-    service.save_private_note(meeting, current_user.id, form.body.data)
+    try:
+        service.save_private_note(meeting, current_user.id, form.body.data, form.version.data)
+    except service.StaleEdit as stale:
+        conflict = {"mine": form.body.data, "theirs": stale.current.body}
+        return render_page(
+            MEETING_PAGE,
+            "private_note",
+            status=409,
+            **_meeting_context(meeting, private_note_conflict=conflict),
+        )
     return _updated(meeting, "private_note", "private-note", part=None)
 
 

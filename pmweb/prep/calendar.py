@@ -20,8 +20,7 @@ def meetings_for(person, today):
     """The person's meetings from four weeks back on, in their current one-on-ones,
     each with its pair (and the pair's people) loaded."""
     pairs = {pair.id: pair for pair in access.current_one_on_ones_of(person, today)}
-    for pair in pairs.values():
-        meetings.keep_planned(pair)
+    meetings.keep_planned(list(pairs.values()))
     if not pairs:
         return []
     since = datetime.datetime.combine(today, datetime.time()) - KEEP_PAST
@@ -49,8 +48,9 @@ def feed(found, person, meeting_url):
         starts = as_utc(meeting.scheduled_for, pair.timezone)
         url = meeting_url(meeting)
         event = Event()
-        # One UID per meeting: a moved meeting moves in the calendar, a skipped one is
-        # cancelled there, instead of leaving a stale copy behind.
+        # One UID per meeting, its SEQUENCE growing with each change: a moved meeting
+        # moves in the calendar, a skipped one is cancelled there, instead of leaving a
+        # stale copy behind.
         event.add("uid", f"meeting-{meeting.id}@pmweb")
         event.add("dtstamp", stamp)
         event.add("dtstart", starts)
@@ -58,7 +58,7 @@ def feed(found, person, meeting_url):
         event.add("summary", f"One-on-one: {other.name}")
         event.add("url", url)
         event.add("description", f"Meeting page: {url}")
-        event.add("sequence", 1 if meeting.moved_from else 0)
+        event.add("sequence", meeting.schedule_version)
         event.add("status", "CANCELLED" if meeting.is_skipped else "CONFIRMED")
         event.add("transp", "OPAQUE")
         cal.add_component(event)

@@ -412,10 +412,9 @@ def send_digests(day, today, links, settings, force=False, dry_run=False):
             elif run.unavailable:
                 run.failed.append((user, UNAVAILABLE))
             else:
-                for pair in pairs:
-                    # The week's meetings exist even if nobody opened the pair's pages
-                    # lately.
-                    meetings.keep_planned(pair)
+                # The week's meetings exist even if nobody opened the pair's pages
+                # lately.
+                meetings.keep_planned(pairs)
                 digest = compose(user, run.week_of, today, links)
                 if digest is not None:  # None if their reporting line ended meanwhile
                     _send_one(run, mailer, digest, settings.sender, force)

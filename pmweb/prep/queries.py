@@ -10,7 +10,8 @@ from pmweb import access
 from pmweb.goals import queries as goal_queries
 from pmweb.growth import queries as growth_queries
 from pmweb.meetings import queries as meeting_queries
-from pmweb.models import ActionItem, Meeting, Question, User
+from pmweb.meetings import service as meetings
+from pmweb.models import ActionItem, Meeting, Question, TalkingPoint, User
 from pmweb.prep.questions import BUILT_IN, THEMES
 
 # Plan steps whose target date is this close count as due.
@@ -35,6 +36,7 @@ class Card:
     pair: object
     other: object
     is_manager: bool
+    today: datetime.date  # in the pair's own time zone
     meeting: object  # the next meeting from today on
     window: list  # the pair's meetings this week and next, any status
     lapsed: list  # meetings before today nobody completed or skipped
@@ -45,6 +47,7 @@ class Card:
     steps_due: list | None
     private_note: object
     last_held: object
+    note_conflict: dict | None = None
 
     @property
     def prepared(self):
@@ -52,59 +55,111 @@ class Card:
         return {point.author_id for point in self.added}
 
 
-def card_for(user, pair, today):
-    """The card of ``pair`` for ``user``, a participant (the loaders made sure)."""
-    start = midnight(week_of(today))
-    meetings = list(
-        Meeting.select()
+def week_cards(user, pairs):
+    """A card per pair (scoped by access, the user in each), the soonest meeting
+    first. A fixed number of queries, plus the goals and plan steps of each pair."""
+    if not pairs:
+        return []
+    ids = [pair.id for pair in pairs]
+    today_of = {pair.id: meetings.local_now(pair).date() for pair in pairs}
+    earliest_week = midnight(week_of(min(today_of.values())))
+    points = TalkingPoint.select(fn.COUNT(TalkingPoint.id)).where(
+        TalkingPoint.meeting == Meeting.id
+    )
+    by_pair = {pair_id: [] for pair_id in ids}
+    for meeting in (
+        Meeting.select(Meeting, points.alias("point_count"))
         .where(
-            (Meeting.one_on_one == pair.id)
-            & (
-                (Meeting.status == "upcoming")
-                | (Meeting.scheduled_for.between(start, start + datetime.timedelta(days=14)))
-            )
+            Meeting.one_on_one.in_(ids)
+            & ((Meeting.status == "upcoming") | (Meeting.scheduled_for >= earliest_week))
         )
         .order_by(Meeting.scheduled_for)
-    )
-    from_today = midnight(today)
-    coming = [m for m in meetings if m.status == "upcoming" and m.scheduled_for >= from_today]
-    meeting = coming[0] if coming else None
-    if meeting is not None:
-        meeting.one_on_one = pair
-    points = meeting_queries.agenda(meeting) if meeting else []
-    last_held = (
-        Meeting.select(fn.MAX(Meeting.completed_at))
-        .where((Meeting.one_on_one == pair.id) & (Meeting.status == "done"))
-        .scalar()
-    )
-    last_held = Meeting.completed_at.python_value(last_held)
-    role = access.goal_role_in_meeting(user, meeting) if meeting else None
-    return Card(
-        pair=pair,
-        other=pair.other(user),
-        is_manager=pair.manager_id == user.id,
-        meeting=meeting,
-        window=[m for m in meetings if start <= m.scheduled_for < start + datetime.timedelta(14)],
-        lapsed=[m for m in meetings if m.status == "upcoming" and m.scheduled_for < from_today],
-        carried=[point for point in points if point.from_date is not None],
-        added=[point for point in points if point.from_date is None],
-        items=open_action_items(pair, today),
-        goals_due=_goals_due(pair.employee_id, last_held) if role else None,
-        steps_due=_steps_due(pair.employee_id, today) if role else None,
-        private_note=access.private_note_of(user, meeting) if meeting else None,
-        last_held=last_held,
-    )
+    ):
+        by_pair[meeting.one_on_one_id].append(meeting)
+    next_meetings = {}
+    for pair in pairs:
+        from_today = midnight(today_of[pair.id])
+        coming = [
+            m for m in by_pair[pair.id] if m.status == "upcoming" and m.scheduled_for >= from_today
+        ]
+        if coming:
+            next_meetings[pair.id] = coming[0]
+    next_ids = [meeting.id for meeting in next_meetings.values()]
+    agendas = _agendas(next_ids)
+    notes = {note.meeting_id: note for note in access.private_notes_of(user, next_ids)}
+    last_held = _last_held(ids)
+    items = open_action_items(ids, today_of)
+    cards = []
+    for pair in pairs:
+        today = today_of[pair.id]
+        start = midnight(week_of(today))
+        meeting = next_meetings.get(pair.id)
+        agenda = agendas.get(meeting.id, []) if meeting else []
+        role = access.goal_role_in_one_on_one(user, pair)
+        cards.append(
+            Card(
+                pair=pair,
+                other=pair.other(user),
+                is_manager=pair.manager_id == user.id,
+                today=today,
+                meeting=meeting,
+                window=[
+                    m
+                    for m in by_pair[pair.id]
+                    if start <= m.scheduled_for < start + datetime.timedelta(days=14)
+                ],
+                lapsed=[
+                    m
+                    for m in by_pair[pair.id]
+                    if m.status == "upcoming" and m.scheduled_for < midnight(today)
+                ],
+                carried=[point for point in agenda if point.from_date is not None],
+                added=[point for point in agenda if point.from_date is None],
+                items=items.get(pair.id, []),
+                goals_due=_goals_due(pair.employee_id, last_held.get(pair.id)) if role else None,
+                steps_due=_steps_due(pair.employee_id, today) if role else None,
+                private_note=notes.get(meeting.id) if meeting else None,
+                last_held=last_held.get(pair.id),
+            )
+        )
+    far = datetime.datetime.max
+    return sorted(cards, key=lambda card: card.meeting.scheduled_for if card.meeting else far)
 
 
-def open_action_items(pair, today):
-    """The pair's open action items, overdue first, then by due date."""
-    items = list(
+def _agendas(meeting_ids):
+    """{meeting id: its talking points in order (``AgendaPoint``)}, in one query."""
+    agendas = {meeting_id: [] for meeting_id in meeting_ids}
+    if meeting_ids:
+        query = meeting_queries.agenda_query().where(TalkingPoint.meeting.in_(meeting_ids))
+        for *row, meeting_id in query.select_extend(TalkingPoint.meeting).tuples():
+            agendas[meeting_id].append(meeting_queries.AgendaPoint(*row))
+    return agendas
+
+
+def _last_held(pair_ids):
+    held = (
+        Meeting.select(Meeting.one_on_one, fn.MAX(Meeting.completed_at))
+        .where(Meeting.one_on_one.in_(pair_ids) & (Meeting.status == "done"))
+        .group_by(Meeting.one_on_one)
+        .tuples()
+    )
+    return {pair_id: Meeting.completed_at.python_value(at) for pair_id, at in held}
+
+
+def open_action_items(pair_ids, today_of):
+    """{pair id: its open action items, overdue first, then by due date}."""
+    found = {pair_id: [] for pair_id in pair_ids}
+    for item in (
         ActionItem.select(ActionItem, Owner)
         .join(Owner, on=(ActionItem.owner == Owner.id))
-        .where((ActionItem.one_on_one == pair.id) & ActionItem.done_at.is_null())
+        .where(ActionItem.one_on_one.in_(pair_ids) & ActionItem.done_at.is_null())
         .order_by(ActionItem.due.is_null(), ActionItem.due, ActionItem.id)
-    )
-    return sorted(items, key=lambda item: not item.is_overdue(today))
+    ):
+        found[item.one_on_one_id].append(item)
+    return {
+        pair_id: sorted(items, key=lambda item: not item.is_overdue(today_of[pair_id]))
+        for pair_id, items in found.items()
+    }
 
 
 def _goals_due(employee_id, last_held):

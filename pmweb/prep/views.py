@@ -3,18 +3,14 @@ address, and a manager's overview of their team. Thin: load through access,
 validate, call a rule, render the card (htmx) or redirect (plain form)."""
 
 import datetime
-import secrets
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from pmweb import access, live
-from pmweb.db import write_transaction
-from pmweb.htmx import is_partial_request
 from pmweb.meetings import forms as meeting_forms
 from pmweb.meetings import service as meetings
-from pmweb.models import CalendarFeed, Question
-from pmweb.prep import calendar, forms, queries
+from pmweb.prep import calendar, forms, queries, service
 from pmweb.prep.questions import THEMES
 
 bp = Blueprint("prep", __name__)
@@ -34,22 +30,20 @@ def require_login():
 # --- this week --------------------------------------------------------------------
 
 
-def _cards(today):
-    """A card per current one-on-one of the user, the soonest meeting first."""
-    cards = []
-    for pair in access.current_one_on_ones_of(current_user, today):
-        meetings.keep_planned(pair)
-        cards.append(queries.card_for(current_user, pair, today))
-    far = datetime.datetime.max
-    return sorted(cards, key=lambda card: card.meeting.scheduled_for if card.meeting else far)
+def _cards():
+    pairs = list(access.current_one_on_ones_of(current_user))
+    meetings.keep_planned(pairs)
+    return queries.week_cards(current_user, pairs)
 
 
-def _page_context(today, errors):
-    cards = _cards(today)
+def _page_context(errors, conflicts=None):
+    today = access.today()
+    cards = _cards()
+    for card in cards:
+        card.note_conflict = (conflicts or {}).get(card.pair.id)
     return {
         "reports": [card for card in cards if card.is_manager],
         "managers": [card for card in cards if not card.is_manager],
-        "today": today,
         "monday": queries.week_of(today),
         "sunday": queries.week_of(today) + datetime.timedelta(days=6),
         "bank": queries.question_bank(current_user),
@@ -59,28 +53,19 @@ def _page_context(today, errors):
 
 @bp.route("/this-week")
 def this_week():
-    return render_template(THIS_WEEK, **_page_context(access.today(), {}))
+    return render_template(THIS_WEEK, **_page_context({}))
 
 
-def _card_answer(meeting, errors=None):
-    """After a change to a card: the card again for htmx (422 with the messages when
-    the form was refused); otherwise the page, at that card."""
-    status = 422 if errors else 200
-    errors = {meeting.one_on_one_id: errors} if errors else {}
-    today = access.today()
-    if is_partial_request():
-        card = queries.card_for(current_user, meeting.one_on_one, today)
-        body = render_template(
-            "prep/_card.html",
-            card=card,
-            today=today,
-            bank=queries.question_bank(current_user),
-            errors=errors,
-        )
-        return Response(body, status)
-    if errors:
-        return Response(render_template(THIS_WEEK, **_page_context(today, errors)), status)
-    return redirect(url_for(".this_week", _anchor=f"one-on-one-{meeting.one_on_one_id}"), code=303)
+def _card_answer(meeting, errors=None, conflict=None, status=200):
+    """After a change to a card: the page at that card, or the page with the card's
+    messages when the change was refused. The card's forms pick their own part of
+    the page (``hx-select``), so a box being typed in elsewhere on the card keeps its
+    text."""
+    pair_id = meeting.one_on_one_id
+    if status == 200:
+        return redirect(url_for(".this_week", _anchor=f"one-on-one-{pair_id}"), code=303)
+    context = _page_context({pair_id: errors or {}}, {pair_id: conflict})
+    return Response(render_template(THIS_WEEK, **context), status)
 
 
 @bp.route("/this-week/meetings/<int:meeting_id>/talking-points", methods=["POST"])
@@ -90,7 +75,7 @@ def add_talking_point(meeting_id):
     access.require_meeting_editable(current_user, meeting)
     form = meeting_forms.TalkingPointForm()
     if not form.validate():
-        return _card_answer(meeting, {"text": form.text.errors})
+        return _card_answer(meeting, {"text": form.text.errors}, status=422)
     meetings.add_talking_point(meeting, current_user.id, form.text.data)
     live.publish(meeting.id, "agenda")
     return _card_answer(meeting)
@@ -104,8 +89,12 @@ def save_private_note(meeting_id):
     access.require_meeting_editable(current_user, meeting)
     form = meeting_forms.PrivateNoteForm()
     if not form.validate():
-        return _card_answer(meeting, {"body": form.body.errors})
-    meetings.save_private_note(meeting, current_user.id, form.body.data)
+        return _card_answer(meeting, {"body": form.body.errors}, status=422)
+    try:
+        meetings.save_private_note(meeting, current_user.id, form.body.data, form.version.data)
+    except meetings.StaleEdit as stale:
+        conflict = {"mine": form.body.data, "theirs": stale.current.body}
+        return _card_answer(meeting, conflict=conflict, status=409)
     return _card_answer(meeting)
 
 
@@ -135,7 +124,7 @@ def add_question():
     form = forms.QuestionForm()
     if not form.validate():
         return _questions_page(form, 422)
-    Question.create(owner=current_user.id, theme=form.theme.data, text=form.text.data)
+    service.add_question(current_user.id, form.theme.data, form.text.data)
     return redirect(url_for(".questions"), code=303)
 
 
@@ -144,7 +133,7 @@ def delete_question(question_id):
     question = access.get_own_question_or_404(current_user, question_id)
     if not forms.ConfirmForm().validate():
         abort(400)
-    question.delete_instance()
+    service.remove_question(question)
     return redirect(url_for(".questions"), code=303)
 
 
@@ -167,9 +156,7 @@ def new_calendar_address():
     """A new secret address; the one before stops working at once."""
     if not forms.ConfirmForm().validate():
         abort(400)
-    with write_transaction():
-        CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
-        CalendarFeed.create(user=current_user.id, token=secrets.token_urlsafe(32))
+    service.new_calendar_address(current_user.id)
     return redirect(url_for(".calendar_settings"), code=303)
 
 
@@ -177,7 +164,7 @@ def new_calendar_address():
 def turn_calendar_off():
     if not forms.ConfirmForm().validate():
         abort(400)
-    CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
+    service.turn_calendar_off(current_user.id)
     return redirect(url_for(".calendar_settings"), code=303)
 
 
@@ -206,10 +193,6 @@ def team():
     """Each current report of the user in numbers: how long since the last one-on-one,
     meetings skipped or not held, open and overdue action items. No content."""
     today = access.today()
-    pairs = [
-        pair
-        for pair in access.current_one_on_ones_of(current_user, today)
-        if pair.manager_id == current_user.id
-    ]
+    pairs = list(access.current_reports_of(current_user, today))
     rows = sorted(queries.team_numbers(pairs, today), key=lambda row: row.pair.employee.name)
     return render_template("prep/team.html", rows=rows, today=today)

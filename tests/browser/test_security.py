@@ -26,6 +26,10 @@ def test_no_page_breaks_the_content_security_policy(sign_in, pair):
         f"/people/{pair.employee.id}/plan/print",
         f"/people/{pair.employee.id}/feedback",
         "/sharing",
+        "/this-week",
+        "/questions",
+        "/calendar",
+        "/team",
     ):
         sam.goto(path)
         sam.wait_for_load_state("networkidle")
