@@ -4,10 +4,12 @@ them, so that no talking point is stranded on a meeting nobody holds or copied t
 Daylight-saving changes and month ends are covered."""
 
 import datetime
+import threading
 
 import pytest
 
 from pmweb.access import ReadOnly
+from pmweb.db import db
 from pmweb.meetings import service
 from pmweb.meetings.schedule import HORIZON, as_utc, cadence_times
 from pmweb.models import Meeting, OneOnOne, PrivateNote, TalkingPoint
@@ -387,3 +389,52 @@ def test_each_change_of_time_or_status_counts_for_calendars(pair):
     assert versions[first.id] == 3  # moved twice, then onto the new rhythm
     assert versions[second.id] == 1  # skipped; a skipped meeting keeps its time
     assert versions[third.id] == 1  # re-timed by the new rhythm
+
+
+def test_skipping_one_while_the_other_completes_the_next_strands_nothing(app, pair):
+    first, second = planned(pair)[:2]
+    add(first, pair, "From the skipped one")
+    add(second, pair, "Undiscussed in the held one")
+    db.close()  # each person acts through a connection of their own, as two requests do
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def act(rule):
+        try:
+            with app.app_context(), db.connection_context():
+                barrier.wait()
+                rule()
+        except Exception as error:  # noqa: BLE001 -- collected and asserted below
+            errors.append(error)
+
+    racers = [
+        threading.Thread(
+            target=act,
+            args=(
+                lambda: service.skip_meeting(Meeting.get_by_id(first.id), pair.manager_id, now=NOW),
+            ),
+        ),
+        threading.Thread(
+            target=act,
+            args=(
+                lambda: service.complete_meeting(
+                    Meeting.get_by_id(second.id), pair.employee_id, now=NOW
+                ),
+            ),
+        ),
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    db.connect()
+
+    assert errors == []
+    # Whichever went first, every point ends on an open meeting, exactly once there.
+    open_points = [
+        p.text
+        for p in TalkingPoint.select()
+        .join(Meeting)
+        .where((Meeting.one_on_one == pair) & (Meeting.status == "upcoming"))
+    ]
+    assert sorted(open_points) == ["From the skipped one", "Undiscussed in the held one"]
