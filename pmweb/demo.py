@@ -16,6 +16,7 @@ from pmweb.growth import service as growth
 from pmweb.meetings import service as meetings
 from pmweb.models import ActionItem, CheckIn, Goal, GoalVersion, Meeting, OneOnOne, User
 from pmweb.org import service as org
+from pmweb.prep import service as prep
 
 PASSWORD = "demo-pass-1234"
 WEEKS = 13
@@ -53,6 +54,8 @@ class Pair:
     time_of_day: datetime.time
     weeks: list
     upcoming: list  # points already on the next meeting's agenda
+    # The meeting after next is skipped (a holiday): its agenda moves on.
+    skips_the_one_after: bool = False
 
 
 SAM = Pair(
@@ -342,9 +345,18 @@ ALEX = Pair(
         ),
     ],
     upcoming=[("e", "Self-review: feedback please")],
+    skips_the_one_after=True,
 )
 
 PAIRS = [SAM, LEE, ALEX]
+
+# Questions Dana keeps in her own bank, beside the built-in ones.
+OWN_QUESTIONS = {
+    "dana@example.com": [
+        ("wellbeing", "How was on-call this week?"),
+        ("career", "Which talk or post would you like to give this quarter?"),
+    ],
+}
 
 OBJECTIVES = [
     # (title, period, owner)
@@ -522,6 +534,9 @@ def seed(today=None, timezone="Europe/London"):
             people[email], _ = org.create_user(email, name, PASSWORD, is_admin=is_admin)
         for pair in PAIRS:
             _seed_pair(pair, people, today, timezone)
+        for email, questions in OWN_QUESTIONS.items():
+            for theme, text in questions:
+                prep.add_question(people[email].id, theme, text)
         _seed_goals(people, today)
         _seed_plans(people, today)
     return people
@@ -647,7 +662,12 @@ def _seed_pair(pair, people, today, timezone):
         meeting = following
     for by, text in pair.upcoming:
         meetings.add_talking_point(meeting, who[by].id, text)
-    meetings.plan_ahead(space, meetings.local_now(space))
+    now = meetings.local_now(space)
+    meetings.plan_ahead(space, now)
+    if pair.skips_the_one_after:
+        following = meetings.next_meeting_after(meeting, now)
+        meetings.add_talking_point(following, who["m"].id, "Pricing council follow-up")
+        meetings.skip_meeting(following, manager.id, now)
 
 
 def _agenda(meeting):

@@ -229,9 +229,12 @@ def team_numbers(pairs, today):
     in_quarter = Meeting.one_on_one.in_(ids) & Meeting.scheduled_for.between(
         quarter_start, midnight(today)
     )
+    # Skipped in the quarter: the skip happened then, whenever the meeting was due.
     skipped = per_pair(
         Meeting.select(Meeting.one_on_one, fn.COUNT(Meeting.id)).where(
-            in_quarter & (Meeting.status == "skipped")
+            Meeting.one_on_one.in_(ids)
+            & (Meeting.status == "skipped")
+            & (Meeting.skipped_at >= quarter_start)
         )
     )
     not_held = per_pair(
