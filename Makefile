@@ -30,6 +30,9 @@ run: setup
 	PMWEB_DEMO=1 $(FLASK) demo --if-empty
 	PMWEB_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
+# One test process per core: each starts its own PostgreSQL, app server and Chromium.
+PYTEST_ARGS ?= -n auto
+
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
