@@ -14,7 +14,15 @@ from pmweb.growth import service as growth
 from pmweb.growth.service import StepTerms
 from pmweb.meetings import service
 from pmweb.meetings.schedule import as_utc
-from pmweb.models import CalendarFeed, Meeting, PrivateNote, Question, TalkingPoint, User
+from pmweb.models import (
+    CalendarFeed,
+    Meeting,
+    PrivateNote,
+    Question,
+    ReportingLine,
+    TalkingPoint,
+    User,
+)
 from pmweb.org import service as org
 from pmweb.prep.questions import BUILT_IN
 
@@ -437,3 +445,12 @@ def test_feed_sequence_grows_with_each_move(dana, actors):
 @pytest.mark.parametrize("token", ["%00", "a%00b" * 5, "x" * 300, "..%2F..%2Fetc"])
 def test_an_odd_token_is_refused_without_an_error(client, token):
     assert client.get(f"/calendar/{token}.ics").status_code in (400, 404)
+
+
+def test_an_ended_one_on_one_lists_no_meetings_to_come(dana, actors):
+    line = ReportingLine.get(ReportingLine.employee == actors.report.id)
+    org.end_reporting_line(line, TODAY - datetime.timedelta(days=1))
+    page = text_of(dana.get(f"/one-on-ones/{actors.pair.id}"))
+    assert "has ended; no more meetings are held in it" in page
+    assert f"/meetings/{meetings_of(actors.pair)[1].id}" not in page
+    assert "Sam Okafor" not in text_of(dana.get("/this-week"))
