@@ -35,7 +35,8 @@ def seed_pair(manager_email, employee_email, weeks, points_now):
             manager, employee, today - datetime.timedelta(weeks=weeks + 1), "Europe/London"
         )
         pair = OneOnOne.get(OneOnOne.employee == employee.id)
-        current = pair.meetings.get()
+        # The next of the meetings planned four weeks ahead.
+        current = pair.meetings.order_by(Meeting.scheduled_for).first()
         people = (manager.id, employee.id)
         previous_points = []
         for week in range(weeks, 0, -1):
