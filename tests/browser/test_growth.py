@@ -135,7 +135,7 @@ def test_a_step_status_changed_on_the_plan_reaches_the_open_meeting_live(sign_in
         "Status of Read Site Reliability Engineering"
     ).select_option("in_progress")
     expect(step.get_by_label("Status of Read Site Reliability Engineering")).to_have_value(
-        "in_progress", timeout=3000
+        "in_progress", timeout=5000
     )
     dana.get_by_label("New win").fill("Finished the on-call handbook")
     dana.get_by_role("button", name="Record win").click()

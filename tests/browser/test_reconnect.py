@@ -53,4 +53,4 @@ def test_a_restarted_server_resyncs_both_pages(sign_in, pair, server):
     expect(pages[0].get_by_label("Shared notes")).to_have_value("Written while offline")
     pages[0].get_by_label("New talking point").fill("After the restart")
     pages[0].get_by_role("button", name="Add", exact=True).click()
-    expect(talking_point(pages[1], "After the restart")).to_be_visible(timeout=1000)
+    expect(talking_point(pages[1], "After the restart")).to_be_visible(timeout=5000)
