@@ -9,6 +9,7 @@ import datetime
 import functools
 import itertools
 import os
+import threading
 
 import psycopg
 import pytest
@@ -34,9 +35,39 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def unavailable(reason):
+    # The suite's only skip, and only on a developer's machine that lacks PostgreSQL,
+    # Chromium or poppler: .ci/run installs them, and under CI=true a missing one fails.
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: this must run, not skip)")
     pytest.skip(reason)
+
+
+def at_the_same_moment(app, *steps, tolerated=()):
+    """Runs each step in a thread of its own, all released at once, each through a
+    connection of its own as two requests would be. Returns what each step returned
+    (None where it raised one of ``tolerated``); any other error fails the test."""
+    db.close()
+    barrier = threading.Barrier(len(steps))
+    results, errors = [None] * len(steps), []
+
+    def run(index, step):
+        try:
+            with app.app_context(), db.connection_context():
+                barrier.wait()
+                results[index] = step()
+        except tolerated:
+            pass
+        except Exception as error:  # noqa: BLE001 -- reported below, in the test's thread
+            errors.append(error)
+
+    racers = [threading.Thread(target=run, args=item) for item in enumerate(steps)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    db.connect()
+    assert errors == []
+    return results
 
 
 @pytest.fixture(scope="session")

@@ -4,16 +4,14 @@ them, so that no talking point is stranded on a meeting nobody holds or copied t
 Daylight-saving changes and month ends are covered."""
 
 import datetime
-import threading
 
 import pytest
 
 from pmweb.access import ReadOnly
-from pmweb.db import db
 from pmweb.meetings import service
 from pmweb.meetings.schedule import HORIZON, as_utc, cadence_times
 from pmweb.models import Meeting, OneOnOne, PrivateNote, TalkingPoint
-from tests.conftest import make_user
+from tests.conftest import at_the_same_moment, make_user
 
 NOW = datetime.datetime(2026, 11, 24, 9, 0)  # a Tuesday
 TUESDAY_10 = datetime.datetime(2026, 11, 24, 10, 0)
@@ -395,41 +393,11 @@ def test_skipping_one_while_the_other_completes_the_next_strands_nothing(app, pa
     first, second = planned(pair)[:2]
     add(first, pair, "From the skipped one")
     add(second, pair, "Undiscussed in the held one")
-    db.close()  # each person acts through a connection of their own, as two requests do
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def act(rule):
-        try:
-            with app.app_context(), db.connection_context():
-                barrier.wait()
-                rule()
-        except Exception as error:  # noqa: BLE001 -- collected and asserted below
-            errors.append(error)
-
-    racers = [
-        threading.Thread(
-            target=act,
-            args=(
-                lambda: service.skip_meeting(Meeting.get_by_id(first.id), pair.manager_id, now=NOW),
-            ),
-        ),
-        threading.Thread(
-            target=act,
-            args=(
-                lambda: service.complete_meeting(
-                    Meeting.get_by_id(second.id), pair.employee_id, now=NOW
-                ),
-            ),
-        ),
-    ]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join()
-    db.connect()
-
-    assert errors == []
+    at_the_same_moment(
+        app,
+        lambda: service.skip_meeting(Meeting.get_by_id(first.id), pair.manager_id, now=NOW),
+        lambda: service.complete_meeting(Meeting.get_by_id(second.id), pair.employee_id, now=NOW),
+    )
     # Whichever went first, every point ends on an open meeting, exactly once there.
     open_points = [
         p.text

@@ -18,7 +18,7 @@ import pytest
 from pmweb.models import Grant
 from pmweb.sharing import service as sharing
 from tests.test_access import POLICY, World, _fill, rules_by_endpoint
-from tests.test_canary import fetch_all, planted, reachable_get_urls  # noqa: F401
+from tests.test_canary import GROWTH, fetch_all, planted, reachable_get_urls  # noqa: F401
 from tests.test_growth_routes import hand_sam_to_a_new_manager
 
 SCOPES = ("goals", "plan", "feedback", "meetings")
@@ -143,14 +143,7 @@ MEETING_CANARIES = {
 } | {"point-skipped"}
 SEEN_UNDER = {
     "goals": {"goal-title", "goal-why", "milestone", "check-in"},
-    "plan": {
-        "plan-aspiration",
-        "plan-strengths",
-        "plan-growth-areas",
-        "step-title",
-        "step-notes",
-        "win",
-    },
+    "plan": set(GROWTH) - {"feedback-sent"},
     "feedback": {"feedback-sent"},
     "meetings": MEETING_CANARIES,
 }

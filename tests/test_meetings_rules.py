@@ -2,14 +2,14 @@
 repeated and raced), the cadence, optimistic versions of edits."""
 
 import datetime
-import threading
+import functools
 
 import pytest
 
-from pmweb.db import db
 from pmweb.meetings import service
 from pmweb.meetings.schedule import first_meeting_time, following_day, next_meeting_time
 from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint
+from tests.conftest import at_the_same_moment
 
 NOW = datetime.datetime(2026, 11, 24, 9, 0)  # a Tuesday
 
@@ -77,31 +77,15 @@ def test_both_completing_at_the_same_moment_never_duplicates(actors, app):
     for n in range(5):
         service.add_talking_point(meeting, actors.manager, f"Point {n}")
     planned = Meeting.select().where(Meeting.one_on_one == actors.pair).count()
-    db.close()  # each racer opens its own connection, as two requests would
-    barrier = threading.Barrier(4)
-    results, errors = [], []
 
     def complete(user):
-        try:
-            with app.app_context(), db.connection_context():
-                barrier.wait()
-                fresh = Meeting.get_by_id(meeting.id)
-                fresh.one_on_one = OneOnOne.get_by_id(fresh.one_on_one_id)
-                results.append(service.complete_meeting(fresh, user, now=meeting.scheduled_for).id)
-        except Exception as error:  # noqa: BLE001 -- collected and asserted below
-            errors.append(error)
+        fresh = Meeting.get_by_id(meeting.id)
+        fresh.one_on_one = OneOnOne.get_by_id(fresh.one_on_one_id)
+        return service.complete_meeting(fresh, user, now=meeting.scheduled_for).id
 
-    racers = [
-        threading.Thread(target=complete, args=(user,))
-        for user in (actors.manager, actors.report, actors.manager, actors.report)
-    ]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join()
-    db.connect()
+    users = (actors.manager, actors.report, actors.manager, actors.report)
+    results = at_the_same_moment(app, *(functools.partial(complete, user) for user in users))
 
-    assert errors == []
     assert len(set(results)) == 1
     next_meeting = Meeting.get_by_id(results[0])
     assert sorted(agenda_texts(next_meeting)) == [f"Point {n}" for n in range(5)]

@@ -1,6 +1,7 @@
 """Views of preparation: "This week", the question bank, the calendar feed and its
 address, and a manager's overview of their team. Thin: load through access,
-validate, call a rule, render the card (htmx) or redirect (plain form)."""
+validate, call a rule, then redirect to the page (its forms pick their own part of it
+with hx-select) or show it again with the messages."""
 
 import datetime
 
