@@ -127,6 +127,13 @@ def app(database_url):
 
 
 @pytest.fixture
+def today():
+    """The day the test runs. Read when the test starts: a date taken when the module is
+    collected goes stale when a run crosses midnight."""
+    return datetime.date.today()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

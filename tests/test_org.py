@@ -11,7 +11,6 @@ from pmweb.org import csv_import, service
 from pmweb.org.service import OrgError
 from pmweb.passwords import verify_password
 
-TODAY = datetime.date.today()
 HEADER = "email,name,manager_email\n"
 
 
@@ -31,19 +30,19 @@ def shown_password(page):
 
 
 def current_manager(user):
-    line = service.current_line_of(user, TODAY)
+    line = service.current_line_of(user, datetime.date.today())
     return line.manager if line else None
 
 
 # --- rules -------------------------------------------------------------------------
 
 
-def test_a_new_reporting_line_ends_the_previous_one_and_opens_a_one_on_one(actors):
-    service.start_reporting_line(actors.other_manager, actors.report, TODAY, "Europe/London")
+def test_a_new_reporting_line_ends_the_previous_one_and_opens_a_one_on_one(actors, today):
+    service.start_reporting_line(actors.other_manager, actors.report, today, "Europe/London")
     old = ReportingLine.get(
         (ReportingLine.employee == actors.report.id) & (ReportingLine.manager == actors.manager.id)
     )
-    assert old.ends_on == TODAY - datetime.timedelta(days=1)
+    assert old.ends_on == today - datetime.timedelta(days=1)
     assert current_manager(actors.report).id == actors.other_manager.id
     pair = OneOnOne.get(
         (OneOnOne.manager == actors.other_manager.id) & (OneOnOne.employee == actors.report.id)
@@ -59,10 +58,10 @@ def test_a_new_reporting_line_ends_the_previous_one_and_opens_a_one_on_one(actor
         ("manager", "report", "already reports to"),
     ],
 )
-def test_reporting_line_rules(actors, manager, employee, message):
+def test_reporting_line_rules(actors, manager, employee, message, today):
     with pytest.raises(OrgError, match=message):
         service.start_reporting_line(
-            getattr(actors, manager), getattr(actors, employee), TODAY, "Europe/London"
+            getattr(actors, manager), getattr(actors, employee), today, "Europe/London"
         )
 
 
@@ -72,19 +71,19 @@ def test_a_reporting_line_cannot_end_before_it_starts(actors):
         service.end_reporting_line(line, line.starts_on - datetime.timedelta(days=1))
 
 
-def test_add_person_with_a_manager_is_all_or_nothing(actors, monkeypatch):
+def test_add_person_with_a_manager_is_all_or_nothing(actors, monkeypatch, today):
     def refuse(*args):
         raise OrgError("refused")
 
     monkeypatch.setattr(service, "start_reporting_line", refuse)
     with pytest.raises(OrgError):
-        service.add_person("zoe@example.com", "Zoe", False, actors.manager, TODAY, "UTC")
+        service.add_person("zoe@example.com", "Zoe", False, actors.manager, today, "UTC")
     assert not User.select().where(User.email == "zoe@example.com").exists()
 
 
-def test_an_email_has_one_account_whatever_its_case(actors):
+def test_an_email_has_one_account_whatever_its_case(actors, today):
     with pytest.raises(OrgError, match="already has an account"):
-        service.add_person(" SAM@Example.com", "Sam Two", False, None, TODAY, "UTC")
+        service.add_person(" SAM@Example.com", "Sam Two", False, None, today, "UTC")
     assert User.select().where(User.email.contains("sam@")).count() == 1
 
 
@@ -189,7 +188,7 @@ def test_unknown_person_is_not_found(admin):
 # --- the reporting lines page ------------------------------------------------------
 
 
-def test_reporting_lines_page_starts_and_ends_lines(admin, actors):
+def test_reporting_lines_page_starts_and_ends_lines(admin, actors, today):
     page = text_of(admin.get("/admin/reporting-lines"))
     assert "Dana Reyes" in page and "Sam Okafor" in page
     response = admin.post(
@@ -197,17 +196,17 @@ def test_reporting_lines_page_starts_and_ends_lines(admin, actors):
         data={
             "manager": str(actors.other_manager.id),
             "employee": str(actors.hr.id),
-            "starts_on": TODAY.isoformat(),
+            "starts_on": today.isoformat(),
         },
     )
     assert response.status_code == 303
     assert "Their one-on-one is ready" in text_of(admin.get(response.headers["Location"]))
     line = ReportingLine.get(ReportingLine.employee == actors.hr.id)
     response = admin.post(
-        f"/admin/reporting-lines/{line.id}/end", data={"ends_on": TODAY.isoformat()}
+        f"/admin/reporting-lines/{line.id}/end", data={"ends_on": today.isoformat()}
     )
     assert response.status_code == 303
-    assert ReportingLine.get_by_id(line.id).ends_on == TODAY
+    assert ReportingLine.get_by_id(line.id).ends_on == today
 
 
 @pytest.mark.parametrize(
@@ -220,9 +219,9 @@ def test_reporting_lines_page_starts_and_ends_lines(admin, actors):
         ({"manager": "{hr}", "employee": "{report}", "starts_on": "2025-01-01"}, "later start"),
     ],
 )
-def test_bad_reporting_lines_are_explained_and_store_nothing(admin, actors, data, message):
+def test_bad_reporting_lines_are_explained_and_store_nothing(admin, actors, data, message, today):
     ids = {"report": actors.report.id, "manager": actors.manager.id, "hr": actors.hr.id}
-    filled = {k: v.format(today=TODAY.isoformat(), **ids) for k, v in data.items()}
+    filled = {k: v.format(today=today.isoformat(), **ids) for k, v in data.items()}
     before = ReportingLine.select().count()
     response = admin.post("/admin/reporting-lines", data=filled)
     assert response.status_code == 422
@@ -336,14 +335,14 @@ def test_import_rejects_a_file_that_is_not_utf8(admin):
     assert "UTF-8" in text_of(response)
 
 
-def test_import_can_reverse_a_chain_of_managers(actors):
+def test_import_can_reverse_a_chain_of_managers(actors, today):
     # Today Sam reports to Dana. The file puts Dana under Priya and Sam under Dana's
     # peer Alex: applied top-down, no step looks circular.
     csv_text = HEADER + "sam@example.com,Sam Okafor,alex@example.com\n"
     csv_text += "dana@example.com,Dana Reyes,sam@example.com\n"
-    plan = csv_import.plan_import(csv_text, TODAY)
+    plan = csv_import.plan_import(csv_text, today)
     assert plan.is_valid, [row.errors for row in plan.rows]
-    csv_import.apply_import(plan, TODAY, "UTC")
+    csv_import.apply_import(plan, today, "UTC")
     assert current_manager(actors.manager).id == actors.report.id
     assert current_manager(actors.report).id == actors.other_employee.id
 

@@ -27,7 +27,6 @@ from pmweb.org import service as org
 from pmweb.prep.questions import BUILT_IN
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
-TODAY = datetime.date.today()
 
 
 def text_of(response):
@@ -51,14 +50,14 @@ def dana(client, actors, login):
 # --- this week --------------------------------------------------------------------
 
 
-def test_this_week_shows_what_waits_for_each_meeting(dana, actors):
+def test_this_week_shows_what_waits_for_each_meeting(dana, actors, today):
     first = actors.meeting
     service.add_talking_point(first, actors.report.id, "Carried question")
     following = service.complete_meeting(first, actors.manager.id, now=first.scheduled_for)
     service.add_talking_point(following, actors.report.id, "Sam adds this")
     service.add_action_item(first, actors.manager.id, actors.report.id, "Later one", None)
     service.add_action_item(
-        first, actors.manager.id, actors.report.id, "Late one", TODAY - datetime.timedelta(days=3)
+        first, actors.manager.id, actors.report.id, "Late one", today - datetime.timedelta(days=3)
     )
     goal = goals.propose_goal(
         actors.report,
@@ -66,7 +65,7 @@ def test_this_week_shows_what_waits_for_each_meeting(dana, actors):
         "employee",
         Terms(
             title="Raise NPS",
-            due=TODAY + datetime.timedelta(days=90),
+            due=today + datetime.timedelta(days=90),
             measure="number",
             start_value=30.0,
             target_value=40.0,
@@ -76,12 +75,12 @@ def test_this_week_shows_what_waits_for_each_meeting(dana, actors):
     growth.add_step(
         actors.report.id,
         actors.manager.id,
-        StepTerms(kind="training", title="SRE course", target_date=TODAY + datetime.timedelta(7)),
+        StepTerms(kind="training", title="SRE course", target_date=today + datetime.timedelta(7)),
     )
     growth.add_step(
         actors.report.id,
         actors.manager.id,
-        StepTerms(kind="reading", title="Far-off book", target_date=TODAY + datetime.timedelta(90)),
+        StepTerms(kind="reading", title="Far-off book", target_date=today + datetime.timedelta(90)),
     )
 
     page = text_of(dana.get("/this-week"))
@@ -168,10 +167,10 @@ def test_the_prep_note_is_the_private_note_of_the_meeting(client, dana, actors, 
     assert "Ask about Q3" not in text_of(client.get(f"/meetings/{meeting.id}"))
 
 
-def test_a_meeting_nobody_held_is_pointed_out_and_can_be_skipped_from_the_week(dana, actors):
+def test_a_meeting_nobody_held_is_pointed_out_and_can_be_skipped_from_the_week(dana, actors, today):
     first, second = meetings_of(actors.pair)[:2]
     service.add_talking_point(first, actors.report.id, "Stranded?")
-    past = datetime.datetime.combine(TODAY - datetime.timedelta(days=3), datetime.time(10))
+    past = datetime.datetime.combine(today - datetime.timedelta(days=3), datetime.time(10))
     Meeting.update(scheduled_for=past).where(Meeting.id == first.id).execute()
 
     page = text_of(dana.get("/this-week"))
@@ -368,14 +367,14 @@ def test_a_new_rhythm_moves_the_planned_meetings(dana, actors):
 # --- the team in numbers ----------------------------------------------------------
 
 
-def test_a_manager_sees_numbers_for_each_report_and_no_content(dana, actors):
+def test_a_manager_sees_numbers_for_each_report_and_no_content(dana, actors, today):
     first, second, third = meetings_of(actors.pair)[:3]
     service.add_talking_point(first, actors.manager.id, "Content never shown")
     service.add_action_item(
-        first, actors.manager.id, actors.report.id, "Overdue item", TODAY - datetime.timedelta(2)
+        first, actors.manager.id, actors.report.id, "Overdue item", today - datetime.timedelta(2)
     )
     service.add_action_item(first, actors.manager.id, actors.report.id, "Open item", None)
-    held_on = datetime.datetime.combine(TODAY - datetime.timedelta(days=9), datetime.time(10))
+    held_on = datetime.datetime.combine(today - datetime.timedelta(days=9), datetime.time(10))
     skipped_on = held_on + datetime.timedelta(days=3)
     Meeting.update(scheduled_for=held_on).where(Meeting.id == first.id).execute()
     Meeting.update(scheduled_for=skipped_on).where(Meeting.id == second.id).execute()
@@ -447,9 +446,9 @@ def test_an_odd_token_is_refused_without_an_error(client, token):
     assert client.get(f"/calendar/{token}.ics").status_code in (400, 404)
 
 
-def test_an_ended_one_on_one_lists_no_meetings_to_come(dana, actors):
+def test_an_ended_one_on_one_lists_no_meetings_to_come(dana, actors, today):
     line = ReportingLine.get(ReportingLine.employee == actors.report.id)
-    org.end_reporting_line(line, TODAY - datetime.timedelta(days=1))
+    org.end_reporting_line(line, today - datetime.timedelta(days=1))
     page = text_of(dana.get(f"/one-on-ones/{actors.pair.id}"))
     assert "has ended; no more meetings are held in it" in page
     assert f"/meetings/{meetings_of(actors.pair)[1].id}" not in page
