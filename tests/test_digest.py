@@ -22,7 +22,7 @@ from pmweb.goals.service import Terms
 from pmweb.growth import service as growth
 from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings import service
-from pmweb.models import DigestSent, Meeting, ReportingLine, User, utcnow
+from pmweb.models import DigestSent, Meeting, OneOnOne, ReportingLine, User, utcnow
 from pmweb.prep.digest import Digest
 from tests.conftest import PASSWORD, make_reporting_line, make_user
 from tests.servers import free_port
@@ -177,6 +177,27 @@ def test_action_items_are_counted_open_overdue_and_own_numbers_only(app, actors,
     assert "With Sam Okafor: 3 open (1 yours), 1 overdue (0 yours)" in dana_mail.html
     assert "with Lee Park" in dana_mail.text
     assert "Lee Park" not in sam_mail.text
+
+
+def test_overdue_goes_by_each_pairs_own_date(app, actors, smtp, week):
+    """Kiritimati (UTC+14) and Pago Pago (UTC-11) are always a day or more apart: an
+    item due yesterday in one and today in the other tell the pair's date from the
+    server's at any hour."""
+    dana = actors.manager
+    lee = make_user("Lee Park")
+    east, west = actors.pair, make_reporting_line(dana, lee)
+    for pair, zone in ((east, "Pacific/Kiritimati"), (west, "Pacific/Pago_Pago")):
+        OneOnOne.update(timezone=zone).where(OneOnOne.id == pair.id).execute()
+        pair.timezone = zone
+    yesterday = service.local_today(east) - datetime.timedelta(days=1)
+    service.add_action_item(actors.meeting, dana, dana, "Late", yesterday)
+    service.add_action_item(west.meetings.first(), dana, dana, "Today", service.local_today(west))
+
+    assert digest(app, week).exit_code == 0
+
+    [dana_mail] = smtp.by_recipient()[dana.email]
+    assert "- With Sam Okafor: 1 open (1 yours), 1 overdue (1 yours)" in dana_mail.text
+    assert "- With Lee Park: 1 open (1 yours), 0 overdue (0 yours)" in dana_mail.text
 
 
 def test_running_twice_in_a_week_sends_no_second_mail_and_force_resends(app, actors, smtp, week):

@@ -17,6 +17,7 @@ from pmweb.meetings.schedule import as_utc
 from pmweb.models import (
     CalendarFeed,
     Meeting,
+    OneOnOne,
     PrivateNote,
     Question,
     ReportingLine,
@@ -25,6 +26,7 @@ from pmweb.models import (
 )
 from pmweb.org import service as org
 from pmweb.prep.questions import BUILT_IN
+from tests.conftest import make_reporting_line, make_user
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -367,7 +369,8 @@ def test_a_new_rhythm_moves_the_planned_meetings(dana, actors):
 # --- the team in numbers ----------------------------------------------------------
 
 
-def test_a_manager_sees_numbers_for_each_report_and_no_content(dana, actors, today):
+def test_a_manager_sees_numbers_for_each_report_and_no_content(dana, actors):
+    today = service.local_today(actors.pair)
     first, second, third = meetings_of(actors.pair)[:3]
     service.add_talking_point(first, actors.manager.id, "Content never shown")
     service.add_action_item(
@@ -391,6 +394,34 @@ def test_a_manager_sees_numbers_for_each_report_and_no_content(dana, actors, tod
     assert cells[:3] == ["1", "0", "2"]
     assert ">1</span>" in row  # one overdue
     assert "Content never shown" not in page and "Overdue item" not in page
+
+
+def test_overdue_items_go_by_each_pairs_own_date(dana, actors):
+    """Kiritimati (UTC+14) and Pago Pago (UTC-11) are always a day or more apart, so an
+    item due yesterday in one and one due today in the other tell the pair's date from
+    the server's at any hour."""
+    east = actors.pair
+    west = make_reporting_line(actors.manager, make_user("Lee Park"))
+    for pair, zone in ((east, "Pacific/Kiritimati"), (west, "Pacific/Pago_Pago")):
+        OneOnOne.update(timezone=zone).where(OneOnOne.id == pair.id).execute()
+        pair.timezone = zone
+    east_today, west_today = service.local_today(east), service.local_today(west)
+    dana_id, lee_id = actors.manager.id, west.employee_id
+    yesterday = east_today - datetime.timedelta(days=1)
+    service.add_action_item(meetings_of(east)[0], dana_id, actors.report.id, "Late", yesterday)
+    service.add_action_item(meetings_of(west)[0], dana_id, lee_id, "Due today", west_today)
+
+    team = text_of(dana.get("/team"))
+    home = text_of(dana.get("/"))
+
+    def row(page, row_id):
+        page = page[page.index(f'id="{row_id}"') :]
+        return page[: page.index("</tr>")]
+
+    assert '<span class="badge overdue">1</span>' in row(team, f"report-{actors.report.id}")
+    assert "badge overdue" not in row(team, f"report-{lee_id}")
+    assert "1 overdue" in row(home, f"one-on-one-{east.id}")
+    assert "overdue" not in row(home, f"one-on-one-{west.id}")
 
 
 def test_someone_without_reports_is_told_so(client, actors, login):

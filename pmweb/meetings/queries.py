@@ -2,8 +2,11 @@
 ``pmweb.access`` and never widens what they let the user see. Each page issues a
 fixed number of queries, however long the pair's history."""
 
+import collections
 import dataclasses
 import datetime
+import functools
+import operator
 
 from peewee import JOIN, fn
 
@@ -189,16 +192,29 @@ def home_rows(pairs, today):
     return rows
 
 
-def overdue_counts(pair_ids, today):
-    if not pair_ids:
+def overdue_on(today_of):
+    """Whether an action item is past its due date as of its pair's own date.
+    ``today_of`` maps pair ids to the date in each pair's time zone: far-apart pairs
+    can be a day apart."""
+    pair_ids_of_day = collections.defaultdict(list)
+    for pair_id, day in today_of.items():
+        pair_ids_of_day[day].append(pair_id)
+    return functools.reduce(
+        operator.or_,
+        (
+            ActionItem.one_on_one.in_(pair_ids) & (ActionItem.due < day)
+            for day, pair_ids in pair_ids_of_day.items()
+        ),
+    )
+
+
+def overdue_counts(today_of):
+    """{pair id: how many open action items are overdue}, each as of its pair's date."""
+    if not today_of:
         return {}
     rows = (
         ActionItem.select(ActionItem.one_on_one, fn.COUNT(ActionItem.id).alias("n"))
-        .where(
-            ActionItem.one_on_one.in_(pair_ids)
-            & ActionItem.done_at.is_null()
-            & (ActionItem.due < today)
-        )
+        .where(ActionItem.done_at.is_null() & overdue_on(today_of))
         .group_by(ActionItem.one_on_one)
     )
     return {row.one_on_one_id: row.n for row in rows}

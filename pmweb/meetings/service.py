@@ -49,6 +49,15 @@ def local_now(one_on_one):
     return datetime.datetime.now(ZoneInfo(one_on_one.timezone)).replace(tzinfo=None, microsecond=0)
 
 
+def local_today(one_on_one):
+    return local_now(one_on_one).date()
+
+
+def local_dates(one_on_ones):
+    """{one-on-one id: today's date in its own time zone}."""
+    return {pair.id: local_today(pair) for pair in one_on_ones}
+
+
 # --- the pair's space ----------------------------------------------------------
 
 

@@ -49,7 +49,7 @@ def require_login():
 def home():
     today = access.today()
     rows = queries.home_rows(access.one_on_ones_visible_to(current_user), today)
-    overdue = queries.overdue_counts([row.id for row in rows], today)
+    overdue = queries.overdue_counts(service.local_dates(rows))
     current = [row for row in rows if row.is_current]
     return render_template(
         "meetings/home.html",

@@ -181,14 +181,15 @@ HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
 def compose(user, week_of, today, links):
     """``user``'s digest for the week starting on Monday ``week_of``, or None when they
     have no current one-on-one. Held meetings of the week are listed as held (the
-    command may run mid-week); skipped ones are left out. Open and overdue are counted
-    as of ``today``."""
+    command may run mid-week); skipped ones are left out. Items are overdue as of each
+    pair's own date, which can be a day off ``today`` for far-away pairs."""
     pairs = meeting_queries.home_rows(access.current_one_on_ones_of(user, today), today)
     if not pairs:
         return None
     by_id = {pair.id: pair for pair in pairs}
-    overdue = meeting_queries.overdue_counts(list(by_id), today)
-    own = _own_counts(user, list(by_id), today)
+    today_of = meetings.local_dates(pairs)
+    overdue = meeting_queries.overdue_counts(today_of)
+    own = _own_counts(user, today_of)
     start = midnight(week_of)
     # Only the columns the mail needs: the meeting's shared notes are not even loaded.
     week = (
@@ -230,9 +231,9 @@ def compose(user, week_of, today, links):
     )
 
 
-def _own_counts(user, pair_ids, today):
+def _own_counts(user, today_of):
     """Per one-on-one: (open, overdue) action items that ``user`` owns."""
-    overdue = Case(None, [(ActionItem.due < today, 1)], 0)
+    overdue = Case(None, [(meeting_queries.overdue_on(today_of), 1)], 0)
     rows = (
         ActionItem.select(
             ActionItem.one_on_one,
@@ -240,7 +241,7 @@ def _own_counts(user, pair_ids, today):
             fn.SUM(overdue).alias("overdue"),
         )
         .where(
-            ActionItem.one_on_one.in_(pair_ids)
+            ActionItem.one_on_one.in_(list(today_of))
             & ActionItem.done_at.is_null()
             & (ActionItem.owner == user.id)
         )

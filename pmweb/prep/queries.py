@@ -61,7 +61,7 @@ def week_cards(user, pairs):
     if not pairs:
         return []
     ids = [pair.id for pair in pairs]
-    today_of = {pair.id: meetings.local_now(pair).date() for pair in pairs}
+    today_of = meetings.local_dates(pairs)
     earliest_week = midnight(week_of(min(today_of.values())))
     points = TalkingPoint.select(fn.COUNT(TalkingPoint.id)).where(
         TalkingPoint.meeting == Meeting.id
@@ -201,18 +201,22 @@ class TeamRow:
     """One report in a manager's overview: numbers only, never content."""
 
     pair: object
+    today: datetime.date  # in the pair's own time zone
     last_held_on: datetime.date | None
     skipped: int
     not_held: int
     open_items: int
     overdue_items: int
 
-    def days_since_last(self, today):
-        return (today - self.last_held_on).days if self.last_held_on else None
+    @property
+    def days_since_last(self):
+        return (self.today - self.last_held_on).days if self.last_held_on else None
 
 
 def team_numbers(pairs, today):
-    """For each of the manager's current one-on-ones, in four grouped queries."""
+    """For each of the manager's current one-on-ones, in five grouped queries. The last
+    quarter ends at ``today``; days since the last meeting and overdue items go by each
+    pair's own date."""
     ids = [pair.id for pair in pairs]
     if not ids:
         return []
@@ -248,10 +252,12 @@ def team_numbers(pairs, today):
         .group_by(ActionItem.one_on_one)
         .tuples()
     )
-    overdue = meeting_queries.overdue_counts(ids, today)
+    today_of = meetings.local_dates(pairs)
+    overdue = meeting_queries.overdue_counts(today_of)
     return [
         TeamRow(
             pair=pair,
+            today=today_of[pair.id],
             last_held_on=(
                 Meeting.scheduled_for.python_value(last_held[pair.id]).date()
                 if pair.id in last_held

@@ -196,4 +196,4 @@ def team():
     today = access.today()
     pairs = list(access.current_reports_of(current_user, today))
     rows = sorted(queries.team_numbers(pairs, today), key=lambda row: row.pair.employee.name)
-    return render_template("prep/team.html", rows=rows, today=today)
+    return render_template("prep/team.html", rows=rows)
