@@ -215,6 +215,13 @@ def stream_may_continue(session_token, user_id, meeting_id):
     return session_is_open(session_token) and can_follow_meeting(user_id, meeting_id)
 
 
+def week_stream_may_continue(session_token):
+    """Asked by an open "This week" stream before everything it sends: the sign-in
+    behind it still lasts (not signed out, not deactivated). Its signals carry no
+    content; each card it refreshes is fetched through the access-checked page."""
+    return session_is_open(session_token)
+
+
 def get_followable_meeting_or_404(user, meeting_id):
     """A meeting whose live stream this person may open."""
     if not can_follow_meeting(user.id, meeting_id):

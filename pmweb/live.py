@@ -1,7 +1,7 @@
-"""Live updates of the meeting page. After each committed write a signal "part P of
-meeting M changed" is published; every open page of that meeting receives it over
-Server-Sent Events and fetches the part again through its normal, access-checked
-route. Signals carry no content, so nothing private can travel through them.
+"""Live updates of the meeting page and of "This week". After each committed write a
+signal "part P of meeting M changed" is published; every open page following that
+meeting receives it over Server-Sent Events and fetches the part again through its
+normal, access-checked route. Signals carry no content, so nothing private can travel through them.
 
 One interface, two brokers, chosen by ``LIVE_BACKEND`` (``auto`` picks by database):
 in-process fan-out for a single server process (the SQLite default) and PostgreSQL
@@ -30,28 +30,29 @@ logger = logging.getLogger(__name__)
 
 
 class Subscription:
-    """The signals for one open page of one meeting."""
+    """The signals for one open page: of one meeting, or of several ("This week")."""
 
-    def __init__(self, broker, meeting_id):
+    def __init__(self, broker, meeting_ids):
         self.broker = broker
-        self.meeting_id = meeting_id
+        self.meeting_ids = tuple(meeting_ids)
         self.signals = queue.SimpleQueue()
 
     def next_changes(self, timeout):
-        """The parts changed since the last call, each once, in the order they first
-        changed; empty after ``timeout`` seconds without a change. A burst of edits to
-        the agenda is one refetch, not one per edit."""
+        """The (meeting id, part) pairs changed since the last call, each once, in the
+        order they first changed; empty after ``timeout`` seconds without a change. A
+        burst of edits to an agenda is one refetch, not one per edit. ``resync``
+        comes as (None, "resync")."""
         try:
             changes = [self.signals.get(timeout=timeout)]
         except queue.Empty:
             return []
         while True:
             try:
-                part = self.signals.get_nowait()
+                change = self.signals.get_nowait()
             except queue.Empty:
                 return changes
-            if part not in changes:
-                changes.append(part)
+            if change not in changes:
+                changes.append(change)
 
     def close(self):
         self.broker.unsubscribe(self)
@@ -71,34 +72,37 @@ class InProcessBroker:
         with self._lock:
             subscribers = list(self._subscribers.get(meeting_id, ()))
         for subscription in subscribers:
-            subscription.signals.put(part)
+            subscription.signals.put((meeting_id, part))
 
     def deliver_to_everyone(self, part):
         with self._lock:
-            subscribers = [s for group in self._subscribers.values() for s in group]
+            subscribers = {s for group in self._subscribers.values() for s in group}
         for subscription in subscribers:
-            subscription.signals.put(part)
+            subscription.signals.put((None, part))
 
-    def subscribe(self, meeting_id):
-        subscription = Subscription(self, meeting_id)
+    def subscribe(self, meeting_ids):
+        subscription = Subscription(self, meeting_ids)
         with self._lock:
-            self._subscribers[meeting_id].add(subscription)
+            for meeting_id in subscription.meeting_ids:
+                self._subscribers[meeting_id].add(subscription)
         return subscription
 
     def unsubscribe(self, subscription):
         with self._lock:
-            subscribers = self._subscribers.get(subscription.meeting_id)
-            if subscribers is not None:
-                subscribers.discard(subscription)
-                if not subscribers:
-                    del self._subscribers[subscription.meeting_id]
+            for meeting_id in subscription.meeting_ids:
+                subscribers = self._subscribers.get(meeting_id)
+                if subscribers is not None:
+                    subscribers.discard(subscription)
+                    if not subscribers:
+                        del self._subscribers[meeting_id]
 
     def close(self):
         """Stops delivering; nothing to release in process."""
 
     def subscriber_count(self):
+        """Open streams, each counted once however many meetings it follows."""
         with self._lock:
-            return sum(len(subscribers) for subscribers in self._subscribers.values())
+            return len({s for group in self._subscribers.values() for s in group})
 
 
 class PostgresBroker(InProcessBroker):
@@ -117,9 +121,9 @@ class PostgresBroker(InProcessBroker):
     def publish(self, meeting_id, part):
         db.execute_sql("SELECT pg_notify(%s, %s)", (CHANNEL, f"{meeting_id}:{part}"))
 
-    def subscribe(self, meeting_id):
+    def subscribe(self, meeting_ids):
         self._start_listening()
-        return super().subscribe(meeting_id)
+        return super().subscribe(meeting_ids)
 
     def _start_listening(self):
         with self._lock:
@@ -309,7 +313,7 @@ def event_stream(page, lifetime):
     Every stream starts with ``resync``: whatever changed while the page loaded, or
     while it was disconnected, is fetched again. Nothing is subscribed until the body
     is read, so a response never sent (a HEAD request) leaves nothing behind."""
-    subscription = page.broker.subscribe(page.meeting_id)
+    subscription = page.broker.subscribe([page.meeting_id])
     coming_back = False
     try:
         page.arrive()
@@ -319,7 +323,7 @@ def event_stream(page, lifetime):
             changes = subscription.next_changes(timeout=min(page.heartbeat, remaining))
             if not page.still_allowed():
                 return
-            yield "".join(map(_event, changes)) if changes else HEARTBEAT
+            yield "".join(_event(part) for _, part in changes) if changes else HEARTBEAT
         # The page comes straight back: its presence stays, so "Sam is here" does not
         # flicker on the other screen every few minutes.
         coming_back = True
@@ -327,6 +331,33 @@ def event_stream(page, lifetime):
         subscription.close()
         if not coming_back:
             page.leave()
+
+
+def week_event_stream(broker, pair_of_meeting, may_continue, heartbeat, lifetime):
+    """The SSE body for one open "This week" page: ``changed-<pair id>`` when any open
+    meeting of that pair changed, for its card to fetch itself again (``resync``: all
+    of them). Nobody is marked present: preparing is not being in the meeting. Ends
+    when the sign-in does, or after ``lifetime`` seconds; the page then reconnects and
+    follows the pairs' open meetings as they are by then."""
+    subscription = broker.subscribe(list(pair_of_meeting))
+    try:
+        yield _event("resync")
+        deadline = time.monotonic() + lifetime
+        while (remaining := deadline - time.monotonic()) > 0:
+            changes = subscription.next_changes(timeout=min(heartbeat, remaining))
+            with connected():
+                if not may_continue():
+                    return
+            names = []
+            for meeting_id, part in changes:
+                if part == "presence":
+                    continue
+                name = "resync" if part == "resync" else f"changed-{pair_of_meeting[meeting_id]}"
+                if name not in names:
+                    names.append(name)
+            yield "".join(map(_event, names)) if names else HEARTBEAT
+    finally:
+        subscription.close()
 
 
 def _event(name):

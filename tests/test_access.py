@@ -225,6 +225,7 @@ POLICY = {
     "meetings.skip_meeting": ("POST", {}, only_participants(DONE)),
     # Preparation: each person's own week, questions, calendar feed and team numbers.
     "prep.this_week": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "prep.live_updates": ("GET", None, everyone_signed_in(OK_PAGE)),
     "prep.add_talking_point": ("POST", {"text": "Hiring plan"}, only_participants(DONE)),
     "prep.save_private_note": ("POST", {"body": "prep"}, only_participants(DONE)),
     "prep.questions": ("GET", None, everyone_signed_in(OK_PAGE)),

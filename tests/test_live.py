@@ -12,15 +12,15 @@ from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
 from pmweb.live import InProcessBroker, PostgresBroker, others_here
 from pmweb.meetings import service
-from pmweb.models import MeetingPresence, ReportingLine, User, utcnow
+from pmweb.models import Meeting, MeetingPresence, ReportingLine, User, utcnow
 
 
 def test_a_signal_reaches_every_page_of_that_meeting_and_no_other():
     broker = InProcessBroker()
-    danas, sams, elsewhere = broker.subscribe(1), broker.subscribe(1), broker.subscribe(2)
+    danas, sams, elsewhere = broker.subscribe([1]), broker.subscribe([1]), broker.subscribe([2])
     broker.publish(1, "agenda")
-    assert danas.next_changes(timeout=0.1) == ["agenda"]
-    assert sams.next_changes(timeout=0.1) == ["agenda"]
+    assert danas.next_changes(timeout=0.1) == [(1, "agenda")]
+    assert sams.next_changes(timeout=0.1) == [(1, "agenda")]
     assert elsewhere.next_changes(timeout=0.01) == []
     for subscription in (danas, sams, elsewhere):
         subscription.close()
@@ -29,7 +29,7 @@ def test_a_signal_reaches_every_page_of_that_meeting_and_no_other():
 
 def test_a_closed_page_receives_nothing():
     broker = InProcessBroker()
-    page = broker.subscribe(1)
+    page = broker.subscribe([1])
     page.close()
     broker.publish(1, "notes")
     assert page.next_changes(timeout=0.01) == []
@@ -37,25 +37,37 @@ def test_a_closed_page_receives_nothing():
 
 def test_a_burst_of_changes_is_one_refetch_per_part():
     broker = InProcessBroker()
-    page = broker.subscribe(1)
+    page = broker.subscribe([1])
     for part in ("agenda", "agenda", "notes", "agenda", "actions", "notes"):
         broker.publish(1, part)
-    assert page.next_changes(timeout=0.1) == ["agenda", "notes", "actions"]
+    assert page.next_changes(timeout=0.1) == [(1, "agenda"), (1, "notes"), (1, "actions")]
     assert page.next_changes(timeout=0.01) == []
     page.close()
+
+
+def test_one_page_can_follow_several_meetings_and_counts_once():
+    broker = InProcessBroker()
+    week = broker.subscribe([1, 2])
+    broker.publish(2, "agenda")
+    broker.publish(3, "agenda")
+    broker.publish(1, "actions")
+    assert week.next_changes(timeout=0.1) == [(2, "agenda"), (1, "actions")]
+    assert broker.subscriber_count() == 1
+    week.close()
+    assert broker.subscriber_count() == 0
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_lost_postgresql_listener_resyncs_every_open_page(app):
     broker = app.extensions["pmweb_live"]
-    page = broker.subscribe(1)
+    page = broker.subscribe([1])
     db.execute_sql(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
         "WHERE query LIKE 'LISTEN%%' AND pid <> pg_backend_pid()"
     )
-    assert page.next_changes(timeout=5) == ["resync"]
+    assert page.next_changes(timeout=5) == [(None, "resync")]
     broker.publish(1, "agenda")
-    assert page.next_changes(timeout=2) == ["agenda"]
+    assert page.next_changes(timeout=2) == [(1, "agenda")]
     page.close()
 
 
@@ -259,3 +271,56 @@ def test_goal_changes_reach_the_open_meetings_of_the_employee(streaming, client,
     dana.post(f"/goals/{goal.id}/check-ins", data={"value": "36", "confidence": "on_track"})
     assert "event: goals" in next_event(events)
     response.close()
+
+
+# --- "This week" follows every open meeting of the user's one-on-ones ---------------
+
+
+def open_week_stream(client):
+    response = client.get("/this-week/live", buffered=False)
+    assert response.status_code == 200 and response.mimetype == "text/event-stream"
+    chunks = iter(response.response)
+    assert "event: resync" in next(chunks).decode()
+    return response, chunks
+
+
+def test_this_week_hears_of_any_open_meeting_of_its_pairs_by_card(streaming, client, actors, login):
+    sam = login(actors.report, as_client=streaming.test_client())
+    response, events = open_week_stream(sam)
+    dana = login(actors.manager)
+    later = actors.pair.meetings.order_by(Meeting.scheduled_for.desc()).first()
+    # Another pair's meeting and Dana's private note tell Sam's page nothing.
+    priya = login(actors.other_manager, as_client=streaming.test_client())
+    other_meeting = actors.other_pair.meetings.first()
+    priya.post(f"/meetings/{other_meeting.id}/talking-points", data={"text": "Elsewhere"})
+    dana.post(f"/meetings/{actors.meeting.id}/private-note", data={"body": "mine only"})
+    dana.post(f"/meetings/{later.id}/talking-points", data={"text": "Roadmap"})
+    event = next_event(events)
+    assert f"event: changed-{actors.pair.id}\n" in event
+    assert "Roadmap" not in event and "mine only" not in event
+    dana.post(f"/meetings/{actors.meeting.id}/complete")
+    assert f"event: changed-{actors.pair.id}\n" in next_event(events)
+    response.close()
+
+
+def test_this_week_stops_when_the_sign_in_ends(app, client, actors, login):
+    app.config.update(LIVE_STREAM_SECONDS=30, LIVE_HEARTBEAT_SECONDS=20)
+    sam = login(actors.report, as_client=app.test_client())
+    response, events = open_week_stream(sam)
+    sam.post("/logout")
+    login(actors.manager).post(
+        f"/meetings/{actors.meeting.id}/talking-points", data={"text": "After"}
+    )
+    assert next_event(events) is None
+    response.close()
+    assert app.extensions["pmweb_live"].subscriber_count() == 0
+
+
+def test_a_card_fetched_alone_is_only_ever_ones_own(client, actors, login):
+    dana = login(actors.manager)
+    own = dana.get(f"/this-week?card={actors.pair.id}").get_data(as_text=True)
+    assert f'id="one-on-one-{actors.pair.id}"' in own and "<html" not in own
+    others = dana.get(f"/this-week?card={actors.other_pair.id}")
+    assert others.status_code == 200
+    assert "one-on-one-" not in others.get_data(as_text=True)
+    assert "Alex Kim" not in others.get_data(as_text=True)

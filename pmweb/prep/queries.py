@@ -11,7 +11,7 @@ from pmweb.goals import queries as goal_queries
 from pmweb.growth import queries as growth_queries
 from pmweb.meetings import queries as meeting_queries
 from pmweb.meetings import service as meetings
-from pmweb.models import ActionItem, Meeting, Question, TalkingPoint, User
+from pmweb.models import ActionItem, Meeting, OneOnOne, Question, TalkingPoint, User
 from pmweb.prep.questions import BUILT_IN, THEMES
 
 # Plan steps whose target date is this close count as due.
@@ -53,6 +53,16 @@ class Card:
     def prepared(self):
         """Who added a talking point of their own to the next meeting."""
         return {point.author_id for point in self.added}
+
+
+def open_meetings_of(pairs):
+    """{meeting id: its one-on-one's id} for every meeting of ``pairs`` (a scoped
+    query from access) that is neither held nor skipped."""
+    return dict(
+        Meeting.select(Meeting.id, Meeting.one_on_one)
+        .where(Meeting.one_on_one.in_(pairs.select(OneOnOne.id)) & (Meeting.status == "upcoming"))
+        .tuples()
+    )
 
 
 def week_cards(user, pairs):

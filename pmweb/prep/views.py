@@ -5,7 +5,16 @@ with hx-select) or show it again with the messages."""
 
 import datetime
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from pmweb import access, live
@@ -31,15 +40,19 @@ def require_login():
 # --- this week --------------------------------------------------------------------
 
 
-def _cards():
-    pairs = list(access.current_one_on_ones_of(current_user))
+def _cards(only_pair_id=None):
+    pairs = [
+        pair
+        for pair in access.current_one_on_ones_of(current_user)
+        if only_pair_id in (None, pair.id)
+    ]
     meetings.keep_planned(pairs)
     return queries.week_cards(current_user, pairs)
 
 
-def _page_context(errors, conflicts=None):
+def _page_context(errors, conflicts=None, only_pair_id=None):
     today = access.today()
-    cards = _cards()
+    cards = _cards(only_pair_id)
     for card in cards:
         card.note_conflict = (conflicts or {}).get(card.pair.id)
     return {
@@ -54,7 +67,38 @@ def _page_context(errors, conflicts=None):
 
 @bp.route("/this-week")
 def this_week():
-    return render_template(THIS_WEEK, **_page_context({}))
+    """The page, or with ``?card=<one-on-one id>`` that one card alone: what a card
+    fetches when the live stream says its pair changed (nothing, once the pair has
+    ended)."""
+    only_pair_id = request.args.get("card", type=int)
+    context = _page_context({}, only_pair_id=only_pair_id)
+    if only_pair_id is not None:
+        return render_template(
+            "prep/_cards.html", cards=context["reports"] + context["managers"], **context
+        )
+    return render_template(THIS_WEEK, **context)
+
+
+@bp.route("/this-week/live")
+def live_updates():
+    """Server-Sent Events: which cards changed. Follows every open meeting of the
+    user's current one-on-ones, so a card whose next meeting is completed or moved
+    keeps following its pair. No content travels here."""
+    pair_of_meeting = queries.open_meetings_of(access.current_one_on_ones_of(current_user))
+    token = current_user.session_token
+    config = current_app.config
+    if live.streams_are_full(config["LIVE_MAX_STREAMS"]):
+        return Response("Too many open pages; retrying.", 503, {"Retry-After": "5"})
+    body = live.week_event_stream(
+        live.broker(),
+        pair_of_meeting,
+        may_continue=lambda: access.week_stream_may_continue(token),
+        heartbeat=config["LIVE_HEARTBEAT_SECONDS"],
+        lifetime=config["LIVE_STREAM_SECONDS"],
+    )
+    response = Response(body, mimetype="text/event-stream")
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
 
 
 def _card_answer(meeting, errors=None, conflict=None, status=200):

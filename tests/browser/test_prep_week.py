@@ -58,3 +58,25 @@ def test_a_point_lee_adds_from_the_bank_reaches_danas_open_meeting(sign_in, dana
     dana.reload()
     expect(points).to_have_count(2)
     expect(dana.locator("body")).not_to_contain_text("Mention the conference budget")
+
+
+def test_lees_week_shows_danas_points_live_and_keeps_what_he_is_typing(sign_in, dana_and_lee):
+    pair = dana_and_lee
+    lee = sign_in(pair.employee)
+    lee.goto("/this-week")
+    connected(lee)
+    card = lee.locator("article.prep-card", has_text="Dana Reyes")
+    expect(card.get_by_text("Dana: nothing added yet")).to_be_visible()
+    card.get_by_placeholder("Add a talking point").fill("Half-typed thought")
+    card.get_by_label("Your private prep note").fill("Unsaved prep")
+
+    dana = sign_in(pair.manager)
+    dana.goto(f"/meetings/{pair.meeting_id}")
+    dana.get_by_placeholder("Add a talking point").fill("Quarterly priorities")
+    dana.get_by_placeholder("Add a talking point").press("Enter")
+
+    expect(card.locator(".prep-points")).to_contain_text("Quarterly priorities")
+    expect(card.get_by_text("Dana: added points")).to_be_visible()
+    expect(card.get_by_placeholder("Add a talking point")).to_have_value("Half-typed thought")
+    expect(card.get_by_label("Your private prep note")).to_have_value("Unsaved prep")
+    screenshot(lee, "prep-week-lee-live")

@@ -1,5 +1,5 @@
-// The live meeting page: keeps what the person is typing out of the way of live
-// refreshes, and shows the state of the page's connection to the meeting.
+// The live pages (a meeting, This week): keeps what the person is typing out of the way
+// of live refreshes, and shows the state of the page's connection.
 (() => {
   "use strict";
 
