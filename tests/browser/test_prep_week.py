@@ -2,6 +2,8 @@
 types a point of his own on "This week"; Dana, who has their meeting page open,
 sees both arrive live. Lee's prep note stays his."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -80,3 +82,36 @@ def test_lees_week_shows_danas_points_live_and_keeps_what_he_is_typing(sign_in, 
     expect(card.get_by_placeholder("Add a talking point")).to_have_value("Half-typed thought")
     expect(card.get_by_label("Your private prep note")).to_have_value("Unsaved prep")
     screenshot(lee, "prep-week-lee-live")
+
+
+def test_a_prep_note_saved_in_another_tab_is_flagged_not_overwritten(sign_in, dana_and_lee):
+    pair = dana_and_lee
+    lee = sign_in(pair.employee)
+    lee.goto("/this-week")
+    connected(lee)
+    card = lee.locator("article.prep-card", has_text="Dana Reyes")
+    note = card.get_by_label("Your private prep note")
+    note.fill("From this tab")
+
+    meeting_tab = lee.context.new_page()
+    meeting_tab.goto(f"/meetings/{pair.meeting_id}")
+    meeting_tab.get_by_label("My private note").fill("From the meeting page")
+    meeting_tab.get_by_role("button", name="Save private note").click()
+    expect(meeting_tab.locator("#private-note")).to_contain_text("Saved")
+
+    # Dana's point refreshes Lee's card; the note he is typing stays, and says why
+    # saving it will need a look.
+    dana = sign_in(pair.manager)
+    dana.goto(f"/meetings/{pair.meeting_id}")
+    dana.get_by_placeholder("Add a talking point").fill("Hiring plan")
+    dana.get_by_placeholder("Add a talking point").press("Enter")
+    expect(card.locator(".prep-points")).to_contain_text("Hiring plan")
+    expect(card.locator("form.prep-note")).to_have_attribute(
+        "data-changed-meanwhile", re.compile("^You changed this note elsewhere")
+    )
+    expect(note).to_have_value("From this tab")
+
+    card.get_by_role("button", name="Save note").click()
+    expect(card.get_by_text("Your note changed elsewhere")).to_be_visible()
+    expect(card.locator("pre.theirs")).to_have_text("From the meeting page")
+    expect(note).to_have_value("From this tab")
