@@ -62,20 +62,29 @@ def test_a_point_lee_adds_from_the_bank_reaches_danas_open_meeting(sign_in, dana
     expect(dana.locator("body")).not_to_contain_text("Mention the conference budget")
 
 
-def test_lees_week_shows_danas_points_live_and_keeps_what_he_is_typing(sign_in, dana_and_lee):
-    pair = dana_and_lee
+def lees_week(sign_in, pair):
+    """Lee's "This week", following live, and his card of the one-on-one with Dana."""
     lee = sign_in(pair.employee)
     lee.goto("/this-week")
     connected(lee)
-    card = lee.locator("article.prep-card", has_text="Dana Reyes")
+    return lee, lee.locator("article.prep-card", has_text="Dana Reyes")
+
+
+def dana_adds_a_point(sign_in, pair, text):
+    dana = sign_in(pair.manager)
+    dana.goto(f"/meetings/{pair.meeting_id}")
+    dana.get_by_placeholder("Add a talking point").fill(text)
+    dana.get_by_placeholder("Add a talking point").press("Enter")
+
+
+def test_lees_week_shows_danas_points_live_and_keeps_what_he_is_typing(sign_in, dana_and_lee):
+    pair = dana_and_lee
+    lee, card = lees_week(sign_in, pair)
     expect(card.get_by_text("Dana: nothing added yet")).to_be_visible()
     card.get_by_placeholder("Add a talking point").fill("Half-typed thought")
     card.get_by_label("Your private prep note").fill("Unsaved prep")
 
-    dana = sign_in(pair.manager)
-    dana.goto(f"/meetings/{pair.meeting_id}")
-    dana.get_by_placeholder("Add a talking point").fill("Quarterly priorities")
-    dana.get_by_placeholder("Add a talking point").press("Enter")
+    dana_adds_a_point(sign_in, pair, "Quarterly priorities")
 
     expect(card.locator(".prep-points")).to_contain_text("Quarterly priorities")
     expect(card.get_by_text("Dana: added points")).to_be_visible()
@@ -86,10 +95,7 @@ def test_lees_week_shows_danas_points_live_and_keeps_what_he_is_typing(sign_in, 
 
 def test_a_prep_note_saved_in_another_tab_is_flagged_not_overwritten(sign_in, dana_and_lee):
     pair = dana_and_lee
-    lee = sign_in(pair.employee)
-    lee.goto("/this-week")
-    connected(lee)
-    card = lee.locator("article.prep-card", has_text="Dana Reyes")
+    lee, card = lees_week(sign_in, pair)
     note = card.get_by_label("Your private prep note")
     note.fill("From this tab")
 
@@ -101,10 +107,7 @@ def test_a_prep_note_saved_in_another_tab_is_flagged_not_overwritten(sign_in, da
 
     # Dana's point refreshes Lee's card; the note he is typing stays, and says why
     # saving it will need a look.
-    dana = sign_in(pair.manager)
-    dana.goto(f"/meetings/{pair.meeting_id}")
-    dana.get_by_placeholder("Add a talking point").fill("Hiring plan")
-    dana.get_by_placeholder("Add a talking point").press("Enter")
+    dana_adds_a_point(sign_in, pair, "Hiring plan")
     expect(card.locator(".prep-points")).to_contain_text("Hiring plan")
     expect(card.locator("form.prep-note")).to_have_attribute(
         "data-changed-meanwhile", re.compile("^You changed this note elsewhere")
