@@ -215,11 +215,15 @@ def stream_may_continue(session_token, user_id, meeting_id):
     return session_is_open(session_token) and can_follow_meeting(user_id, meeting_id)
 
 
-def week_stream_may_continue(session_token):
+def week_stream_may_continue(session_token, user, pair_ids):
     """Asked by an open "This week" stream before everything it sends: the sign-in
-    behind it still lasts (not signed out, not deactivated). Its signals carry no
+    behind it still lasts (not signed out, not deactivated) and the user's current
+    one-on-ones are still ``pair_ids`` — none ended, none began. Its signals carry no
     content; each card it refreshes is fetched through the access-checked page."""
-    return session_is_open(session_token)
+    if not session_is_open(session_token):
+        return False
+    current = current_one_on_ones_of(user).select(OneOnOne.id).tuples()
+    return {pair_id for (pair_id,) in current} == set(pair_ids)
 
 
 def get_followable_meeting_or_404(user, meeting_id):

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import defaultdict
 
-from flask import current_app
+from flask import Response, current_app
 
 from pmweb.db import connected, db
 from pmweb.models import MeetingPresence, User, utcnow
@@ -89,12 +89,23 @@ class InProcessBroker:
 
     def unsubscribe(self, subscription):
         with self._lock:
+            self._forget(subscription)
+
+    def follow(self, subscription, meeting_ids):
+        """Makes an open subscription follow ``meeting_ids`` from now on."""
+        with self._lock:
+            self._forget(subscription)
+            subscription.meeting_ids = tuple(meeting_ids)
             for meeting_id in subscription.meeting_ids:
-                subscribers = self._subscribers.get(meeting_id)
-                if subscribers is not None:
-                    subscribers.discard(subscription)
-                    if not subscribers:
-                        del self._subscribers[meeting_id]
+                self._subscribers[meeting_id].add(subscription)
+
+    def _forget(self, subscription):
+        for meeting_id in subscription.meeting_ids:
+            subscribers = self._subscribers.get(meeting_id)
+            if subscribers is not None:
+                subscribers.discard(subscription)
+                if not subscribers:
+                    del self._subscribers[meeting_id]
 
     def close(self):
         """Stops delivering; nothing to release in process."""
@@ -209,8 +220,19 @@ def broker(app=None):
     return (app or current_app).extensions["pmweb_live"]
 
 
-def streams_are_full(limit):
-    return limit is not None and broker().subscriber_count() >= limit
+def too_many_streams():
+    """The answer to a page asking for a stream when this process holds as many as it
+    may (the page retries by itself, with growing pauses); None while there is room."""
+    limit = current_app.config["LIVE_MAX_STREAMS"]
+    if limit is not None and broker().subscriber_count() >= limit:
+        return Response("Too many open live pages; retrying.", 503, {"Retry-After": "5"})
+    return None
+
+
+def stream_response(body):
+    response = Response(body, mimetype="text/event-stream")
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
 
 
 def publish(meeting_id, part):
@@ -306,58 +328,80 @@ HEARTBEAT = ": ping\n\nevent: alive\ndata:\n\n"
 
 
 def event_stream(page, lifetime):
-    """The SSE body for one open page. Ends when the person may no longer see the
-    meeting, or after ``lifetime`` seconds (the browser reconnects by itself); sends a
-    heartbeat every ``page.heartbeat`` seconds.
-
-    Every stream starts with ``resync``: whatever changed while the page loaded, or
-    while it was disconnected, is fetched again. Nothing is subscribed until the body
-    is read, so a response never sent (a HEAD request) leaves nothing behind."""
+    """The SSE body for one open meeting page. Ends when the person may no longer see
+    the meeting, or after ``lifetime`` seconds (the browser reconnects by itself).
+    Nothing is subscribed until the body is read, so a response never sent (a HEAD
+    request) leaves nothing behind."""
     subscription = page.broker.subscribe([page.meeting_id])
     coming_back = False
     try:
         page.arrive()
-        yield _event("resync")
-        deadline = time.monotonic() + lifetime
-        while (remaining := deadline - time.monotonic()) > 0:
-            changes = subscription.next_changes(timeout=min(page.heartbeat, remaining))
-            if not page.still_allowed():
-                return
-            yield "".join(_event(part) for _, part in changes) if changes else HEARTBEAT
-        # The page comes straight back: its presence stays, so "Sam is here" does not
-        # flicker on the other screen every few minutes.
-        coming_back = True
+        # When the stream ends on schedule the page comes straight back: its presence
+        # stays, so "Sam is here" does not flicker on the other screen every few minutes.
+        coming_back = yield from _events(
+            subscription,
+            page.still_allowed,
+            lambda changes: [part for _, part in changes],
+            page.heartbeat,
+            lifetime,
+        )
     finally:
         subscription.close()
         if not coming_back:
             page.leave()
 
 
-def week_event_stream(broker, pair_of_meeting, may_continue, heartbeat, lifetime):
-    """The SSE body for one open "This week" page: ``changed-<pair id>`` when any open
-    meeting of that pair changed, for its card to fetch itself again (``resync``: all
-    of them). Nobody is marked present: preparing is not being in the meeting. Ends
-    when the sign-in does, or after ``lifetime`` seconds; the page then reconnects and
-    follows the pairs' open meetings as they are by then."""
+def week_event_stream(broker, pair_of_meeting, open_meetings, may_continue, heartbeat, lifetime):
+    """The SSE body for one open "This week" page: ``changed-<pair id>`` when a meeting
+    of that pair changed, for its card to fetch itself again. ``pair_of_meeting`` maps
+    the open meetings of the user's one-on-ones to their pair; ``open_meetings()`` reads
+    it again after a completion or a new rhythm, which plan meetings this stream does
+    not follow yet. Nobody is marked present: preparing is not being in the meeting.
+    Ends when ``may_continue()`` says no (signed out, or the one-on-ones changed: the
+    page reconnects and follows the new ones)."""
+    pair_of_meeting = dict(pair_of_meeting)
     subscription = broker.subscribe(list(pair_of_meeting))
-    try:
-        yield _event("resync")
-        deadline = time.monotonic() + lifetime
-        while (remaining := deadline - time.monotonic()) > 0:
-            changes = subscription.next_changes(timeout=min(heartbeat, remaining))
+
+    def still_allowed():
+        with connected():
+            return may_continue()
+
+    def names_of(changes):
+        names = []
+        for meeting_id, part in changes:
+            if part == "presence":
+                continue
+            name = "resync" if meeting_id is None else f"changed-{pair_of_meeting[meeting_id]}"
+            if name not in names:
+                names.append(name)
+        if any(part == "meeting" for _, part in changes):
+            # Meetings only ever join: a late signal of one no longer open still finds
+            # its pair.
             with connected():
-                if not may_continue():
-                    return
-            names = []
-            for meeting_id, part in changes:
-                if part == "presence":
-                    continue
-                name = "resync" if part == "resync" else f"changed-{pair_of_meeting[meeting_id]}"
-                if name not in names:
-                    names.append(name)
-            yield "".join(map(_event, names)) if names else HEARTBEAT
+                pair_of_meeting.update(open_meetings())
+            broker.follow(subscription, list(pair_of_meeting))
+        return names
+
+    try:
+        yield from _events(subscription, still_allowed, names_of, heartbeat, lifetime)
     finally:
         subscription.close()
+
+
+def _events(subscription, still_allowed, names_of, heartbeat, lifetime):
+    """What every live stream sends: ``resync`` first (whatever changed while the page
+    loaded, or while it was disconnected, is fetched again), then the names of what
+    changed, or a heartbeat every ``heartbeat`` seconds. Stops when ``still_allowed()``
+    says no; returns True when ``lifetime`` ran out instead."""
+    yield _event("resync")
+    deadline = time.monotonic() + lifetime
+    while (remaining := deadline - time.monotonic()) > 0:
+        changes = subscription.next_changes(timeout=min(heartbeat, remaining))
+        if not still_allowed():
+            return False
+        names = names_of(changes)
+        yield "".join(map(_event, names)) if names else HEARTBEAT
+    return True
 
 
 def _event(name):

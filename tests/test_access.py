@@ -26,7 +26,7 @@ ACTORS = ["manager", "report", "other_manager", "other_employee", "admin", "anon
 PARTICIPANTS = ("manager", "report")
 
 LOGIN = "login"  # redirected to the sign-in page
-OK_PAGE, DONE, MISSING, READ_ONLY = 200, 303, 404, 409
+OK_PAGE, NOTHING_TO_SEND, DONE, MISSING, READ_ONLY = 200, 204, 303, 404, 409
 
 
 class World:
@@ -225,7 +225,8 @@ POLICY = {
     "meetings.skip_meeting": ("POST", {}, only_participants(DONE)),
     # Preparation: each person's own week, questions, calendar feed and team numbers.
     "prep.this_week": ("GET", None, everyone_signed_in(OK_PAGE)),
-    "prep.live_updates": ("GET", None, everyone_signed_in(OK_PAGE)),
+    # Someone in no one-on-one (the administrator here) has nothing to follow.
+    "prep.live_updates": ("GET", None, everyone_signed_in(OK_PAGE) | {"admin": NOTHING_TO_SEND}),
     "prep.add_talking_point": ("POST", {"text": "Hiring plan"}, only_participants(DONE)),
     "prep.save_private_note": ("POST", {"body": "prep"}, only_participants(DONE)),
     "prep.questions": ("GET", None, everyone_signed_in(OK_PAGE)),

@@ -10,7 +10,7 @@ import pytest
 from pmweb.db import db
 from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
-from pmweb.live import InProcessBroker, PostgresBroker, others_here
+from pmweb.live import HEARTBEAT, InProcessBroker, PostgresBroker, others_here, week_event_stream
 from pmweb.meetings import service
 from pmweb.models import Meeting, MeetingPresence, ReportingLine, User, utcnow
 
@@ -286,21 +286,66 @@ def open_week_stream(client):
 
 def test_this_week_hears_of_any_open_meeting_of_its_pairs_by_card(streaming, client, actors, login):
     sam = login(actors.report, as_client=streaming.test_client())
-    response, events = open_week_stream(sam)
+    response, chunks = open_week_stream(sam)
     dana = login(actors.manager)
-    later = actors.pair.meetings.order_by(Meeting.scheduled_for.desc()).first()
     # Another pair's meeting and Dana's private note tell Sam's page nothing.
     priya = login(actors.other_manager, as_client=streaming.test_client())
     other_meeting = actors.other_pair.meetings.first()
     priya.post(f"/meetings/{other_meeting.id}/talking-points", data={"text": "Elsewhere"})
     dana.post(f"/meetings/{actors.meeting.id}/private-note", data={"body": "mine only"})
+    assert [next(chunks) for _ in range(5)] == [HEARTBEAT.encode()] * 5
+
+    later = actors.pair.meetings.order_by(Meeting.scheduled_for.desc()).first()
     dana.post(f"/meetings/{later.id}/talking-points", data={"text": "Roadmap"})
-    event = next_event(events)
-    assert f"event: changed-{actors.pair.id}\n" in event
-    assert "Roadmap" not in event and "mine only" not in event
+    event = next_event(chunks)
+    assert re.fullmatch(rf"id: \d+\nevent: changed-{actors.pair.id}\ndata:", event)
     dana.post(f"/meetings/{actors.meeting.id}/complete")
-    assert f"event: changed-{actors.pair.id}\n" in next_event(events)
+    assert f"event: changed-{actors.pair.id}\n" in next_event(chunks)
     response.close()
+
+
+def test_a_week_stream_follows_meetings_planned_after_it_opened(app):
+    broker = InProcessBroker()
+    # Meeting 1 of pair 10 is completed, and the completion plans meeting 2.
+    body = week_event_stream(
+        broker,
+        {1: 10},
+        lambda: {2: 10},
+        may_continue=lambda: True,
+        heartbeat=0.05,
+        lifetime=5,
+    )
+    assert "event: resync" in next(body)
+    broker.publish(1, "meeting")
+    assert "event: changed-10\n" in next(body)
+    broker.publish(2, "agenda")
+    assert "event: changed-10\n" in next(body)
+    broker.publish(1, "agenda")  # late, from a page still open on the completed one
+    assert "event: changed-10\n" in next(body)
+    body.close()
+    assert broker.subscriber_count() == 0
+
+
+def test_this_week_stops_when_a_one_on_one_ends(app, client, actors, login):
+    app.config.update(LIVE_STREAM_SECONDS=30, LIVE_HEARTBEAT_SECONDS=20)
+    sam = login(actors.report, as_client=app.test_client())
+    response, chunks = open_week_stream(sam)
+    ReportingLine.update(ends_on=datetime.date.today() - datetime.timedelta(days=1)).where(
+        ReportingLine.employee == actors.report.id
+    ).execute()
+    login(actors.manager).post(
+        f"/meetings/{actors.meeting.id}/talking-points", data={"text": "After"}
+    )
+    assert next_event(chunks) is None  # the page reconnects and follows what is current
+    response.close()
+    # Its card, fetched again, is gone.
+    card = sam.get(f"/this-week?card={actors.pair.id}").get_data(as_text=True)
+    assert "one-on-one-" not in card
+
+
+def test_someone_without_one_on_ones_gets_no_week_stream(client, actors, login):
+    login(actors.hr)
+    assert client.get("/this-week/live").status_code == 204
 
 
 def test_this_week_stops_when_the_sign_in_ends(app, client, actors, login):
@@ -324,3 +369,17 @@ def test_a_card_fetched_alone_is_only_ever_ones_own(client, actors, login):
     assert others.status_code == 200
     assert "one-on-one-" not in others.get_data(as_text=True)
     assert "Alex Kim" not in others.get_data(as_text=True)
+
+
+def test_a_new_rhythm_reaches_the_open_pages_of_the_meetings_it_moved(
+    streaming, client, actors, login
+):
+    sam = login(actors.report, as_client=streaming.test_client())
+    later = actors.pair.meetings.order_by(Meeting.scheduled_for.desc()).first()
+    response, events = open_stream(sam, later)
+    login(actors.manager).post(
+        f"/one-on-ones/{actors.pair.id}/cadence",
+        data={"cadence": "biweekly", "weekday": "3", "time_of_day": "15:00"},
+    )
+    assert "event: meeting" in next_event(events)
+    response.close()

@@ -398,8 +398,8 @@ def test_a_manager_sees_numbers_for_each_report_and_no_content(dana, actors):
 
 def test_overdue_items_go_by_each_pairs_own_date(dana, actors):
     """Kiritimati (UTC+14) and Pago Pago (UTC-11) are always a day or more apart, so an
-    item due yesterday in one and one due today in the other tell the pair's date from
-    the server's at any hour."""
+    item due yesterday in one and one due today in the other (and a meeting held
+    yesterday in each) tell the pair's date from the server's at any hour."""
     east = actors.pair
     west = make_reporting_line(actors.manager, make_user("Lee Park"))
     for pair, zone in ((east, "Pacific/Kiritimati"), (west, "Pacific/Pago_Pago")):
@@ -410,6 +410,12 @@ def test_overdue_items_go_by_each_pairs_own_date(dana, actors):
     yesterday = east_today - datetime.timedelta(days=1)
     service.add_action_item(meetings_of(east)[0], dana_id, actors.report.id, "Late", yesterday)
     service.add_action_item(meetings_of(west)[0], dana_id, lee_id, "Due today", west_today)
+    # Each pair met yesterday, by its own calendar.
+    for pair, day in ((east, east_today), (west, west_today)):
+        held = meetings_of(pair)[0]
+        at = datetime.datetime.combine(day - datetime.timedelta(days=1), datetime.time(10))
+        Meeting.update(scheduled_for=at).where(Meeting.id == held.id).execute()
+        service.complete_meeting(Meeting.get_by_id(held.id), dana_id)
 
     team = text_of(dana.get("/team"))
     home = text_of(dana.get("/"))
@@ -418,8 +424,10 @@ def test_overdue_items_go_by_each_pairs_own_date(dana, actors):
         page = page[page.index(f'id="{row_id}"') :]
         return page[: page.index("</tr>")]
 
-    assert '<span class="badge overdue">1</span>' in row(team, f"report-{actors.report.id}")
-    assert "badge overdue" not in row(team, f"report-{lee_id}")
+    sams_row, lees_row = row(team, f"report-{actors.report.id}"), row(team, f"report-{lee_id}")
+    assert '<span class="badge overdue">1</span>' in sams_row
+    assert "badge overdue" not in lees_row
+    assert 'data-days="1"' in sams_row and 'data-days="1"' in lees_row
     assert "1 overdue" in row(home, f"one-on-one-{east.id}")
     assert "overdue" not in row(home, f"one-on-one-{west.id}")
 

@@ -8,7 +8,7 @@ import datetime
 import functools
 import operator
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from pmweb.db import PreparedQuery
 from pmweb.models import (
@@ -196,6 +196,8 @@ def overdue_on(today_of):
     """Whether an action item is past its due date as of its pair's own date.
     ``today_of`` maps pair ids to the date in each pair's time zone: far-apart pairs
     can be a day apart."""
+    if not today_of:
+        return SQL("1 = 0")
     pair_ids_of_day = collections.defaultdict(list)
     for pair_id, day in today_of.items():
         pair_ids_of_day[day].append(pair_id)

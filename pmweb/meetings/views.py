@@ -5,7 +5,6 @@ import math
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -105,9 +104,11 @@ def set_cadence(pair_id):
         return render_page(
             PAIR_PAGE, "cadence", status=422, **_pair_context(pair, cadence_form=form)
         )
-    service.set_cadence(
+    moved = service.set_cadence(
         pair, form.cadence.data, form.weekday.data, form.time_of_day.data, service.local_now(pair)
     )
+    for meeting_id in moved:
+        live.publish(meeting_id, "meeting")
     return done(
         PAIR_PAGE,
         "cadence",
@@ -252,21 +253,19 @@ def live_updates(meeting_id):
     is held while the stream is open."""
     meeting = access.get_followable_meeting_or_404(current_user, meeting_id)
     user_id, token = current_user.id, current_user.session_token
-    config = current_app.config
-    if live.streams_are_full(config["LIVE_MAX_STREAMS"]):
-        # The page retries by itself, with growing pauses.
-        return Response("Too many open meeting pages; retrying.", 503, {"Retry-After": "5"})
+    busy = live.too_many_streams()
+    if busy is not None:
+        return busy
     page = live.OpenPage(
         live.broker(),
         meeting.id,
         user_id,
         may_continue=lambda: access.stream_may_continue(token, user_id, meeting.id),
-        heartbeat=config["LIVE_HEARTBEAT_SECONDS"],
+        heartbeat=current_app.config["LIVE_HEARTBEAT_SECONDS"],
     )
-    body = live.event_stream(page, lifetime=config["LIVE_STREAM_SECONDS"])
-    response = Response(body, mimetype="text/event-stream")
-    response.headers["X-Accel-Buffering"] = "no"
-    return response
+    return live.stream_response(
+        live.event_stream(page, lifetime=current_app.config["LIVE_STREAM_SECONDS"])
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/talking-points", methods=["POST"])

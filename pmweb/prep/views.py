@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from pmweb import access, live
 from pmweb.meetings import forms as meeting_forms
 from pmweb.meetings import service as meetings
+from pmweb.models import OneOnOne
 from pmweb.prep import calendar, forms, queries, service
 from pmweb.prep.questions import THEMES
 
@@ -41,11 +42,10 @@ def require_login():
 
 
 def _cards(only_pair_id=None):
-    pairs = [
-        pair
-        for pair in access.current_one_on_ones_of(current_user)
-        if only_pair_id in (None, pair.id)
-    ]
+    pairs = access.current_one_on_ones_of(current_user)
+    if only_pair_id is not None:
+        pairs = pairs.where(OneOnOne.id == only_pair_id)
+    pairs = list(pairs)
     meetings.keep_planned(pairs)
     return queries.week_cards(current_user, pairs)
 
@@ -82,23 +82,32 @@ def this_week():
 @bp.route("/this-week/live")
 def live_updates():
     """Server-Sent Events: which cards changed. Follows every open meeting of the
-    user's current one-on-ones, so a card whose next meeting is completed or moved
-    keeps following its pair. No content travels here."""
-    pair_of_meeting = queries.open_meetings_of(access.current_one_on_ones_of(current_user))
-    token = current_user.session_token
+    user's current one-on-ones. No content travels here. Nothing to follow is 204,
+    which a page does not ask again."""
+    user = current_user._get_current_object()
+    pair_ids = {pair.id for pair in access.current_one_on_ones_of(user)}
+    if not pair_ids:
+        return Response(status=204)
+    busy = live.too_many_streams()
+    if busy is not None:
+        return busy
+
+    def open_meetings():
+        return queries.open_meetings_of(access.current_one_on_ones_of(user))
+
     config = current_app.config
-    if live.streams_are_full(config["LIVE_MAX_STREAMS"]):
-        return Response("Too many open pages; retrying.", 503, {"Retry-After": "5"})
-    body = live.week_event_stream(
-        live.broker(),
-        pair_of_meeting,
-        may_continue=lambda: access.week_stream_may_continue(token),
-        heartbeat=config["LIVE_HEARTBEAT_SECONDS"],
-        lifetime=config["LIVE_STREAM_SECONDS"],
+    return live.stream_response(
+        live.week_event_stream(
+            live.broker(),
+            open_meetings(),
+            open_meetings,
+            may_continue=lambda: access.week_stream_may_continue(
+                user.session_token, user, pair_ids
+            ),
+            heartbeat=config["LIVE_HEARTBEAT_SECONDS"],
+            lifetime=config["LIVE_STREAM_SECONDS"],
+        )
     )
-    response = Response(body, mimetype="text/event-stream")
-    response.headers["X-Accel-Buffering"] = "no"
-    return response
 
 
 def _card_answer(meeting, errors=None, conflict=None, status=200):

@@ -24,10 +24,10 @@
       const theirs = detail.newNode.querySelector && detail.newNode.querySelector("input[name=version]");
       if (mine && theirs && mine.value !== theirs.value) {
         // A private note can only have been changed by its author, elsewhere.
-        const other = document.getElementById("live").dataset.otherName || "The other person";
-        oldNode.dataset.changedMeanwhile = "ownNote" in oldNode.dataset
-          ? "You changed this note elsewhere meanwhile — saving will show you both versions."
-          : `${other} changed this meanwhile — saving will show you both versions.`;
+        const who = "ownNote" in oldNode.dataset
+          ? "You changed this note elsewhere"
+          : `${document.getElementById("live").dataset.otherName || "The other person"} changed this`;
+        oldNode.dataset.changedMeanwhile = `${who} meanwhile — saving will show you both versions.`;
       }
       return false;
     },
