@@ -2,12 +2,14 @@
 types a point of his own on "This week"; Dana, who has their meeting page open,
 sees both arrive live. Lee's prep note stays his."""
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import make_pair
+from pmweb.org import service as org
+from tests.browser.conftest import make_pair, on_server
 from tests.browser.test_co_editing import connected
 from tests.browser.test_meeting_page import screenshot
 
@@ -118,3 +120,16 @@ def test_a_prep_note_saved_in_another_tab_is_flagged_not_overwritten(sign_in, da
     expect(card.get_by_text("Your note changed elsewhere")).to_be_visible()
     expect(card.locator("pre.theirs")).to_have_text("From the meeting page")
     expect(note).to_have_value("From this tab")
+
+
+def test_a_new_report_appears_on_lees_open_week(sign_in, server, dana_and_lee):
+    pair = dana_and_lee
+    lee, card = lees_week(sign_in, pair)
+    kim = make_pair(server, "Kim Ito", "Ola Berg")  # someone to report to Lee
+    with on_server(server):
+        org.start_reporting_line(pair.employee, kim.employee, datetime.date.today(), "UTC")
+    # The next signal finds Lee's one-on-ones changed: his page reconnects and brings
+    # every card up to date, the new one included.
+    dana_adds_a_point(sign_in, pair, "Team growth")
+    expect(lee.locator("article.prep-card", has_text="Ola Berg")).to_be_visible()
+    expect(card.locator(".prep-points")).to_contain_text("Team growth")
