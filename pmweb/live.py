@@ -1,7 +1,8 @@
 """Live updates of the meeting page and of "This week". After each committed write a
 signal "part P of meeting M changed" is published; every open page following that
 meeting receives it over Server-Sent Events and fetches the part again through its
-normal, access-checked route. Signals carry no content, so nothing private can travel through them.
+normal, access-checked route. Signals carry no content, so nothing private can travel
+through them.
 
 One interface, two brokers, chosen by ``LIVE_BACKEND`` (``auto`` picks by database):
 in-process fan-out for a single server process (the SQLite default) and PostgreSQL

@@ -183,7 +183,7 @@ def set_cadence(pair, cadence, weekday, time_of_day, now):
     """Changes the pair's rhythm. Every meeting planned after ``now`` moves, in order,
     to the new rhythm with everything added to it (the first planned meeting becomes
     the first meeting of the new rhythm, and so on); a meeting already due stays.
-    Returns the ids of the meetings that moved."""
+    Returns the ids of the planned meetings it re-timed."""
     with _changing_schedule(pair.id):
         pair.cadence, pair.weekday, pair.time_of_day = cadence, weekday, time_of_day
         pair.save()
@@ -215,7 +215,7 @@ def set_cadence(pair, cadence, weekday, time_of_day, now):
             ).where(Meeting.id == meeting.id).execute()
         for at in times[len(planned) :]:
             _meeting_at(pair, at)
-        return [meeting.id for meeting, at in zip(planned, times, strict=False)]
+        return [meeting.id for meeting in planned]
 
 
 def reschedule_meeting(meeting, at, now):
