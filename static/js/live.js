@@ -10,15 +10,24 @@
   // person changed it meanwhile. Saving sends the old version, so an edit crossing
   // the other's gets the conflict view with both texts, never a silent overwrite.
 
-  // The forms whose request is on its way, each with whether it was typed in since.
+  // The forms whose request is on its way: what sent it, whether the form was typed in
+  // since, and whether a save asked for meanwhile was dropped (the point rows'
+  // hx-sync="this:drop", so that Enter and the change it fires save once).
   const sending = new WeakMap();
 
   function formOf(element) {
     return element && element.closest ? element.closest("form") : null;
   }
 
+  function isTextField(node) {
+    return node instanceof HTMLTextAreaElement || (node instanceof HTMLInputElement && node.type === "text");
+  }
+
   htmx.registerExtension("pmweb-unsaved", {
     htmx_before_morph_node: (oldNode, detail) => {
+      // Text typed after a save left keeps its field while that save's answer brings
+      // the form its new version.
+      if (isTextField(oldNode) && sending.get(oldNode.form)?.typedSince) return false;
       if (!(oldNode instanceof HTMLFormElement) || !("unsaved" in oldNode.dataset)) return true;
       const mine = oldNode.querySelector("input[name=version]");
       const theirs = detail.newNode.querySelector && detail.newNode.querySelector("input[name=version]");
@@ -37,12 +46,22 @@
     const form = event.target.form;
     if (!form || !form.closest("#live")) return;
     form.dataset.unsaved = "";
-    if (sending.has(form)) sending.set(form, true);
+    const pending = sending.get(form);
+    if (pending) pending.typedSince = true;
   });
 
   document.addEventListener("htmx:config:request", (event) => {
-    const form = formOf(event.detail.ctx.sourceElement);
-    if (form && form.closest("#live")) sending.set(form, false);
+    const source = event.detail.ctx.sourceElement;
+    const form = formOf(source);
+    if (!form || !form.closest("#live")) return;
+    const pending = sending.get(form);
+    if (pending && pending.source === form && source === form && form.getAttribute("hx-sync") === "this:drop") {
+      // Dropped by hx-sync: a later Enter must still save what was typed by then, so it
+      // is sent once the save on its way has been answered, with the version that brings.
+      pending.again = true;
+      return;
+    }
+    sending.set(form, { source, typedSince: false, again: false });
   });
 
   // The answer to a form's own request may update it. An answer that went elsewhere
@@ -51,7 +70,7 @@
   document.addEventListener("htmx:before:swap", (event) => {
     const ctx = event.detail.ctx;
     const form = formOf(ctx.sourceElement);
-    if (form && sending.has(form) && ctx.target && ctx.target.contains(form)) {
+    if (form && sending.get(form)?.source === ctx.sourceElement && ctx.target && ctx.target.contains(form)) {
       delete form.dataset.unsaved;
       delete form.dataset.changedMeanwhile;
     }
@@ -60,16 +79,21 @@
   document.addEventListener("htmx:finally:request", (event) => {
     const ctx = event.detail.ctx;
     const form = formOf(ctx.sourceElement);
-    if (!form || !sending.has(form)) return;
-    if (sending.get(form)) {
+    const pending = form && sending.get(form);
+    if (!pending || pending.source !== ctx.sourceElement) return;
+    sending.delete(form);
+    const saved = ctx.response && ctx.response.status < 300 && form.isConnected;
+    if (pending.typedSince) {
       // Typed on while the save was on its way: that text is unsaved again.
       form.dataset.unsaved = "";
-    } else if (ctx.response && ctx.response.status < 300 && form.isConnected) {
+      // After the queue has let go of this request, or the save would be dropped too.
+      // Not after a refusal: a conflict waits for the person's own choice.
+      if (pending.again && saved) setTimeout(() => form.requestSubmit());
+    } else if (saved) {
       // Saved: the form shows what the server now holds (a morph leaves typed
       // values in fields the answer has no value for, such as a blank check-in).
       form.reset();
     }
-    sending.delete(form);
   });
 
   // A focused field holding no typing of its own shows the latest text: the morph
@@ -77,8 +101,8 @@
   document.addEventListener("htmx:after:swap", () => {
     const field = document.activeElement;
     const form = field && field.form;
-    if (!form || "unsaved" in form.dataset || sending.get(form)) return;
-    if ((field.type === "text" || field.tagName === "TEXTAREA") && field.value !== field.defaultValue) {
+    if (!form || "unsaved" in form.dataset || sending.get(form)?.typedSince) return;
+    if (isTextField(field) && field.value !== field.defaultValue) {
       field.value = field.defaultValue;
     }
   });

@@ -193,6 +193,57 @@ def test_saving_twice_quickly_is_no_conflict_with_oneself(dana_and_sam):
     expect(sam.get_by_role("alert")).to_have_count(0)
 
 
+def save_one_edit_and_hold_it(dana, sam):
+    """Sam appends " one" to Dana's point "Draft" and presses Enter; that save is held
+    on its way until the test lets it go. Returns his field and the held request."""
+    add_talking_point(dana, "Draft")
+    expect(talking_point(sam, "Draft")).to_be_visible(timeout=LIVE_ARRIVAL)
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    sam.route("**/talking-points/*/edit", hold_the_first)
+    field = sam.get_by_role("textbox", name="Talking point", exact=True)
+    field.click()
+    field.press("End")
+    field.press_sequentially(" one")
+    field.press("Enter")
+    for _ in range(50):  # route handlers run only while the page is being waited on
+        if held:
+            return field, held[0]
+        sam.wait_for_timeout(100)
+    raise AssertionError("the save never left the page")
+
+
+def test_enter_pressed_while_a_save_is_on_its_way_saves_what_was_typed(dana_and_sam):
+    dana, sam = dana_and_sam
+    field, first_save = save_one_edit_and_hold_it(dana, sam)
+    # These Enters come while the first save is pending, and hx-sync drops them.
+    for word in (" two", " three"):
+        field.press_sequentially(word)
+        field.press("Enter")
+    first_save.continue_()
+    expect(talking_point(dana, "Draft one two three")).to_be_visible(timeout=LIVE_ARRIVAL)
+    expect(field).to_have_value("Draft one two three")
+    expect(sam.get_by_role("alert")).to_have_count(0)
+    expect(sam.locator("li.talking-point form[data-unsaved]")).to_have_count(0)
+
+
+def test_leaving_a_field_while_its_save_is_on_its_way_keeps_and_saves_the_text(dana_and_sam):
+    dana, sam = dana_and_sam
+    field, first_save = save_one_edit_and_hold_it(dana, sam)
+    field.press_sequentially(" two")
+    sam.get_by_label("Shared notes").click()  # the change this fires is dropped too
+    first_save.continue_()
+    expect(talking_point(dana, "Draft one two")).to_be_visible(timeout=LIVE_ARRIVAL)
+    expect(field).to_have_value("Draft one two")
+    expect(sam.get_by_role("alert")).to_have_count(0)
+
+
 def test_stale_shared_notes_offer_keep_mine_or_take_theirs(dana_and_sam):
     dana, sam = dana_and_sam
     sams_notes = sam.get_by_label("Shared notes")
