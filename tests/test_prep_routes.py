@@ -210,6 +210,15 @@ def test_own_questions_join_the_bank_and_only_their_owner_sees_them(client, dana
     assert Question.select().count() == 1
 
 
+def test_the_questions_page_lists_own_questions_apart_from_the_built_in_ones(dana):
+    dana.post("/questions", data={"theme": "career", "text": "What would you teach?"})
+    page = text_of(dana.get("/questions"))
+    yours, built_in = page.split("The built-in bank")
+    assert "What would you teach?" in yours
+    assert "What would you teach?" not in built_in
+    assert BUILT_IN["career"][0] in built_in
+
+
 @pytest.mark.parametrize(
     "data, message",
     [

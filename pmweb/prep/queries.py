@@ -192,11 +192,13 @@ def _steps_due(employee_id, today):
     ]
 
 
-def question_bank(user):
-    """The built-in questions and the user's own, by theme: [(theme, label, [text])]."""
+def question_bank(user=None):
+    """The built-in questions, with the user's own first when a user is given, by theme:
+    [(theme, label, [text])]."""
     own = {}
-    for question in Question.select().where(Question.owner == user.id).order_by(Question.id):
-        own.setdefault(question.theme, []).append(question.text)
+    if user is not None:
+        for question in Question.select().where(Question.owner == user.id).order_by(Question.id):
+            own.setdefault(question.theme, []).append(question.text)
     return [(theme, label, own.get(theme, []) + BUILT_IN[theme]) for theme, label in THEMES.items()]
 
 
