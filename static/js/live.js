@@ -10,13 +10,19 @@
   // person changed it meanwhile. Saving sends the old version, so an edit crossing
   // the other's gets the conflict view with both texts, never a silent overwrite.
 
-  // The forms whose request is on its way: what sent it, whether the form was typed in
-  // since, and whether a save asked for meanwhile was dropped (the point rows'
-  // hx-sync="this:drop", so that Enter and the change it fires save once).
+  // The forms with requests on their way: how many (a point's row sends its text and
+  // its buttons' actions), whether its text save is among them, whether it was typed in
+  // since that save left, and whether a save asked for meanwhile was dropped (the point
+  // rows' hx-sync="this:drop", so that Enter and the change it fires save once).
   const sending = new WeakMap();
 
   function formOf(element) {
     return element && element.closest ? element.closest("form") : null;
+  }
+
+  function liveFormOf(ctx) {
+    const form = formOf(ctx.sourceElement);
+    return form && form.closest("#live") ? form : null;
   }
 
   function isTextField(node) {
@@ -47,30 +53,51 @@
     if (!form || !form.closest("#live")) return;
     form.dataset.unsaved = "";
     const pending = sending.get(form);
-    if (pending) pending.typedSince = true;
-  });
-
-  document.addEventListener("htmx:config:request", (event) => {
-    const source = event.detail.ctx.sourceElement;
-    const form = formOf(source);
-    if (!form || !form.closest("#live")) return;
-    const pending = sending.get(form);
-    if (pending && pending.source === form && source === form && form.getAttribute("hx-sync") === "this:drop") {
-      // Dropped by hx-sync: a later Enter must still save what was typed by then, so it
-      // is sent once the save on its way has been answered, with the version that brings.
-      pending.again = true;
-      return;
+    if (pending) {
+      pending.typedSince = true;
+      // Only a save asked for after this typing sends it by itself.
+      pending.again = false;
     }
-    sending.set(form, { source, typedSince: false, again: false });
   });
 
-  // The answer to a form's own request may update it. An answer that went elsewhere
-  // (an error message at the top of the page) or never came (offline) leaves the
-  // typing protected.
+  // A save that hx-sync is about to drop: what was typed by then must still be saved,
+  // so it is sent once the requests on their way are answered, with the version they
+  // bring.
+  document.addEventListener("htmx:config:request", (event) => {
+    const ctx = event.detail.ctx;
+    const form = liveFormOf(ctx);
+    const pending = form && sending.get(form);
+    if (pending && pending.savingText && ctx.sourceElement === form && form.getAttribute("hx-sync") === "this:drop") {
+      pending.again = true;
+    }
+  });
+
+  // Counted when a request really leaves (after hx-sync let it through): each one
+  // that leaves is answered, or fails, with htmx:finally:request.
+  document.addEventListener("htmx:before:request", (event) => {
+    const ctx = event.detail.ctx;
+    const form = liveFormOf(ctx);
+    if (!form) return;
+    let pending = sending.get(form);
+    if (!pending) {
+      pending = { requests: 0, savingText: false, typedSince: false, again: false, refused: false };
+      sending.set(form, pending);
+    }
+    pending.requests += 1;
+    if (ctx.sourceElement === form) {
+      // The text goes with this save: only typing from now on is unsaved.
+      pending.savingText = true;
+      pending.typedSince = false;
+    }
+  });
+
+  // The answer to one of the form's own requests may update it. An answer that went
+  // elsewhere (an error message at the top of the page) or never came (offline) leaves
+  // the typing protected.
   document.addEventListener("htmx:before:swap", (event) => {
     const ctx = event.detail.ctx;
-    const form = formOf(ctx.sourceElement);
-    if (form && sending.get(form)?.source === ctx.sourceElement && ctx.target && ctx.target.contains(form)) {
+    const form = liveFormOf(ctx);
+    if (form && sending.has(form) && ctx.target && ctx.target.contains(form)) {
       delete form.dataset.unsaved;
       delete form.dataset.changedMeanwhile;
     }
@@ -78,18 +105,23 @@
 
   document.addEventListener("htmx:finally:request", (event) => {
     const ctx = event.detail.ctx;
-    const form = formOf(ctx.sourceElement);
+    const form = liveFormOf(ctx);
     const pending = form && sending.get(form);
-    if (!pending || pending.source !== ctx.sourceElement) return;
+    if (!pending) return;
+    const answered = ctx.response && ctx.response.status < 300;
+    if (!answered) pending.refused = true;
+    if (ctx.sourceElement === form) pending.savingText = false;
+    pending.requests -= 1;
+    if (pending.requests > 0) return;
     sending.delete(form);
-    const saved = ctx.response && ctx.response.status < 300 && form.isConnected;
+    if (!form.isConnected) return;
     if (pending.typedSince) {
-      // Typed on while the save was on its way: that text is unsaved again.
+      // Typed on while the requests were on their way: that text is unsaved again.
       form.dataset.unsaved = "";
       // After the queue has let go of this request, or the save would be dropped too.
       // Not after a refusal: a conflict waits for the person's own choice.
-      if (pending.again && saved) setTimeout(() => form.requestSubmit());
-    } else if (saved) {
+      if (pending.again && !pending.refused) setTimeout(() => form.requestSubmit());
+    } else if (!pending.refused) {
       // Saved: the form shows what the server now holds (a morph leaves typed
       // values in fields the answer has no value for, such as a blank check-in).
       form.reset();

@@ -244,6 +244,22 @@ def test_leaving_a_field_while_its_save_is_on_its_way_keeps_and_saves_the_text(d
     expect(sam.get_by_role("alert")).to_have_count(0)
 
 
+def test_a_button_clicked_while_a_save_is_on_its_way_loses_no_text(dana_and_sam):
+    dana, sam = dana_and_sam
+    field, first_save = save_one_edit_and_hold_it(dana, sam)
+    field.press_sequentially(" two")
+    sam.locator("li.talking-point").get_by_role("button", name="Mark as discussed").click()
+    first_save.continue_()
+    dana_row = talking_point(dana, "Draft one two")
+    expect(dana_row).to_be_visible(timeout=LIVE_ARRIVAL)
+    expect(
+        dana_row.get_by_role("button", name="Discussed — mark as not discussed")
+    ).to_be_visible(timeout=LIVE_ARRIVAL)
+    expect(field).to_have_value("Draft one two")
+    expect(sam.get_by_role("alert")).to_have_count(0)
+    expect(sam.locator("li.talking-point form[data-changed-meanwhile]")).to_have_count(0)
+
+
 def test_stale_shared_notes_offer_keep_mine_or_take_theirs(dana_and_sam):
     dana, sam = dana_and_sam
     sams_notes = sam.get_by_label("Shared notes")
