@@ -6,6 +6,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import HeldRequest
 from tests.browser.test_meeting_page import (
     add_talking_point,
     expect_agenda,
@@ -195,28 +196,17 @@ def test_saving_twice_quickly_is_no_conflict_with_oneself(dana_and_sam):
 
 def save_one_edit_and_hold_it(dana, sam):
     """Sam appends " one" to Dana's point "Draft" and presses Enter; that save is held
-    on its way until the test lets it go. Returns his field and the held request."""
+    on its way until the test releases it. Returns his field and the held save."""
     add_talking_point(dana, "Draft")
     expect(talking_point(sam, "Draft")).to_be_visible(timeout=LIVE_ARRIVAL)
-    held = []
-
-    def hold_the_first(route):
-        if held:
-            route.continue_()
-        else:
-            held.append(route)
-
-    sam.route("**/talking-points/*/edit", hold_the_first)
+    first_save = HeldRequest(sam, "**/talking-points/*/edit")
     field = sam.get_by_role("textbox", name="Talking point", exact=True)
     field.click()
     field.press("End")
     field.press_sequentially(" one")
     field.press("Enter")
-    for _ in range(50):  # route handlers run only while the page is being waited on
-        if held:
-            return field, held[0]
-        sam.wait_for_timeout(100)
-    raise AssertionError("the save never left the page")
+    first_save.wait()
+    return field, first_save
 
 
 def test_enter_pressed_while_a_save_is_on_its_way_saves_what_was_typed(dana_and_sam):
@@ -226,7 +216,7 @@ def test_enter_pressed_while_a_save_is_on_its_way_saves_what_was_typed(dana_and_
     for word in (" two", " three"):
         field.press_sequentially(word)
         field.press("Enter")
-    first_save.continue_()
+    first_save.release()
     expect(talking_point(dana, "Draft one two three")).to_be_visible(timeout=LIVE_ARRIVAL)
     expect(field).to_have_value("Draft one two three")
     expect(sam.get_by_role("alert")).to_have_count(0)
@@ -238,7 +228,7 @@ def test_leaving_a_field_while_its_save_is_on_its_way_keeps_and_saves_the_text(d
     field, first_save = save_one_edit_and_hold_it(dana, sam)
     field.press_sequentially(" two")
     sam.get_by_label("Shared notes").click()  # the change this fires is dropped too
-    first_save.continue_()
+    first_save.release()
     expect(talking_point(dana, "Draft one two")).to_be_visible(timeout=LIVE_ARRIVAL)
     expect(field).to_have_value("Draft one two")
     expect(sam.get_by_role("alert")).to_have_count(0)
@@ -249,7 +239,7 @@ def test_a_button_clicked_while_a_save_is_on_its_way_loses_no_text(dana_and_sam)
     field, first_save = save_one_edit_and_hold_it(dana, sam)
     field.press_sequentially(" two")
     sam.locator("li.talking-point").get_by_role("button", name="Mark as discussed").click()
-    first_save.continue_()
+    first_save.release()
     dana_row = talking_point(dana, "Draft one two")
     expect(dana_row).to_be_visible(timeout=LIVE_ARRIVAL)
     expect(

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pmweb.org import service as org
-from tests.browser.conftest import make_pair, on_server
+from tests.browser.conftest import HeldRequest, make_pair, on_server
 from tests.browser.test_co_editing import connected
 from tests.browser.test_meeting_page import screenshot
 
@@ -120,6 +120,27 @@ def test_a_prep_note_saved_in_another_tab_is_flagged_not_overwritten(sign_in, da
     expect(card.get_by_text("Your note changed elsewhere")).to_be_visible()
     expect(card.locator("pre.theirs")).to_have_text("From the meeting page")
     expect(note).to_have_value("From this tab")
+
+
+def test_what_lee_types_while_his_prep_note_saves_stays_in_the_box(sign_in, dana_and_lee):
+    pair = dana_and_lee
+    lee, card = lees_week(sign_in, pair)
+    first_save = HeldRequest(lee, "**/private-note")
+    note = card.get_by_label("Your private prep note")
+    note.fill("Ask about")
+    card.get_by_role("button", name="Save note").click()
+    first_save.wait()
+    note.click()
+    note.press("End")
+    note.press_sequentially(" the budget")
+    first_save.release()
+    expect(card.get_by_text(re.compile("^Saved"))).to_be_visible()
+    expect(note).to_have_value("Ask about the budget")
+    card.get_by_role("button", name="Save note").click()
+    expect(card.locator("form.prep-note[data-unsaved]")).to_have_count(0)
+    lee.reload()
+    expect(note).to_have_value("Ask about the budget")
+    expect(card.get_by_role("alert")).to_have_count(0)
 
 
 def test_a_new_report_appears_on_lees_open_week(sign_in, server, dana_and_lee):
