@@ -192,14 +192,17 @@ def _steps_due(employee_id, today):
     ]
 
 
-def question_bank(user=None):
-    """The built-in questions, with the user's own first when a user is given, by theme:
-    [(theme, label, [text])]."""
+def built_in_bank():
+    """The questions pmweb comes with, by theme: [(theme, label, [text])]."""
+    return [(theme, label, BUILT_IN[theme]) for theme, label in THEMES.items()]
+
+
+def question_bank(user):
+    """The built-in questions with the user's own first, by theme: [(theme, label, [text])]."""
     own = {}
-    if user is not None:
-        for question in Question.select().where(Question.owner == user.id).order_by(Question.id):
-            own.setdefault(question.theme, []).append(question.text)
-    return [(theme, label, own.get(theme, []) + BUILT_IN[theme]) for theme, label in THEMES.items()]
+    for question in Question.select().where(Question.owner == user.id).order_by(Question.id):
+        own.setdefault(question.theme, []).append(question.text)
+    return [(theme, label, own.get(theme, []) + texts) for theme, label, texts in built_in_bank()]
 
 
 def own_questions(user):

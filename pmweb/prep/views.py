@@ -161,7 +161,7 @@ def _questions_page(form, status=200):
             "prep/questions.html",
             form=form,
             questions=queries.own_questions(current_user),
-            built_in=queries.question_bank(),
+            built_in=queries.built_in_bank(),
             themes=THEMES,
         ),
         status,

@@ -108,8 +108,7 @@
     const form = liveFormOf(ctx);
     const pending = form && sending.get(form);
     if (!pending) return;
-    const answered = ctx.response && ctx.response.status < 300;
-    if (!answered) pending.refused = true;
+    if (!(ctx.response && ctx.response.status < 300)) pending.refused = true;
     if (ctx.sourceElement === form) pending.savingText = false;
     pending.requests -= 1;
     if (pending.requests > 0) return;
