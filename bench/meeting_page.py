@@ -5,9 +5,11 @@ gunicorn (one sync worker each) from the same SQLite file and requested alternat
 by the same load generator, so the ratio holds on a noisy machine.
 
 Also counts the SQL queries of the meeting page for the large history and for a pair
-with the same agenda and no history: the two must be equal.
+with the same agenda and no history: the two must be equal. Then times each live part
+of the page as an open page refetches it (``?part=``, as htmx asks for it after a
+signal), with its queries and size, next to the full page.
 
-    .venv/bin/python bench/meeting_page.py [--requests 1000] [--no-check]
+    .venv/bin/python bench/meeting_page.py [--requests 1000] [--part-requests 300] [--no-check]
 
 Exits non-zero when the median exceeds 1.5 × the floor or the query count grows."""
 
@@ -58,7 +60,7 @@ class Server:
             "--access-logfile",
             str(self.access_log),
             "--access-logformat",
-            "%(m)s %(U)s %(D)s",
+            "%(m)s %(U)s ?%(q)s %(D)s",
         ]
         command += ["--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir), target]
         with self.log.open("w") as output:
@@ -87,7 +89,9 @@ class Server:
         """Server-side seconds of the last ``last`` GETs of ``path``."""
         times = []
         for line in self.access_log.read_text().splitlines():
-            method, logged_path, micros = line.split()
+            method, logged_path, query, micros = line.split()
+            if query != "?":
+                logged_path += query
             if method == "GET" and logged_path == path:
                 times.append(int(micros) / 1_000_000)
         return times[-last:]
@@ -129,13 +133,27 @@ def sign_in(port, email, password):
     return cookie_from(headers)
 
 
-def timed_get(port, path, headers):
+def timed_get(port, path, headers, marker=MARKER):
     started = time.perf_counter()
     status, _, page = request(port, "GET", path, headers)
     elapsed = time.perf_counter() - started
-    if status != 200 or MARKER not in page:
-        sys.exit(f"GET {path} on port {port} gave {status} without the talking points")
+    if status != 200 or marker not in page:
+        sys.exit(f"GET {path} on port {port} gave {status} without {marker!r}")
     return elapsed
+
+
+# Each live part of the meeting page, as the page refetches it after a signal, and a
+# piece of text that its answer must contain.
+PARTS = {
+    "agenda": MARKER,
+    "notes": 'id="shared-notes"',
+    "actions": 'id="action-items"',
+    "goals": 'id="goals"',
+    "plan": 'id="development"',
+    "presence": 'id="presence"',
+    "meeting": MARKER,
+}
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
 def percentile(samples, fraction):
@@ -161,6 +179,12 @@ def query_counts(database_url, meeting_ids):
         with count_queries(only_select=True) as counter:
             assert client.get(f"/meetings/{meeting_id}").status_code == 200
         counts[size] = counter.count
+        if size == "large":
+            for part in PARTS:
+                with count_queries(only_select=True) as counter:
+                    path = f"/meetings/{meeting_id}?part={part}"
+                    assert client.get(path, headers=PARTIAL).status_code == 200
+                counts[part] = counter.count
     floor_client = floor_app.app.test_client()
     with count_queries(only_select=True) as counter:
         assert floor_client.get(f"/meetings/{meeting_ids['large']}").status_code == 200
@@ -174,6 +198,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1000, help="per server (default 1000)")
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument(
+        "--part-requests", type=int, default=300, help="per live part (default 300)"
+    )
     parser.add_argument("--no-check", action="store_true", help="report only; always exit 0")
     options = parser.parse_args()
 
@@ -209,6 +236,13 @@ def main():
         for _ in range(options.requests):
             latency["pmweb"].append(timed_get(pmweb.port, path, cookie))
             latency["floor"].append(timed_get(floor.port, path, {}))
+        part_sizes = {}
+        for part, marker in PARTS.items():
+            part_path = f"{path}?part={part}"
+            for _ in range(options.part_requests):
+                timed_get(pmweb.port, part_path, cookie | PARTIAL, marker)
+            part_sizes[part] = len(request(pmweb.port, "GET", part_path, cookie | PARTIAL)[2])
+        part_sizes["page"] = len(request(pmweb.port, "GET", path, cookie)[2])
     finally:
         pmweb.stop()
         floor.stop()
@@ -217,6 +251,10 @@ def main():
         "floor": floor.server_times(path, options.requests),
     }
     ratio = report(options.requests, server, latency, counts)
+    parts = {
+        part: pmweb.server_times(f"{path}?part={part}", options.part_requests) for part in PARTS
+    }
+    report_parts(options.part_requests, server["pmweb"], parts, part_sizes, counts)
 
     failures = []
     if ratio > TARGET_RATIO:
@@ -261,6 +299,20 @@ def report(requests, server, latency, counts):
         f"{counts['large']} with 5 years"
     )
     return ratio
+
+
+def report_parts(requests, page_times, parts, sizes, counts):
+    """Prints what each live refresh costs next to the whole page."""
+    print(f"\neach live part as an open page refetches it, {requests} requests each")
+    print(f"{'':<34}{'server time ms':>18}{'KB':>8}{'queries':>9}")
+    print(f"{'':<34}{'median':>9}{'p95':>9}")
+    rows = [("whole page", page_times, sizes["page"], counts["large"])]
+    rows += [(f"?part={part}", parts[part], sizes[part], counts[part]) for part in parts]
+    for label, samples, size, queries in rows:
+        print(
+            f"{label:<34}{statistics.median(samples) * 1000:>9.2f}"
+            f"{percentile(samples, 0.95) * 1000:>9.2f}{size / 1024:>8.1f}{queries:>9}"
+        )
 
 
 if __name__ == "__main__":
