@@ -122,6 +122,19 @@ def require_meeting_editable(user, meeting):
     )
 
 
+def require_meeting_completable(user, meeting):
+    """Completing is editing, except that a meeting already completed may be completed
+    again (a double click, or both people at once), which changes nothing and leads on
+    to the next meeting — while the one-on-one lasts."""
+    if meeting.is_done:
+        require_edit(
+            can_edit_one_on_one(user, meeting.one_on_one),
+            "This one-on-one has ended; its meetings are kept read-only.",
+        )
+    else:
+        require_meeting_editable(user, meeting)
+
+
 # --- scoped queries ----------------------------------------------------------
 
 

@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
+from pmweb import live
 from pmweb.meetings import service
-from pmweb.models import ActionItem, Meeting, PrivateNote, TalkingPoint
+from pmweb.models import ActionItem, Meeting, PrivateNote, ReportingLine, TalkingPoint
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -219,6 +220,36 @@ def test_a_completed_meeting_is_read_only_except_private_notes(dana, actors):
         == 303
     )
     assert PrivateNote.get().body == "afterthought"
+
+
+def test_completing_a_finished_meeting_again_goes_on_to_the_next_one(dana, actors):
+    meeting = actors.meeting
+    next_meeting = service.complete_meeting(meeting, actors.manager)
+    response = dana.post(f"/meetings/{meeting.id}/complete")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/meetings/{next_meeting.id}")
+
+
+@pytest.mark.parametrize("who", ["manager", "report"])
+def test_a_finished_meeting_of_an_ended_one_on_one_cannot_be_completed_again(
+    app, client, actors, login, today, who
+):
+    first = actors.meeting
+    service.complete_meeting(first, actors.manager, now=first.scheduled_for)
+    # Two meetings left, as for a pair that ended before its weeks were planned ahead.
+    kept = [m.id for m in actors.pair.meetings.order_by(Meeting.scheduled_for).limit(2)]
+    Meeting.delete().where((Meeting.one_on_one == actors.pair) & Meeting.id.not_in(kept)).execute()
+    ReportingLine.update(ends_on=today - datetime.timedelta(days=1)).execute()
+    page = live.broker(app).subscribe(kept)
+    login(getattr(actors, who))
+
+    response = client.post(f"/meetings/{first.id}/complete")
+
+    assert response.status_code == 409
+    assert "ended" in text_of(response)
+    assert Meeting.select().where(Meeting.one_on_one == actors.pair).count() == 2
+    assert page.next_changes(timeout=0.05) == []
+    page.close()
 
 
 def test_overdue_action_items_are_marked(dana, actors):

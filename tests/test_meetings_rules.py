@@ -6,6 +6,7 @@ import functools
 
 import pytest
 
+from pmweb.access import ReadOnly
 from pmweb.meetings import service
 from pmweb.meetings.schedule import first_meeting_time, following_day, next_meeting_time
 from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint
@@ -188,3 +189,81 @@ def test_first_meeting_is_later_today_or_next_week():
     pair = OneOnOne(cadence="weekly", weekday=1, time_of_day=datetime.time(10, 0))
     assert first_meeting_time(pair, NOW) == datetime.datetime(2026, 11, 24, 10, 0)
     assert first_meeting_time(pair, NOW.replace(hour=11)) == datetime.datetime(2026, 12, 1, 10, 0)
+
+
+# --- changes racing a completion -------------------------------------------------
+#
+# A view checks that the meeting is open, then calls the rule; the other person may
+# complete the meeting in between. Each rule checks again inside its own transaction,
+# holding the meeting's row, so a change lands before the completion (and is carried
+# forward with it) or is refused after it; it never writes to a closed meeting.
+
+AGENDA_CHANGES = {
+    "edit": lambda point, meeting: service.edit_talking_point(point, "Roadmap v2", 1),
+    "discussed": lambda point, meeting: service.set_discussed(point, True),
+    "move": lambda point, meeting: service.move_talking_point(point, -1),
+    "delete": lambda point, meeting: service.delete_talking_point(point),
+}
+
+
+def carried_agenda(meeting, next_meeting):
+    """The closed meeting's undiscussed points in order, and what reached the next one."""
+    left = [
+        p.text
+        for p in meeting.talking_points.where(TalkingPoint.discussed == False).order_by(  # noqa: E712
+            TalkingPoint.position
+        )
+    ]
+    arrived = [
+        p.text
+        for p in next_meeting.talking_points.where(
+            TalkingPoint.carried_from.is_null(False)
+        ).order_by(TalkingPoint.position)
+    ]
+    return left, arrived
+
+
+@pytest.mark.parametrize("change", AGENDA_CHANGES.values(), ids=AGENDA_CHANGES.keys())
+def test_a_point_change_checked_before_completion_is_refused_after_it(actors, change):
+    meeting = actors.meeting
+    service.add_talking_point(meeting, actors.manager.id, "Hiring")
+    point = service.add_talking_point(meeting, actors.manager.id, "Roadmap")
+    seen_open = Meeting.get_by_id(meeting.id)
+    next_meeting = service.complete_meeting(meeting, actors.report, now=meeting.scheduled_for)
+
+    with pytest.raises(ReadOnly, match="completed meanwhile"):
+        change(point, seen_open)
+
+    assert carried_agenda(meeting, next_meeting) == (["Hiring", "Roadmap"], ["Hiring", "Roadmap"])
+    assert TalkingPoint.get_by_id(point.id).version == 1
+
+
+def test_an_action_item_ticked_after_completion_is_refused(actors):
+    meeting = actors.meeting
+    item = service.add_action_item(meeting, actors.manager.id, actors.report.id, "RFC", None)
+    seen_open = Meeting.get_by_id(meeting.id)
+    service.complete_meeting(meeting, actors.report, now=meeting.scheduled_for)
+
+    with pytest.raises(ReadOnly, match="completed meanwhile"):
+        service.set_action_item_done(item, True, seen_open)
+
+    assert ActionItem.get_by_id(item.id).done_at is None
+
+
+@pytest.mark.parametrize("change", AGENDA_CHANGES.values(), ids=AGENDA_CHANGES.keys())
+def test_a_point_change_racing_completion_lands_before_it_or_not_at_all(app, actors, change):
+    meeting = actors.meeting
+    service.add_talking_point(meeting, actors.manager.id, "Hiring")
+    point = service.add_talking_point(meeting, actors.manager.id, "Roadmap")
+
+    def complete():
+        fresh = Meeting.get_by_id(meeting.id)
+        fresh.one_on_one = OneOnOne.get_by_id(fresh.one_on_one_id)
+        return service.complete_meeting(fresh, actors.report, now=meeting.scheduled_for).id
+
+    next_id, _ = at_the_same_moment(
+        app, complete, lambda: change(point, meeting), tolerated=(ReadOnly,)
+    )
+
+    left, arrived = carried_agenda(meeting, Meeting.get_by_id(next_id))
+    assert left == arrived

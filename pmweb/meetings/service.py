@@ -8,7 +8,9 @@ its whole agenda there, and a change of cadence moves each planned meeting, with
 what was added to it, to the new rhythm.
 
 Every function takes its actors and clock explicitly and runs in one transaction;
-none reads the request. Permission is checked before they are called (access.py)."""
+none reads the request. Permission is checked before they are called (access.py);
+what a rule depends on and another person can change meanwhile — whether the meeting
+is still open — it checks again inside its transaction, holding the meeting's row."""
 
 import contextlib
 import datetime
@@ -362,6 +364,7 @@ def add_talking_point(meeting, author, text):
 def edit_talking_point(point, text, based_on_version):
     """Saves new text only if nobody changed the point since ``based_on_version``."""
     with write_transaction():
+        _require_upcoming(point.meeting_id)
         changed = (
             TalkingPoint.update(text=text, version=TalkingPoint.version + 1)
             .where((TalkingPoint.id == point.id) & (TalkingPoint.version == based_on_version))
@@ -375,12 +378,15 @@ def edit_talking_point(point, text, based_on_version):
 
 def set_discussed(point, discussed):
     # A toggle carries no text to lose: the last click wins.
-    TalkingPoint.update(discussed=discussed).where(TalkingPoint.id == point.id).execute()
+    with write_transaction():
+        _require_upcoming(point.meeting_id)
+        TalkingPoint.update(discussed=discussed).where(TalkingPoint.id == point.id).execute()
 
 
 def move_talking_point(point, direction):
     """Swaps the point with its neighbour above (direction -1) or below (+1)."""
     with write_transaction():
+        _require_upcoming(point.meeting_id)
         point = TalkingPoint.get_by_id(point.id)
         if direction < 0:
             neighbour_filter = TalkingPoint.position < point.position
@@ -405,7 +411,9 @@ def move_talking_point(point, direction):
 
 
 def delete_talking_point(point):
-    TalkingPoint.delete().where(TalkingPoint.id == point.id).execute()
+    with write_transaction():
+        _require_upcoming(point.meeting_id)
+        TalkingPoint.delete().where(TalkingPoint.id == point.id).execute()
 
 
 # --- notes ---------------------------------------------------------------------
@@ -461,6 +469,9 @@ def save_private_note(meeting, author, body, based_on_version=None):
 
 
 def add_action_item(meeting, created_by, owner, text, due):
+    # An item belongs to the pair and shows in each open meeting until it is done, so
+    # one raised as the other person completes the meeting is not lost: it waits in
+    # the next one.
     return ActionItem.create(
         one_on_one=meeting.one_on_one_id,
         raised_in_meeting=meeting,
@@ -477,7 +488,9 @@ def set_action_item_done(item, done, meeting, now=None):
         values = {"done_at": now or utcnow(), "done_in_meeting": meeting.id}
     else:
         values = {"done_at": None, "done_in_meeting": None}
-    ActionItem.update(values).where(ActionItem.id == item.id).execute()
+    with write_transaction():
+        _require_upcoming(meeting.id)
+        ActionItem.update(values).where(ActionItem.id == item.id).execute()
 
 
 # --- completing a meeting ------------------------------------------------------

@@ -403,8 +403,7 @@ def mark_action_item_done(meeting_id, item_id):
 @bp.route("/meetings/<int:meeting_id>/complete", methods=["POST"])
 def complete_meeting(meeting_id):
     meeting = access.get_meeting_or_404(current_user, meeting_id)
-    if not meeting.is_done:
-        access.require_meeting_editable(current_user, meeting)
+    access.require_meeting_completable(current_user, meeting)
     if not forms.CompleteForm().validate():
         abort(400)
     next_meeting = service.complete_meeting(meeting, current_user.id)

@@ -242,9 +242,9 @@ def test_a_button_clicked_while_a_save_is_on_its_way_loses_no_text(dana_and_sam)
     first_save.release()
     dana_row = talking_point(dana, "Draft one two")
     expect(dana_row).to_be_visible(timeout=LIVE_ARRIVAL)
-    expect(
-        dana_row.get_by_role("button", name="Discussed — mark as not discussed")
-    ).to_be_visible(timeout=LIVE_ARRIVAL)
+    expect(dana_row.get_by_role("button", name="Discussed — mark as not discussed")).to_be_visible(
+        timeout=LIVE_ARRIVAL
+    )
     expect(field).to_have_value("Draft one two")
     expect(sam.get_by_role("alert")).to_have_count(0)
     expect(sam.locator("li.talking-point form[data-changed-meanwhile]")).to_have_count(0)
