@@ -43,11 +43,13 @@ def create_app(config=None):
         prep,
         security,
         sharing,
+        urls,
     )
 
     db.init_app(app)
     live.init_app(app)
     formatting.init_app(app)
+    urls.init_app(app)
     app.jinja_env.globals["access"] = access
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

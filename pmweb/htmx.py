@@ -31,9 +31,10 @@ def render_page(template, block, status=200, **context):
     return make_response(body, status)
 
 
-def done(template, block, location, **context):
+def done(template, block, location, context):
     """After a successful POST: the updated fragment for htmx, a 303 to the page
-    otherwise, so a reload never resubmits the form."""
+    otherwise, so a reload never resubmits the form. ``context`` is a function giving
+    what the fragment shows: a redirect computes none of it."""
     if is_partial_request():
-        return make_response(render_block(template, block, **context))
+        return make_response(render_block(template, block, **context()))
     return redirect(location, code=303)

@@ -2,7 +2,6 @@
 steps, feedback drafts, sending and corrections, and who reads which feedback."""
 
 import datetime
-import types
 
 import pytest
 
@@ -22,7 +21,7 @@ TEXTS = {"aspiration": "Lead a team", "strengths": "Writing", "growth_areas": "D
 
 def viewer(user, owner, role):
     """The employee as the access loaders hand it to a view, seen by ``user``."""
-    return types.SimpleNamespace(id=owner.id, viewer_role=role, manager_id=None, user=user)
+    return access.OwnerAccess(owner, user.id, role, manager_id=None)
 
 
 def test_the_first_save_creates_the_plan_and_records_each_field(actors):
@@ -141,7 +140,7 @@ def test_who_reads_which_feedback(actors):
 
     def bodies(user, role):
         owner = viewer(user, sam, role)
-        return {f.body for f in access.feedback_visible_to(user, owner)}
+        return {f.body for f in access.feedback_visible_to(owner)}
 
     assert bodies(sam, "employee") == {"to-sam", "to-dana", "sam-draft"}
     assert bodies(dana, "manager") == {"to-sam", "to-dana", "dana-draft"}

@@ -3,10 +3,16 @@ fragments versus full pages, and bad input that must store nothing."""
 
 import datetime
 
+import jinja2
 import pytest
 
 from pmweb import live
+from pmweb.goals import service as goals
+from pmweb.goals.service import Terms
+from pmweb.growth import service as growth
+from pmweb.growth.service import StepTerms
 from pmweb.meetings import service
+from pmweb.meetings.views import BLOCK_OF_PART
 from pmweb.models import ActionItem, Meeting, PrivateNote, ReportingLine, TalkingPoint
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -343,3 +349,68 @@ def test_not_found_in_an_htmx_request_goes_to_the_message_area(dana):
     assert response.headers["HX-Retarget"] == "#messages"
     assert "<html" not in text_of(response) and "Not found" not in text_of(response)
     assert "isn&#39;t yours to see" in text_of(response)
+
+
+@pytest.fixture
+def strict_templates(app):
+    """Templates that fail on a name their context lacks, instead of rendering it
+    empty: a block shown from its own loaders alone must have all it names."""
+    lenient = app.jinja_env.undefined
+    app.jinja_env.undefined = jinja2.StrictUndefined
+    yield
+    app.jinja_env.undefined = lenient
+
+
+def a_full_meeting(actors, today):
+    """Sam and Dana's open meeting with something in every part, and a completed one."""
+    meeting = actors.meeting
+    service.add_talking_point(meeting, actors.report.id, "Carried over")
+    service.add_action_item(meeting, actors.manager.id, actors.report.id, "RFC", today)
+    service.save_private_note(meeting, actors.manager.id, "Dana's own")
+    completed = meeting
+    meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+    service.add_talking_point(meeting, actors.manager.id, "Roadmap")
+    service.save_shared_notes(meeting, "Agreed: ship", meeting.shared_notes_version)
+    for measure in ("number", "milestones"):
+        terms = Terms(
+            title=f"A {measure} goal",
+            due=today + datetime.timedelta(days=60),
+            measure=measure,
+            start_value=0.0,
+            target_value=2.0,
+            milestones=("Spec", "Launch") if measure == "milestones" else (),
+        )
+        goal = goals.propose_goal(actors.report, actors.report, "employee", terms)
+        goals.agree(goal, "manager", actors.manager.id, 1, actors.manager.id)
+    growth.add_step(actors.report.id, actors.manager.id, StepTerms(kind="reading", title="Book"))
+    growth.record_win(actors.report.id, actors.manager.id, "Shipped search")
+    return meeting, completed
+
+
+@pytest.mark.parametrize("part", sorted(BLOCK_OF_PART))
+@pytest.mark.parametrize("which", ["open", "completed"])
+def test_each_live_part_renders_from_its_own_loaders(
+    dana, actors, today, strict_templates, part, which
+):
+    open_meeting, completed = a_full_meeting(actors, today)
+    meeting = open_meeting if which == "open" else completed
+    response = dana.get(f"/meetings/{meeting.id}?part={part}", headers=HTMX)
+    assert response.status_code == 200
+    assert "<html" not in text_of(response)
+
+
+def test_the_whole_page_is_the_union_of_its_parts(dana, actors, today):
+    meeting, _ = a_full_meeting(actors, today)
+    page = text_of(dana.get(f"/meetings/{meeting.id}"))
+    for shown in (
+        "Roadmap",
+        "Carried over",
+        "RFC",
+        "Agreed: ship",
+        "A milestones goal",
+        "Book",
+        "Shipped search",
+        'id="private-note"',
+        "Complete meeting",
+    ):
+        assert shown in page, shown

@@ -77,3 +77,32 @@ def test_this_week_costs_two_queries_per_report_and_none_per_meeting(client, act
     five_reports = queries_for(client, "/this-week")
     # Each report adds only their goals and their plan steps.
     assert five_reports - one_report == 4 * 2
+
+
+# Each live part of the meeting page, as an open page refetches it, reads only what it
+# shows: the session and the meeting (every request), then its own rows.
+QUERIES_OF_PART = {
+    "notes": 2,  # the shared notes come with the meeting
+    "presence": 3,  # who else has the page open
+    "agenda": 3,  # the talking points
+    "actions": 3,  # the action items
+    "goals": 3,  # the agreed goals with their latest check-in
+    "plan": 5,  # the plan, its steps, the recent wins
+}
+
+
+def test_each_live_part_reads_only_what_it_shows(client, actors, login):
+    login(actors.manager)
+    grow_history(actors, meetings=3, points_per_meeting=2)
+    add_agreed_goals(actors, 2)
+    meeting = actors.pair.meetings.where(actors.meeting.__class__.status == "upcoming").first()
+    htmx = {"HX-Request": "true", "HX-Request-Type": "partial"}
+    counts = {}
+    for part in QUERIES_OF_PART:
+        with count_queries(only_select=True) as counter:
+            response = client.get(f"/meetings/{meeting.id}?part={part}", headers=htmx)
+        assert response.status_code == 200
+        counts[part] = counter.count
+    whole_page = queries_for(client, f"/meetings/{meeting.id}")
+    assert counts == QUERIES_OF_PART
+    assert all(count < whole_page for count in counts.values())

@@ -50,17 +50,19 @@ def my_goals():
 
 @bp.route("/people/<int:employee_id>/goals")
 def overview(employee_id):
-    employee = access.get_goal_owner_for_reading_or_404(current_user, employee_id)
+    owner = access.get_goal_owner_for_reading_or_404(current_user, employee_id)
+    employee = owner.employee
     goals = queries.goals_of(employee.id)
     today = access.today()
     for goal in goals:
         goal.behind = progress.is_behind(goal, goal.latest and goal.latest.value, today)
-        goal.waiting = service.waiting_on(goal, employee.manager_id)
+        goal.waiting = service.waiting_on(goal, owner.manager_id)
     return render_template(
         "goals/overview.html",
         employee=employee,
-        may_change=access.may_change_growth(employee),
-        people=_people(employee, employee.manager_id),
+        viewer=owner,
+        may_change=access.may_change_growth(owner),
+        people=_people(employee, owner.manager_id),
         awaiting=[g for g in goals if g.status == "proposed"],
         agreed=[g for g in goals if g.status == "agreed"],
         achieved=[g for g in goals if g.status == "achieved"],
@@ -74,28 +76,34 @@ def _goal_form(goal=None, formdata=None, **data):
     )
 
 
+def _edit_page(owner, goal, form, status=200, **extra):
+    return render_template(
+        "goals/edit.html", employee=owner.employee, viewer=owner, goal=goal, form=form, **extra
+    ), status
+
+
 @bp.route("/people/<int:employee_id>/goals/new")
 def new_goal(employee_id):
-    employee = access.get_goal_owner_or_404(current_user, employee_id)
-    return render_template("goals/edit.html", employee=employee, goal=None, form=_goal_form())
+    owner = access.get_goal_owner_or_404(current_user, employee_id)
+    return _edit_page(owner, None, _goal_form())
 
 
 @bp.route("/people/<int:employee_id>/goals/new", methods=["POST"])
 def propose_goal(employee_id):
-    employee = access.get_goal_owner_or_404(current_user, employee_id)
+    owner = access.get_goal_owner_or_404(current_user, employee_id)
     form = forms.GoalForm(queries.objectives_to_choose(), access.today())
     if not form.validate():
-        return render_template("goals/edit.html", employee=employee, goal=None, form=form), 422
-    goal = service.propose_goal(employee, current_user.id, employee.viewer_role, form.terms())
+        return _edit_page(owner, None, form, 422)
+    goal = service.propose_goal(owner.employee, current_user.id, owner.role, form.terms())
     return redirect(url_for(".goal", goal_id=goal.id), code=303)
 
 
 # --- one goal ------------------------------------------------------------------------
 
 
-def _goal_context(goal, **overrides):
-    employee = User.get_by_id(goal.employee_id)
-    people_of = _people(employee, goal.manager_id)
+def _goal_context(goal, owner, **overrides):
+    employee = owner.employee
+    people_of = _people(employee, owner.manager_id)
     check_ins = queries.check_ins_of(goal)
     versions = queries.versions_of(goal)
     today = access.today()
@@ -133,10 +141,10 @@ def _goal_context(goal, **overrides):
         "employee": employee,
         "version_changes": list(reversed(version_changes)),
         "people": people_of,
-        "role": goal.viewer_role,
-        "may_change": access.may_change_growth(goal),
-        "grant": getattr(goal, "grant", None),
-        "waiting": service.waiting_on(goal, goal.manager_id),
+        "role": owner.role,
+        "may_change": access.may_change_growth(owner),
+        "grant": owner.grant,
+        "waiting": service.waiting_on(goal, owner.manager_id),
         "milestones": service.milestones_of(goal),
         "check_ins": check_ins,
         "latest": latest,
@@ -156,62 +164,56 @@ def _goal_context(goal, **overrides):
 
 @bp.route("/goals/<int:goal_id>")
 def goal(goal_id):
-    goal = access.get_goal_for_reading_or_404(current_user, goal_id)
-    return render_page(GOAL_PAGE, "goal_body", **_goal_context(goal))
+    goal, owner = access.get_goal_for_reading_or_404(current_user, goal_id)
+    return render_page(GOAL_PAGE, "goal_body", **_goal_context(goal, owner))
 
 
 @bp.route("/goals/<int:goal_id>/edit")
 def edit_goal(goal_id):
-    goal = access.get_goal_or_404(current_user, goal_id)
+    goal, owner = access.get_goal_or_404(current_user, goal_id)
     if goal.is_closed:
         abort(404)
     data = forms.goal_form_data(goal, service.milestones_of(goal))
-    employee = User.get_by_id(goal.employee_id)
-    return render_template(
-        "goals/edit.html", employee=employee, goal=goal, form=_goal_form(goal, **data)
-    )
+    return _edit_page(owner, goal, _goal_form(goal, **data))
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["POST"])
 def change_goal(goal_id):
-    goal = access.get_goal_or_404(current_user, goal_id)
-    employee = User.get_by_id(goal.employee_id)
+    goal, owner = access.get_goal_or_404(current_user, goal_id)
     form = forms.GoalForm(queries.objectives_to_choose(goal), access.today())
     if not form.validate() or form.version.data is None:
         if form.version.data is None:
             form.title.errors.append("Reload the page and try again.")
-        return render_template("goals/edit.html", employee=employee, goal=goal, form=form), 422
+        return _edit_page(owner, goal, form, 422)
     try:
-        service.change_terms(
-            goal, goal.viewer_role, current_user.id, form.terms(), form.version.data
-        )
+        service.change_terms(goal, owner.role, current_user.id, form.terms(), form.version.data)
     except service.StaleGoal:
         form.title.errors.append(
             "The goal changed while you were editing. Your version is below; "
             "open the goal in another tab to see theirs, then save again."
         )
         form.version.data = Goal.get_by_id(goal.id).version
-        return render_template(
-            "goals/edit.html", employee=employee, goal=goal, form=form, stale=True
-        ), 409
+        return _edit_page(owner, goal, form, 409, stale=True)
     except service.GoalError as error:
         form.title.errors.append(str(error))
-        return render_template("goals/edit.html", employee=employee, goal=goal, form=form), 409
+        return _edit_page(owner, goal, form, 409)
     tell_open_meetings(goal.employee_id)
     return redirect(url_for(".goal", goal_id=goal.id), code=303)
 
 
-def _step(goal, rule):
+def _step(goal, owner, rule):
     """Runs one state-machine step from the goal page and answers with the page; a
     stale or refused step shows the goal as it is now, with the reason."""
     try:
         rule()
     except service.StaleGoal:
-        goal = access.get_goal_or_404(current_user, goal.id)
-        return render_page(GOAL_PAGE, "goal_body", status=409, **_goal_context(goal, stale=True))
+        goal, owner = access.get_goal_or_404(current_user, goal.id)
+        return render_page(
+            GOAL_PAGE, "goal_body", status=409, **_goal_context(goal, owner, stale=True)
+        )
     except service.GoalError as error:
         return render_page(
-            GOAL_PAGE, "goal_body", status=409, **_goal_context(goal, refusal=str(error))
+            GOAL_PAGE, "goal_body", status=409, **_goal_context(goal, owner, refusal=str(error))
         )
     tell_open_meetings(goal.employee_id)
     return redirect(url_for(".goal", goal_id=goal.id), code=303)
@@ -219,26 +221,28 @@ def _step(goal, rule):
 
 @bp.route("/goals/<int:goal_id>/agree", methods=["POST"])
 def agree(goal_id):
-    goal = access.get_goal_or_404(current_user, goal_id)
+    goal, owner = access.get_goal_or_404(current_user, goal_id)
     form = _valid_or_400(forms.VersionForm())
     return _step(
         goal,
+        owner,
         lambda: service.agree(
-            goal, goal.viewer_role, current_user.id, form.version.data, goal.manager_id
+            goal, owner.role, current_user.id, form.version.data, owner.manager_id
         ),
     )
 
 
 @bp.route("/goals/<int:goal_id>/close", methods=["POST"])
 def propose_closing(goal_id):
-    goal = access.get_goal_or_404(current_user, goal_id)
+    goal, owner = access.get_goal_or_404(current_user, goal_id)
     form = forms.CloseForm()
     if not form.validate():
         return render_page(
-            GOAL_PAGE, "goal_body", status=422, **_goal_context(goal, close_form=form)
+            GOAL_PAGE, "goal_body", status=422, **_goal_context(goal, owner, close_form=form)
         )
     return _step(
         goal,
+        owner,
         lambda: service.propose_closing(
             goal,
             current_user.id,
@@ -251,34 +255,36 @@ def propose_closing(goal_id):
 
 @bp.route("/goals/<int:goal_id>/close/agree", methods=["POST"])
 def agree_to_close(goal_id):
-    goal = access.get_goal_or_404(current_user, goal_id)
+    goal, owner = access.get_goal_or_404(current_user, goal_id)
     form = _valid_or_400(forms.AgreeToCloseForm())
     return _step(
         goal,
+        owner,
         lambda: service.agree_to_close(
-            goal, current_user.id, form.outcome.data, form.version.data, goal.manager_id
+            goal, current_user.id, form.outcome.data, form.version.data, owner.manager_id
         ),
     )
 
 
 @bp.route("/goals/<int:goal_id>/close/withdraw", methods=["POST"])
 def withdraw_closing(goal_id):
-    goal = access.get_goal_or_404(current_user, goal_id)
+    goal, owner = access.get_goal_or_404(current_user, goal_id)
     form = _valid_or_400(forms.VersionForm())
-    return _step(goal, lambda: service.withdraw_closing(goal, form.version.data))
+    return _step(goal, owner, lambda: service.withdraw_closing(goal, form.version.data))
 
 
 @bp.route("/goals/<int:goal_id>/check-ins", methods=["POST"])
 def check_in(goal_id):
-    goal = access.get_goal_or_404(current_user, goal_id)
+    goal, owner = access.get_goal_or_404(current_user, goal_id)
     form = forms.CheckInForm(goal)
     if not form.validate():
         return render_page(
-            GOAL_PAGE, "goal_body", status=422, **_goal_context(goal, check_in_form=form)
+            GOAL_PAGE, "goal_body", status=422, **_goal_context(goal, owner, check_in_form=form)
         )
     done = forms.ticked_milestones(request.form)
     return _step(
         goal,
+        owner,
         lambda: service.check_in(
             goal,
             current_user.id,

@@ -45,20 +45,26 @@ def _manager(owner):
     return User.get_or_none(User.id == owner.manager_id) if owner.manager_id else None
 
 
+def _people(owner):
+    """The employee for the templates, and how the viewer stands to them."""
+    return {"owner": owner.employee, "viewer": owner}
+
+
 # --- the development plan -----------------------------------------------------------
 
 
 def _plan_context(owner, **overrides):
-    plan = service.plan_of(owner.id)
-    goals = queries.goals_to_link(owner.id)
+    employee_id = owner.employee.id
+    plan = service.plan_of(employee_id)
+    goals = queries.goals_to_link(employee_id)
     context = {
-        "owner": owner,
-        "own": owner.viewer_role == "employee",
+        **_people(owner),
+        "own": owner.role == access.EMPLOYEE,
         "manager": _manager(owner),
-        "shows_goals": access.may_read_goals(current_user, owner),
+        "shows_goals": access.may_read_goals(owner),
         "plan": plan,
-        "steps": queries.steps_of(owner.id),
-        "wins": queries.wins_of(owner.id, limit=10),
+        "steps": queries.steps_of(employee_id),
+        "wins": queries.wins_of(employee_id, limit=10),
         "may_change": access.may_change_growth(owner),
         "plan_form": forms.PlanForm(formdata=None, obj=plan),
         "step_form": forms.StepForm(goals, formdata=None),
@@ -91,7 +97,7 @@ def save_plan(employee_id):
     if not form.validate():
         return render_page(PLAN_PAGE, "plan_texts", 422, **_plan_context(owner, plan_form=form))
     try:
-        service.save_plan(owner.id, current_user.id, form.texts(), form.version.data)
+        service.save_plan(owner.employee.id, current_user.id, form.texts(), form.version.data)
     except service.StaleEdit as stale:
         # Both texts on one page: theirs as saved, the writer's still in the form.
         form.version.data = stale.current.version
@@ -101,12 +107,12 @@ def save_plan(employee_id):
             409,
             **_plan_context(owner, plan_form=form, theirs=stale.current),
         )
-    tell_open_meetings(owner.id)
+    tell_open_meetings(owner.employee.id)
     return done(
         PLAN_PAGE,
         "plan_texts",
-        url_for(".plan", employee_id=owner.id),
-        **_plan_context(owner, saved="plan"),
+        url_for(".plan", employee_id=owner.employee.id),
+        lambda: _plan_context(owner, saved="plan"),
     )
 
 
@@ -114,90 +120,93 @@ def save_plan(employee_id):
 def add_step(employee_id):
     owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     access.require_growth_change(owner)
-    form = forms.StepForm(queries.goals_to_link(owner.id))
+    form = forms.StepForm(queries.goals_to_link(owner.employee.id))
     if not form.validate():
         return render_page(PLAN_PAGE, "steps", 422, **_plan_context(owner, step_form=form))
-    service.add_step(owner.id, current_user.id, form.terms())
-    tell_open_meetings(owner.id)
+    service.add_step(owner.employee.id, current_user.id, form.terms())
+    tell_open_meetings(owner.employee.id)
     return done(
         PLAN_PAGE,
         "steps",
-        url_for(".plan", employee_id=owner.id, _anchor="steps"),
-        **_plan_context(owner, saved="step"),
+        url_for(".plan", employee_id=owner.employee.id, _anchor="steps"),
+        lambda: _plan_context(owner, saved="step"),
     )
 
 
-def _step_goals(step):
-    goals = queries.goals_to_link(step.owner.id)
+def _step_goals(step, owner):
+    goals = queries.goals_to_link(owner.employee.id)
     if step.goal_id and step.goal_id not in {goal.id for goal in goals}:
         # A step keeps its link to a goal that has since closed.
         goals.append(step.goal)
     return goals
 
 
+def _step_page(step, owner, form, status=200, theirs=None):
+    return render_template(
+        "growth/step.html", step=step, form=form, theirs=theirs, **_people(owner)
+    ), status
+
+
 @bp.route("/plan-steps/<int:step_id>")
 def step(step_id):
-    found = access.get_plan_step_or_404(current_user, step_id)
-    form = forms.StepForm(_step_goals(found), formdata=None, obj=found, goal=found.goal_id or 0)
-    return render_template(
-        "growth/step.html", step=found, owner=found.owner, form=form, theirs=None
+    found, owner = access.get_plan_step_or_404(current_user, step_id)
+    form = forms.StepForm(
+        _step_goals(found, owner), formdata=None, obj=found, goal=found.goal_id or 0
     )
+    return _step_page(found, owner, form)
 
 
 @bp.route("/plan-steps/<int:step_id>", methods=["POST"])
 def change_step(step_id):
-    found = access.get_plan_step_or_404(current_user, step_id)
-    access.require_growth_change(found.owner)
-    form = forms.StepForm(_step_goals(found))
+    found, owner = access.get_plan_step_or_404(current_user, step_id)
+    access.require_growth_change(owner)
+    form = forms.StepForm(_step_goals(found, owner))
     if not form.validate():
-        return render_template(
-            "growth/step.html", step=found, owner=found.owner, form=form, theirs=None
-        ), 422
+        return _step_page(found, owner, form, 422)
+    employee_id = owner.employee.id
     try:
         service.change_step(
             found,
             current_user.id,
             form.terms(),
             form.version.data,
-            goal_titles=queries.goal_titles(found.owner.id),
+            goal_titles=queries.goal_titles(employee_id),
         )
     except service.StaleEdit as stale:
         form.version.data = stale.current.version
-        return render_template(
-            "growth/step.html", step=found, owner=found.owner, form=form, theirs=stale.current
-        ), 409
-    tell_open_meetings(found.owner.id)
-    return redirect(url_for(".plan", employee_id=found.owner.id, _anchor="steps"), code=303)
+        return _step_page(found, owner, form, 409, theirs=stale.current)
+    tell_open_meetings(employee_id)
+    return redirect(url_for(".plan", employee_id=employee_id, _anchor="steps"), code=303)
 
 
 @bp.route("/plan-steps/<int:step_id>/status", methods=["POST"])
 def set_step_status(step_id):
-    found = access.get_plan_step_or_404(current_user, step_id)
-    access.require_growth_change(found.owner)
+    found, owner = access.get_plan_step_or_404(current_user, step_id)
+    access.require_growth_change(owner)
     form = forms.StepStatusForm()
     if not form.validate():
-        return render_page(PLAN_PAGE, "steps", 422, **_plan_context(found.owner))
+        return render_page(PLAN_PAGE, "steps", 422, **_plan_context(owner))
     service.set_step_status(found, current_user.id, form.status.data)
-    tell_open_meetings(found.owner.id)
+    tell_open_meetings(owner.employee.id)
     return done(
         PLAN_PAGE,
         "steps",
-        url_for(".plan", employee_id=found.owner.id, _anchor="steps"),
-        **_plan_context(found.owner),
+        url_for(".plan", employee_id=owner.employee.id, _anchor="steps"),
+        lambda: _plan_context(owner),
     )
 
 
 @bp.route("/plan-steps/<int:step_id>/delete", methods=["POST"])
 def remove_step(step_id):
-    found = access.get_plan_step_or_404(current_user, step_id)
-    access.require_growth_change(found.owner)
+    found, owner = access.get_plan_step_or_404(current_user, step_id)
+    access.require_growth_change(owner)
     service.remove_step(found, current_user.id)
-    tell_open_meetings(found.owner.id)
+    tell_open_meetings(owner.employee.id)
     return done(
         PLAN_PAGE,
         "steps",
-        url_for(".plan", employee_id=found.owner.id, _anchor="steps"),
-        **_plan_context(found.owner),
+        url_for(".plan", employee_id=owner.employee.id, _anchor="steps"),
+        lambda: _plan_context(owner),
     )
 
 
@@ -206,10 +215,10 @@ def plan_history(employee_id):
     owner = access.get_growth_owner_or_404(
         current_user, employee_id, "plan", "development plan history"
     )
-    plan = service.plan_of(owner.id)
+    plan = service.plan_of(owner.employee.id)
     return render_template(
         "growth/history.html",
-        owner=owner,
+        **_people(owner),
         changes=queries.history_of(plan),
         labels=service.PLAN_FIELDS | service.STEP_FIELDS,
     )
@@ -222,37 +231,37 @@ def plan_history(employee_id):
 def record_win(employee_id):
     owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     access.require_growth_change(owner)
-    form = forms.WinForm(queries.goals_to_link(owner.id), access.today())
+    form = forms.WinForm(queries.goals_to_link(owner.employee.id), access.today())
     if not form.validate():
         return render_page(PLAN_PAGE, "wins", 422, **_plan_context(owner, win_form=form))
     service.record_win(
-        owner.id,
+        owner.employee.id,
         current_user.id,
         form.title.data,
         form.details.data or "",
         form.achieved_on.data or access.today(),
         form.goal.data,
     )
-    tell_open_meetings(owner.id)
+    tell_open_meetings(owner.employee.id)
     return done(
         PLAN_PAGE,
         "wins",
-        url_for(".plan", employee_id=owner.id, _anchor="wins"),
-        **_plan_context(owner, saved="win"),
+        url_for(".plan", employee_id=owner.employee.id, _anchor="wins"),
+        lambda: _plan_context(owner, saved="win"),
     )
 
 
 @bp.route("/wins/<int:win_id>/delete", methods=["POST"])
 def remove_win(win_id):
-    win = access.get_win_or_404(current_user, win_id)
-    access.require_win_remover(current_user, win)
+    win, owner = access.get_win_or_404(current_user, win_id)
+    access.require_win_remover(win, owner)
     service.remove_win(win)
-    tell_open_meetings(win.owner.id)
+    tell_open_meetings(owner.employee.id)
     return done(
         PLAN_PAGE,
         "wins",
-        url_for(".plan", employee_id=win.owner.id, _anchor="wins"),
-        **_plan_context(win.owner),
+        url_for(".plan", employee_id=owner.employee.id, _anchor="wins"),
+        lambda: _plan_context(owner),
     )
 
 
@@ -263,21 +272,22 @@ def _printable_context(owner):
     """What the paper shows: the plan, its steps, agreed goals with their latest
     progress and chart, and recent wins — never a private note or a draft."""
     today = access.today()
+    employee_id = owner.employee.id
     # A grant of the plan alone doesn't open the goals.
-    shows_goals = access.may_read_goals(current_user, owner)
-    goals = goal_queries.agreed_goals_of(owner.id) if shows_goals else []
+    shows_goals = access.may_read_goals(owner)
+    goals = goal_queries.agreed_goals_of(employee_id) if shows_goals else []
     check_ins = goal_queries.check_ins_by_goal([goal.id for goal in goals])
     for goal in goals:
         goal.chart_data = goal_progress.chart(goal, check_ins.get(goal.id, []), today)
         goal.behind = goal_progress.is_behind(goal, goal.latest and goal.latest.value, today)
     return {
-        "owner": owner,
+        **_people(owner),
         "manager": _manager(owner),
-        "plan": service.plan_of(owner.id),
-        "steps": queries.steps_of(owner.id),
+        "plan": service.plan_of(employee_id),
+        "steps": queries.steps_of(employee_id),
         "goals": goals,
         "shows_goals": shows_goals,
-        "wins": queries.wins_of(owner.id, limit=10),
+        "wins": queries.wins_of(employee_id, limit=10),
         "today": today,
         "statuses": forms.PlanStep.STATUSES,
         "kinds": forms.PlanStep.KINDS,
@@ -304,12 +314,14 @@ def plan_pdf(employee_id):
             html, paper, current_app.static_folder, url_for("static", filename="")
         )
     except pdf.PdfUnavailable as missing:
-        return render_template("growth/pdf_unavailable.html", owner=owner, reason=str(missing)), 503
+        return render_template(
+            "growth/pdf_unavailable.html", reason=str(missing), **_people(owner)
+        ), 503
     return send_file(
         io.BytesIO(document),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=pdf.file_name(owner.name),
+        download_name=pdf.file_name(owner.employee.name),
     )
 
 
@@ -319,29 +331,30 @@ def plan_pdf(employee_id):
 def _feedback_form(owner, formdata=None, item=None, **data):
     """The feedback form; correcting feedback keeps what it is linked to on offer even
     when that goal has closed or that meeting was with an earlier manager."""
-    meetings = queries.meetings_to_link(owner.id, owner.manager_id)
-    goals = queries.goals_to_link(owner.id)
+    employee_id = owner.employee.id
+    meetings = queries.meetings_to_link(employee_id, owner.manager_id)
+    goals = queries.goals_to_link(employee_id)
     if item is not None:
         if item.meeting_id and item.meeting_id not in {m.id for m in meetings}:
             meetings.append(item.meeting)
         if item.goal_id and item.goal_id not in {g.id for g in goals}:
             goals.append(item.goal)
     return forms.FeedbackForm(
-        meetings, goals, queries.steps_of(owner.id), formdata=formdata, **data
+        meetings, goals, queries.steps_of(employee_id), formdata=formdata, **data
     )
 
 
 def _feedback_context(owner, **overrides):
     manager = _manager(owner)
-    own = owner.viewer_role == "employee"
+    own = owner.role == access.EMPLOYEE
     context = {
-        "owner": owner,
+        **_people(owner),
         "manager": manager,
         "own": own,
         "other_name": (manager.first_name if manager else "your manager")
         if own
-        else owner.first_name,
-        "feedback": queries.timeline(access.feedback_visible_to(current_user, owner)),
+        else owner.employee.first_name,
+        "feedback": queries.timeline(access.feedback_visible_to(owner)),
         "may_give": access.may_give_feedback(owner),
         "form": _feedback_form(owner),
         "saved": None,
@@ -382,74 +395,76 @@ def give_feedback(employee_id):
             FEEDBACK_PAGE, "feedback_page", 422, **_feedback_context(owner, form=form)
         )
     send = _sending(request.form)
-    sent = service.write_feedback(owner.id, current_user.id, receiver, form.terms(), send=send)
+    sent = service.write_feedback(
+        owner.employee.id, current_user.id, receiver, form.terms(), send=send
+    )
     _tell_if_won(sent)
     return done(
         FEEDBACK_PAGE,
         "feedback_page",
-        url_for(".feedback", employee_id=owner.id),
-        **_feedback_context(owner, saved="sent" if send else "draft"),
+        url_for(".feedback", employee_id=owner.employee.id),
+        lambda: _feedback_context(owner, saved="sent" if send else "draft"),
     )
 
 
-def _feedback_edit(item, form, status=200, theirs=None):
+def _feedback_edit(item, owner, form, status=200, theirs=None):
     return render_template(
-        "growth/feedback_edit.html", item=item, owner=item.owner, form=form, theirs=theirs
+        "growth/feedback_edit.html", item=item, form=form, theirs=theirs, **_people(owner)
     ), status
 
 
 @bp.route("/feedback/<int:feedback_id>/edit")
 def edit_feedback(feedback_id):
-    item = access.get_feedback_or_404(current_user, feedback_id)
-    access.require_feedback_giver(current_user, item)
+    item, owner = access.get_feedback_or_404(current_user, feedback_id)
+    access.require_feedback_giver(item, owner)
     form = _feedback_form(
-        item.owner,
+        owner,
         item=item,
         obj=item,
         meeting=item.meeting_id or 0,
         goal=item.goal_id or 0,
         step=item.step_id or 0,
     )
-    return _feedback_edit(item, form)
+    return _feedback_edit(item, owner, form)
 
 
 @bp.route("/feedback/<int:feedback_id>", methods=["POST"])
 def change_feedback(feedback_id):
-    item = access.get_feedback_or_404(current_user, feedback_id)
+    item, owner = access.get_feedback_or_404(current_user, feedback_id)
     send = item.is_draft and _sending(request.form)
     if send:
-        access.require_feedback_sendable(current_user, item)
+        access.require_feedback_sendable(item, owner)
     else:
-        access.require_feedback_giver(current_user, item)
-    form = _feedback_form(item.owner, formdata=request.form, item=item)
+        access.require_feedback_giver(item, owner)
+    form = _feedback_form(owner, formdata=request.form, item=item)
     if not form.validate():
-        return _feedback_edit(item, form, 422)
+        return _feedback_edit(item, owner, form, 422)
     try:
         sent = service.change_feedback(item, form.terms(), form.version.data, send=send)
     except service.StaleEdit as stale:
         form.version.data = stale.current.version
-        return _feedback_edit(item, form, 409, theirs=stale.current)
+        return _feedback_edit(item, owner, form, 409, theirs=stale.current)
     _tell_if_won(sent)
-    return redirect(url_for(".feedback", employee_id=item.owner.id), code=303)
+    return redirect(url_for(".feedback", employee_id=owner.employee.id), code=303)
 
 
 @bp.route("/feedback/<int:feedback_id>/send", methods=["POST"])
 def send_feedback(feedback_id):
-    item = access.get_feedback_or_404(current_user, feedback_id)
-    access.require_feedback_sendable(current_user, item)
+    item, owner = access.get_feedback_or_404(current_user, feedback_id)
+    access.require_feedback_sendable(item, owner)
     _tell_if_won(service.send_feedback(item))
     return done(
         FEEDBACK_PAGE,
         "feedback_page",
-        url_for(".feedback", employee_id=item.owner.id),
-        **_feedback_context(item.owner, saved="sent"),
+        url_for(".feedback", employee_id=owner.employee.id),
+        lambda: _feedback_context(owner, saved="sent"),
     )
 
 
 @bp.route("/feedback/<int:feedback_id>/delete", methods=["POST"])
 def delete_feedback(feedback_id):
-    item = access.get_feedback_or_404(current_user, feedback_id)
-    access.require_feedback_giver(current_user, item)
+    item, owner = access.get_feedback_or_404(current_user, feedback_id)
+    access.require_feedback_giver(item, owner)
     try:
         service.delete_draft(item)
     except service.SentFeedbackStays as refusal:
@@ -457,6 +472,6 @@ def delete_feedback(feedback_id):
     return done(
         FEEDBACK_PAGE,
         "feedback_page",
-        url_for(".feedback", employee_id=item.owner.id),
-        **_feedback_context(item.owner),
+        url_for(".feedback", employee_id=owner.employee.id),
+        lambda: _feedback_context(owner),
     )

@@ -8,7 +8,7 @@ its whole agenda there, and a change of cadence moves each planned meeting, with
 what was added to it, to the new rhythm.
 
 Every function takes its actors and clock explicitly and runs in one transaction;
-none reads the request. Permission is checked before they are called (access.py);
+none reads the request. Permission is checked before they are called (pmweb.access);
 what a rule depends on and another person can change meanwhile — whether the meeting
 is still open — it checks again inside its transaction, holding the meeting's row."""
 

@@ -25,14 +25,13 @@ from pmweb.growth import forms as growth_forms
 from pmweb.growth import queries as growth_queries
 from pmweb.growth import service as growth_service
 from pmweb.growth import views as growth_views
-from pmweb.htmx import done, render_page
+from pmweb.htmx import done, is_partial_request, render_page
 from pmweb.meetings import forms, queries, service
 from pmweb.models import CheckIn
 
 bp = Blueprint("meetings", __name__)
 
 MEETING_PAGE = "meetings/meeting.html"
-BLANK = {"csrf": False}
 
 
 @bp.before_request
@@ -62,8 +61,9 @@ def home():
 PAIR_PAGE = "meetings/one_on_one.html"
 
 
-def _pair_context(pair, **overrides):
+def _pair_context(found, **overrides):
     """Everything the pair page and its fragments show."""
+    pair = found.pair
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = current_app.config["MEETINGS_PER_PAGE"]
     query_text = request.args.get("q", "").strip()[:200]
@@ -71,6 +71,8 @@ def _pair_context(pair, **overrides):
     context = {
         "pair": pair,
         "other": pair.other(current_user),
+        "grant": found.grant,
+        "line_is_current": found.line_is_current,
         "upcoming": queries.upcoming_meetings(pair),
         "today": access.today(),
         "meetings": meetings,
@@ -79,7 +81,7 @@ def _pair_context(pair, **overrides):
         "query_text": query_text,
         "results": queries.search(pair, query_text) if query_text else None,
         "cadence_form": forms.CadenceForm(formdata=None, obj=pair),
-        "can_edit": access.can_edit_one_on_one(current_user, pair),
+        "can_edit": access.can_edit_one_on_one(found),
         "saved": False,
     }
     context.update(overrides)
@@ -88,21 +90,21 @@ def _pair_context(pair, **overrides):
 
 @bp.route("/one-on-ones/<int:pair_id>")
 def one_on_one(pair_id):
-    pair = access.get_one_on_one_for_reading_or_404(current_user, pair_id)
-    return render_page(PAIR_PAGE, "history", **_pair_context(pair))
+    found = access.get_one_on_one_for_reading_or_404(current_user, pair_id)
+    return render_page(PAIR_PAGE, "history", **_pair_context(found))
 
 
 @bp.route("/one-on-ones/<int:pair_id>/cadence", methods=["POST"])
 def set_cadence(pair_id):
-    pair = access.get_one_on_one_or_404(current_user, pair_id)
-    access.require_edit(
-        access.can_edit_one_on_one(current_user, pair),
-        "This one-on-one has ended; its schedule can no longer be changed.",
+    found = access.get_one_on_one_or_404(current_user, pair_id)
+    access.require_one_on_one_editable(
+        found, "This one-on-one has ended; its schedule can no longer be changed."
     )
+    pair = found.pair
     form = forms.CadenceForm()
     if not form.validate():
         return render_page(
-            PAIR_PAGE, "cadence", status=422, **_pair_context(pair, cadence_form=form)
+            PAIR_PAGE, "cadence", status=422, **_pair_context(found, cadence_form=form)
         )
     moved = service.set_cadence(
         pair, form.cadence.data, form.weekday.data, form.time_of_day.data, service.local_now(pair)
@@ -113,73 +115,152 @@ def set_cadence(pair_id):
         PAIR_PAGE,
         "cadence",
         url_for(".one_on_one", pair_id=pair.id),
-        **_pair_context(pair, saved=True),
+        lambda: _pair_context(found, saved=True),
     )
 
 
 # --- the meeting page ------------------------------------------------------------
+#
+# Each block of the page loads only what it shows: a live refresh of the agenda
+# reads the agenda, not the goals. The whole page is the union of its blocks.
+
+# Blank forms only carry values and errors to the template, which writes the CSRF
+# token itself; leaving CSRF out of them keeps them cheap to make.
+BLANK = {"csrf": False}
 
 
-def _meeting_context(meeting, with_presence=False, **overrides):
-    """Everything the meeting page and each of its fragments show."""
-    pair = meeting.one_on_one
-    today = access.today()
-    previous, following = queries.neighbours(meeting)
-    note = access.private_note_of(current_user, meeting)
-    points = queries.agenda(meeting)
-    can_edit = access.can_edit_meeting(current_user, meeting)
-    config = current_app.config
-    goal_role = access.goal_role_in_meeting(current_user, meeting)
-    context = {
-        "meeting": meeting,
+def _base(found):
+    """What every block of the meeting page shows: the meeting, its pair, the other
+    person, and whether the viewer may change it."""
+    pair = found.pair
+    return {
+        "meeting": found.meeting,
         "pair": pair,
         "other": pair.other(current_user),
-        "points": points,
-        "deletable": access.deletable_talking_points(current_user, meeting, points),
-        "items": queries.action_items(meeting),
-        "private_note": note,
+        "today": access.today(),
+        "can_edit": access.can_edit_meeting(found),
+    }
+
+
+def _header(found):
+    previous, following = queries.neighbours(found.meeting)
+    return {
         "previous_meeting": previous,
         "next_meeting": following,
-        "today": today,
-        "can_edit": can_edit,
-        "can_write_private_note": access.can_write_private_note(current_user, meeting),
-        # Blank forms only carry values and errors to the template, which writes the
-        # CSRF token itself; leaving CSRF out of them keeps them cheap to make.
+        "grant": found.grant,
+        "reschedule_form": forms.RescheduleForm(
+            formdata=None, meta=BLANK, at=found.meeting.scheduled_for
+        ),
+    }
+
+
+def _presence(found):
+    heartbeat = current_app.config["LIVE_HEARTBEAT_SECONDS"]
+    here = access.can_edit_meeting(found)
+    return {
+        "others_here": live.others_here(found.meeting.id, found.viewer_id, heartbeat)
+        if here
+        else []
+    }
+
+
+def _no_presence(found):
+    # Who else is here is only known to a live page, whose stream fetches it at once
+    # on connecting; the first render of the page leaves it out.
+    return {"others_here": []}
+
+
+def _talking_points(found):
+    points = queries.agenda(found.meeting)
+    return {
+        "points": points,
+        "deletable": access.deletable_talking_points(found, points),
         "point_form": forms.TalkingPointForm(formdata=None, meta=BLANK),
+        "conflict": None,
+        "edit_errors": {},
+    }
+
+
+def _shared_notes(found):
+    meeting = found.meeting
+    return {
         "notes_form": forms.SharedNotesForm(
             formdata=None,
             meta=BLANK,
             shared_notes=meeting.shared_notes,
             version=meeting.shared_notes_version,
         ),
+        "notes_conflict": None,
+    }
+
+
+def _action_items(found):
+    return {
+        "items": queries.action_items(found.meeting),
+        "item_form": forms.ActionItemForm(
+            found.pair, access.today(), formdata=None, meta=BLANK, owner=found.pair.employee_id
+        ),
+    }
+
+
+def _goals(found):
+    shown = access.goal_role_in_meeting(found) is not None
+    return {
+        "goals": _goals_for_meeting(found.pair.employee_id, access.today()) if shown else None,
+        "goal_errors": {},
+        "confidences": CheckIn.CONFIDENCES,
+    }
+
+
+def _development(found):
+    shown = access.goal_role_in_meeting(found) is not None
+    return {
+        "development": _development_for_meeting(found.pair.employee_id) if shown else None,
+        "win_form": growth_forms.WinForm((), access.today(), formdata=None, meta=BLANK),
+    }
+
+
+def _private_note(found):
+    note = access.private_note_of(found)
+    return {
+        "can_write_private_note": access.can_write_private_note(found),
+        "private_note": note,
         "private_note_form": forms.PrivateNoteForm(
             formdata=None, meta=BLANK, body=note.body if note else ""
         ),
-        "item_form": forms.ActionItemForm(
-            pair, today, formdata=None, meta=BLANK, owner=pair.employee_id
-        ),
-        # Who else is here is only known to a live page, whose stream fetches it at
-        # once on connecting; the first render of the page leaves it out.
-        "others_here": (
-            live.others_here(meeting.id, current_user.id, config["LIVE_HEARTBEAT_SECONDS"])
-            if with_presence and can_edit
-            else []
-        ),
-        "goals": _goals_for_meeting(pair.employee_id, today) if goal_role else None,
-        "development": _development_for_meeting(pair.employee_id) if goal_role else None,
-        "win_form": growth_forms.WinForm((), today, formdata=None, meta=BLANK),
-        "reschedule_form": forms.RescheduleForm(
-            formdata=None, meta=BLANK, at=meeting.scheduled_for
-        ),
-        "goal_errors": {},
-        "confidences": CheckIn.CONFIDENCES,
-        "conflict": None,
-        "notes_conflict": None,
         "private_note_conflict": None,
-        "edit_errors": {},
     }
+
+
+SECTIONS = (_talking_points, _shared_notes, _action_items, _goals, _development, _private_note)
+LOADERS_OF_BLOCK = {
+    "meeting_body": (_header, _presence, *SECTIONS),
+    "presence": (_presence,),
+    "talking_points": (_talking_points,),
+    "shared_notes": (_shared_notes,),
+    "action_items": (_action_items,),
+    "goals": (_goals,),
+    "development": (_development,),
+    "private_note": (_private_note,),
+}
+WHOLE_PAGE = (_header, _no_presence, *SECTIONS)
+
+
+def _meeting_context(found, loaders, **overrides):
+    context = _base(found)
+    for load in loaders:
+        context.update(load(found))
     context.update(overrides)
     return context
+
+
+def _render(found, block, status=200, **overrides):
+    """``block`` of the meeting page for htmx, or the whole page (a form posted
+    without JavaScript, a link opened in a tab)."""
+    loaders = LOADERS_OF_BLOCK[block] if is_partial_request() else WHOLE_PAGE
+    return render_page(
+        MEETING_PAGE, block, status=status, **_meeting_context(found, loaders, **overrides)
+    )
 
 
 def _goals_for_meeting(employee_id, today):
@@ -209,12 +290,6 @@ def _meeting_url(meeting, anchor=None):
     return url_for(".meeting", meeting_id=meeting.id, _anchor=anchor)
 
 
-def _invalid(meeting, block, **forms_with_errors):
-    return render_page(
-        MEETING_PAGE, block, status=422, **_meeting_context(meeting, **forms_with_errors)
-    )
-
-
 # The block of the meeting page that shows each live part.
 BLOCK_OF_PART = {
     "agenda": "talking_points",
@@ -227,23 +302,27 @@ BLOCK_OF_PART = {
 }
 
 
-def _updated(meeting, block, anchor, part):
+def _updated(found, block, anchor, part):
     """The answer to a successful change; ``part`` tells the other open pages of the
     meeting what changed (None: nobody else is concerned, as for a private note)."""
     if part is not None:
-        live.publish(meeting.id, part)
-    return done(MEETING_PAGE, block, _meeting_url(meeting, anchor), **_meeting_context(meeting))
+        live.publish(found.meeting.id, part)
+    return done(
+        MEETING_PAGE,
+        block,
+        _meeting_url(found.meeting, anchor),
+        lambda: _meeting_context(found, LOADERS_OF_BLOCK[block]),
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>")
 def meeting(meeting_id):
     """The meeting page, or (htmx, ``?part=``) one live part of it."""
-    meeting = access.get_meeting_for_reading_or_404(current_user, meeting_id)
+    found = access.get_meeting_for_reading_or_404(current_user, meeting_id)
     block = BLOCK_OF_PART.get(request.args.get("part", ""))
     if block is None:
-        return render_template(MEETING_PAGE, **_meeting_context(meeting))
-    with_presence = block in ("presence", "meeting_body")
-    return render_page(MEETING_PAGE, block, **_meeting_context(meeting, with_presence))
+        return render_template(MEETING_PAGE, **_meeting_context(found, WHOLE_PAGE))
+    return _render(found, block)
 
 
 @bp.route("/meetings/<int:meeting_id>/live")
@@ -251,7 +330,7 @@ def live_updates(meeting_id):
     """Server-Sent Events: which parts of this meeting changed. No content travels
     here; the page fetches each part through the route above. No database connection
     is held while the stream is open."""
-    meeting = access.get_followable_meeting_or_404(current_user, meeting_id)
+    meeting = access.get_followable_meeting_or_404(current_user, meeting_id).meeting
     user_id, token = current_user.id, current_user.session_token
     busy = live.too_many_streams()
     if busy is not None:
@@ -270,140 +349,122 @@ def live_updates(meeting_id):
 
 @bp.route("/meetings/<int:meeting_id>/talking-points", methods=["POST"])
 def add_talking_point(meeting_id):
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_meeting_editable(current_user, meeting)
+    found = access.get_editable_meeting_or_404(current_user, meeting_id)
     form = forms.TalkingPointForm()
     if not form.validate():
-        return _invalid(meeting, "talking_points", point_form=form)
-    service.add_talking_point(meeting, current_user.id, form.text.data)
-    return _updated(meeting, "talking_points", "talking-points", part="agenda")
+        return _render(found, "talking_points", 422, point_form=form)
+    service.add_talking_point(found.meeting, current_user.id, form.text.data)
+    return _updated(found, "talking_points", "talking-points", part="agenda")
 
 
 @bp.route("/talking-points/<int:point_id>/edit", methods=["POST"])
 def edit_talking_point(point_id):
-    point = access.get_talking_point_or_404(current_user, point_id)
-    meeting = point.meeting
-    access.require_meeting_editable(current_user, meeting)
+    point, found = access.get_talking_point_or_404(current_user, point_id)
+    access.require_meeting_editable(found)
     form = forms.EditTalkingPointForm()
     if not form.validate():
         errors = form.text.errors or ["Reload the page and try again."]
-        return _invalid(meeting, "talking_points", edit_errors={point.id: errors})
+        return _render(found, "talking_points", 422, edit_errors={point.id: errors})
     try:
         service.edit_talking_point(point, form.text.data, form.version.data)
     except service.StaleEdit as stale:
         conflict = {"point_id": point.id, "mine": form.text.data, "theirs": stale.current.text}
-        return render_page(
-            MEETING_PAGE,
-            "talking_points",
-            status=409,
-            **_meeting_context(meeting, conflict=conflict),
-        )
-    return _updated(meeting, "talking_points", f"talking-point-{point.id}", part="agenda")
+        return _render(found, "talking_points", 409, conflict=conflict)
+    return _updated(found, "talking_points", f"talking-point-{point.id}", part="agenda")
 
 
 @bp.route("/talking-points/<int:point_id>/discussed", methods=["POST"])
 def mark_discussed(point_id):
-    point = access.get_talking_point_or_404(current_user, point_id)
-    access.require_meeting_editable(current_user, point.meeting)
+    point, found = access.get_talking_point_or_404(current_user, point_id)
+    access.require_meeting_editable(found)
     form = forms.DiscussedForm()
     if not form.validate():
         abort(400)
     service.set_discussed(point, form.discussed.data == "1")
-    return _updated(point.meeting, "talking_points", f"talking-point-{point.id}", part="agenda")
+    return _updated(found, "talking_points", f"talking-point-{point.id}", part="agenda")
 
 
 @bp.route("/talking-points/<int:point_id>/move", methods=["POST"])
 def move_talking_point(point_id):
-    point = access.get_talking_point_or_404(current_user, point_id)
-    access.require_meeting_editable(current_user, point.meeting)
+    point, found = access.get_talking_point_or_404(current_user, point_id)
+    access.require_meeting_editable(found)
     form = forms.MoveForm()
     if not form.validate():
         abort(400)
     service.move_talking_point(point, -1 if form.direction.data == "up" else 1)
-    return _updated(point.meeting, "talking_points", f"talking-point-{point.id}", part="agenda")
+    return _updated(found, "talking_points", f"talking-point-{point.id}", part="agenda")
 
 
 @bp.route("/talking-points/<int:point_id>/delete", methods=["POST"])
 def delete_talking_point(point_id):
-    point = access.get_talking_point_or_404(current_user, point_id)
-    access.require_meeting_editable(current_user, point.meeting)
+    point, found = access.get_talking_point_or_404(current_user, point_id)
+    access.require_meeting_editable(found)
     access.require_edit(
-        access.can_delete_talking_point(current_user, point),
+        access.can_delete_talking_point(found, point),
         "Only the person who added a talking point can delete it.",
     )
     service.delete_talking_point(point)
-    return _updated(point.meeting, "talking_points", "talking-points", part="agenda")
+    return _updated(found, "talking_points", "talking-points", part="agenda")
 
 
 @bp.route("/meetings/<int:meeting_id>/shared-notes", methods=["POST"])
 def save_shared_notes(meeting_id):
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_meeting_editable(current_user, meeting)
+    found = access.get_editable_meeting_or_404(current_user, meeting_id)
     form = forms.SharedNotesForm()
     if not form.validate():
-        return _invalid(meeting, "shared_notes", notes_form=form)
+        return _render(found, "shared_notes", 422, notes_form=form)
     try:
-        service.save_shared_notes(meeting, form.shared_notes.data, form.version.data)
+        service.save_shared_notes(found.meeting, form.shared_notes.data, form.version.data)
     except service.StaleEdit as stale:
         conflict = {"mine": form.shared_notes.data, "theirs": stale.current.shared_notes}
-        return render_page(
-            MEETING_PAGE,
-            "shared_notes",
-            status=409,
-            **_meeting_context(meeting, notes_conflict=conflict),
-        )
-    return _updated(meeting, "shared_notes", "shared-notes", part="notes")
+        return _render(found, "shared_notes", 409, notes_conflict=conflict)
+    return _updated(found, "shared_notes", "shared-notes", part="notes")
 
 
 @bp.route("/meetings/<int:meeting_id>/private-note", methods=["POST"])
 def save_private_note(meeting_id):
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_private_note_writable(current_user, meeting)
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_private_note_writable(found)
     form = forms.PrivateNoteForm()
     if not form.validate():
-        return _invalid(meeting, "private_note", private_note_form=form)
+        return _render(found, "private_note", 422, private_note_form=form)
     try:
-        service.save_private_note(meeting, current_user.id, form.body.data, form.version.data)
+        service.save_private_note(found.meeting, current_user.id, form.body.data, form.version.data)
     except service.StaleEdit as stale:
         conflict = {"mine": form.body.data, "theirs": stale.current.body}
-        return render_page(
-            MEETING_PAGE,
-            "private_note",
-            status=409,
-            **_meeting_context(meeting, private_note_conflict=conflict),
-        )
-    return _updated(meeting, "private_note", "private-note", part=None)
+        return _render(found, "private_note", 409, private_note_conflict=conflict)
+    return _updated(found, "private_note", "private-note", part=None)
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
 def add_action_item(meeting_id):
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_meeting_editable(current_user, meeting)
-    form = forms.ActionItemForm(meeting.one_on_one, access.today())
+    found = access.get_editable_meeting_or_404(current_user, meeting_id)
+    form = forms.ActionItemForm(found.pair, access.today())
     if not form.validate():
-        return _invalid(meeting, "action_items", item_form=form)
+        return _render(found, "action_items", 422, item_form=form)
     service.add_action_item(
-        meeting, current_user.id, form.owner.data, form.text.data, form.due.data
+        found.meeting, current_user.id, form.owner.data, form.text.data, form.due.data
     )
-    return _updated(meeting, "action_items", "action-items", part="actions")
+    return _updated(found, "action_items", "action-items", part="actions")
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items/<int:item_id>/done", methods=["POST"])
 def mark_action_item_done(meeting_id, item_id):
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    item = access.get_action_item_of_meeting_or_404(current_user, meeting, item_id)
-    access.require_meeting_editable(current_user, meeting)
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    item = access.get_action_item_of_meeting_or_404(found, item_id)
+    access.require_meeting_editable(found)
     form = forms.DoneForm()
     if not form.validate():
         abort(400)
-    service.set_action_item_done(item, form.done.data == "1", meeting)
-    return _updated(meeting, "action_items", f"action-item-{item.id}", part="actions")
+    service.set_action_item_done(item, form.done.data == "1", found.meeting)
+    return _updated(found, "action_items", f"action-item-{item.id}", part="actions")
 
 
 @bp.route("/meetings/<int:meeting_id>/complete", methods=["POST"])
 def complete_meeting(meeting_id):
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_meeting_completable(current_user, meeting)
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_completable(found)
+    meeting = found.meeting
     if not forms.CompleteForm().validate():
         abort(400)
     next_meeting = service.complete_meeting(meeting, current_user.id)
@@ -417,8 +478,8 @@ def complete_meeting(meeting_id):
 @bp.route("/meetings/<int:meeting_id>/reschedule", methods=["POST"])
 def reschedule_meeting(meeting_id):
     """Moves this one meeting; the pair's rhythm stays."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_meeting_editable(current_user, meeting)
+    found = access.get_editable_meeting_or_404(current_user, meeting_id)
+    meeting = found.meeting
     form = forms.RescheduleForm()
     if form.validate():
         try:
@@ -428,14 +489,13 @@ def reschedule_meeting(meeting_id):
         else:
             live.publish(meeting.id, "meeting")
             return redirect(_meeting_url(meeting), code=303)
-    return _invalid(meeting, "meeting_body", reschedule_form=form)
+    return _render(found, "meeting_body", 422, reschedule_form=form)
 
 
 @bp.route("/meetings/<int:meeting_id>/skip", methods=["POST"])
 def skip_meeting(meeting_id):
     """Skips this meeting: its agenda moves to the pair's next one."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_meeting_editable(current_user, meeting)
+    meeting = access.get_editable_meeting_or_404(current_user, meeting_id).meeting
     form = forms.SkipForm()
     if not form.validate():
         abort(400)
@@ -458,13 +518,13 @@ def skip_meeting(meeting_id):
 @bp.route("/meetings/<int:meeting_id>/goals/<int:goal_id>/check-ins", methods=["POST"])
 def check_in_goal(meeting_id, goal_id):
     """A check-in on one of the employee's goals, right inside the meeting."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    goal = access.get_goal_of_meeting_or_404(current_user, meeting, goal_id)
-    access.require_meeting_editable(current_user, meeting)
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    goal, _ = access.get_goal_of_meeting_or_404(current_user, found, goal_id)
+    access.require_meeting_editable(found)
     form = goal_forms.CheckInForm(goal)
     if not form.validate():
         errors = [error for field in form for error in field.errors]
-        return _invalid(meeting, "goals", goal_errors={goal.id: errors})
+        return _render(found, "goals", 422, goal_errors={goal.id: errors})
     try:
         goal_service.check_in(
             goal,
@@ -472,14 +532,14 @@ def check_in_goal(meeting_id, goal_id):
             getattr(form, "number", None),
             form.confidence.data,
             form.note.data or "",
-            meeting=meeting.id,
+            meeting=found.meeting.id,
             done_milestones=goal_forms.ticked_milestones(request.form),
         )
     except goal_service.GoalError as error:
-        return _invalid(meeting, "goals", goal_errors={goal.id: [str(error)]})
+        return _render(found, "goals", 422, goal_errors={goal.id: [str(error)]})
     # The goal shows on every open meeting of the employee, this one included.
     goal_views.tell_open_meetings(goal.employee_id)
-    return _updated(meeting, "goals", f"meeting-goal-{goal.id}", part=None)
+    return _updated(found, "goals", f"meeting-goal-{goal.id}", part=None)
 
 
 # --- the development plan and wins, inside the meeting -----------------------------------
@@ -488,26 +548,26 @@ def check_in_goal(meeting_id, goal_id):
 @bp.route("/meetings/<int:meeting_id>/plan-steps/<int:step_id>/status", methods=["POST"])
 def set_step_status(meeting_id, step_id):
     """Where a step of the employee's plan stands, set right in the meeting."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_growth_change_in_meeting(current_user, meeting)
-    step = access.get_plan_step_of_meeting_or_404(current_user, meeting, step_id)
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_growth_change_in_meeting(found)
+    step, _ = access.get_plan_step_of_meeting_or_404(current_user, found, step_id)
     form = growth_forms.StepStatusForm()
     if not form.validate():
-        return _invalid(meeting, "development")
+        return _render(found, "development", 422)
     growth_service.set_step_status(step, current_user.id, form.status.data)
-    growth_views.tell_open_meetings(meeting.one_on_one.employee_id)
-    return _updated(meeting, "development", f"meeting-step-{step.id}", part=None)
+    growth_views.tell_open_meetings(found.pair.employee_id)
+    return _updated(found, "development", f"meeting-step-{step.id}", part=None)
 
 
 @bp.route("/meetings/<int:meeting_id>/wins", methods=["POST"])
 def record_win(meeting_id):
     """A win recorded as it comes up in the meeting."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_growth_change_in_meeting(current_user, meeting)
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_growth_change_in_meeting(found)
     form = growth_forms.WinForm((), access.today())
     if not form.validate():
-        return _invalid(meeting, "development", win_form=form)
-    employee_id = meeting.one_on_one.employee_id
+        return _render(found, "development", 422, win_form=form)
+    employee_id = found.pair.employee_id
     growth_service.record_win(employee_id, current_user.id, form.title.data)
     growth_views.tell_open_meetings(employee_id)
-    return _updated(meeting, "development", "development", part=None)
+    return _updated(found, "development", "development", part=None)

@@ -125,8 +125,7 @@ def _card_answer(meeting, errors=None, conflict=None, status=200):
 @bp.route("/this-week/meetings/<int:meeting_id>/talking-points", methods=["POST"])
 def add_talking_point(meeting_id):
     """A talking point added ahead of the meeting: written or picked from the bank."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_meeting_editable(current_user, meeting)
+    meeting = access.get_editable_meeting_or_404(current_user, meeting_id).meeting
     form = meeting_forms.TalkingPointForm()
     if not form.validate():
         return _card_answer(meeting, {"text": form.text.errors}, status=422)
@@ -139,8 +138,7 @@ def add_talking_point(meeting_id):
 def save_private_note(meeting_id):
     """The user's own prep note for the meeting: the same private note the meeting
     page shows them, and nobody else."""
-    meeting = access.get_meeting_or_404(current_user, meeting_id)
-    access.require_meeting_editable(current_user, meeting)
+    meeting = access.get_editable_meeting_or_404(current_user, meeting_id).meeting
     form = meeting_forms.PrivateNoteForm()
     if not form.validate():
         return _card_answer(meeting, {"body": form.body.errors}, status=422)

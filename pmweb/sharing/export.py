@@ -157,7 +157,7 @@ def data_of(user):
         "feedback": [
             _row(item, "kind", "body", "created_at", "sent_at", "edited_at")
             | {"from": item.giver.name, "to": item.receiver.name, "draft": item.is_draft}
-            for item in growth_queries.timeline(access.feedback_visible_to(user, owner))
+            for item in growth_queries.timeline(access.feedback_visible_to(owner))
         ],
         "wins": [
             _row(win, "title", "details", "achieved_on") for win in growth_queries.wins_of(user.id)

@@ -1,0 +1,122 @@
+"""The access policy: who may see or change what. Nothing else in pmweb decides it.
+
+- A one-on-one's meetings, talking points, shared notes and action items: its two
+  participants. Changing them also needs the pair's reporting line to be current
+  and the meeting not completed; after a reporting line ends both keep read-only
+  access to the meetings they took part in.
+- A private note: its author only — not the other participant, not an administrator.
+- Goals and their check-ins, the development plan, feedback and wins: the employee
+  and their current manager. Upward feedback (the employee's to their manager) is for
+  the manager it was given to; a feedback draft is its giver's alone.
+- Objectives: titles and how many goals align to each, for everyone signed in;
+  kept by administrators and managers.
+- Administrators manage people and reporting lines and read no one-on-one content.
+- Anyone else reads only through a grant the employee gave (a scope, a person, an
+  expiry), read-only, and every such read is recorded for the employee to see.
+
+Loaders return a small frozen value — the object, and what the policy decided about
+it (how the viewer stands to it, the employee's current manager, the grant read
+through, whether the reporting line is current) — or abort with 404: someone who may
+not see a thing must not learn that it exists. A participant who may read but not
+change (a completed meeting, an ended reporting line) gets 409 with the reason instead.
+
+One module per area (``meetings``, ``growth``, ``grants``, ``admin``, ``prep``, and
+what they share in ``common``); views import the policy from here.
+"""
+
+from pmweb.access.admin import (
+    get_person_for_administrator_or_404,
+    get_reporting_line_for_administrator_or_404,
+    is_administrator,
+    people_visible_to_administrator,
+    reporting_lines_visible_to_administrator,
+    require_administrator,
+)
+from pmweb.access.common import (
+    EMPLOYEE,
+    GRANTEE,
+    MANAGER,
+    ReadOnly,
+    first_or_404,
+    now,
+    require_edit,
+    today,
+)
+from pmweb.access.grants import (
+    active_grant,
+    get_own_grant_or_404,
+    grants_given_by,
+    grants_received_by,
+    reads_of,
+    record_read,
+)
+from pmweb.access.growth import (
+    Owned,
+    OwnerAccess,
+    can_maintain_objectives,
+    current_manager_id,
+    feedback_receiver,
+    feedback_visible_to,
+    get_feedback_or_404,
+    get_goal_for_reading_or_404,
+    get_goal_of_meeting_or_404,
+    get_goal_or_404,
+    get_goal_owner_for_reading_or_404,
+    get_goal_owner_or_404,
+    get_growth_owner_or_404,
+    get_objective_to_maintain_or_404,
+    get_plan_step_of_meeting_or_404,
+    get_plan_step_or_404,
+    get_win_or_404,
+    may_change_feedback,
+    may_change_growth,
+    may_give_feedback,
+    may_read_goals,
+    may_remove_win,
+    require_feedback_giver,
+    require_feedback_sendable,
+    require_growth_change,
+    require_growth_change_in_meeting,
+    require_objective_keeper,
+    require_win_remover,
+)
+from pmweb.access.meetings import (
+    InMeeting,
+    MeetingAccess,
+    PairAccess,
+    can_delete_talking_point,
+    can_edit_meeting,
+    can_edit_one_on_one,
+    can_follow_meeting,
+    can_write_private_note,
+    current_one_on_ones_of,
+    current_reports_of,
+    deletable_talking_points,
+    get_action_item_of_meeting_or_404,
+    get_editable_meeting_or_404,
+    get_followable_meeting_or_404,
+    get_meeting_for_reading_or_404,
+    get_meeting_or_404,
+    get_one_on_one_for_reading_or_404,
+    get_one_on_one_or_404,
+    get_talking_point_or_404,
+    goal_role_in_meeting,
+    growth_role_in_one_on_one,
+    is_participant,
+    meetings_visible_to,
+    one_on_ones_to_share,
+    one_on_ones_visible_to,
+    private_note_of,
+    private_notes_of,
+    require_meeting_completable,
+    require_meeting_editable,
+    require_one_on_one_editable,
+    require_private_note_writable,
+    stream_may_continue,
+)
+from pmweb.access.prep import (
+    calendar_feed_of,
+    get_calendar_owner_or_404,
+    get_own_question_or_404,
+    week_stream_may_continue,
+)

@@ -1,0 +1,45 @@
+"""What administrators see: accounts and reporting lines. An administrator reads no
+one-on-one content — no meeting, note, goal, plan or feedback — through any route."""
+
+from flask import abort
+from peewee import fn
+
+from pmweb.access.common import Employee, Manager, first_or_404
+from pmweb.models import ReportingLine, User
+
+
+def is_administrator(user):
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
+def require_administrator(user):
+    if not is_administrator(user):
+        abort(404)
+
+
+def people_visible_to_administrator():
+    """Accounts and reporting lines only: an administrator's view has no 1:1 content."""
+    return User.select().order_by(fn.LOWER(User.name))
+
+
+def reporting_lines_visible_to_administrator():
+    return (
+        ReportingLine.select(ReportingLine, Manager, Employee)
+        .join_from(ReportingLine, Manager, on=(ReportingLine.manager == Manager.id))
+        .join_from(ReportingLine, Employee, on=(ReportingLine.employee == Employee.id))
+        .order_by(
+            ReportingLine.ends_on.is_null(False), fn.LOWER(Manager.name), fn.LOWER(Employee.name)
+        )
+    )
+
+
+def get_person_for_administrator_or_404(user, person_id):
+    require_administrator(user)
+    return first_or_404(User.select().where(User.id == person_id))
+
+
+def get_reporting_line_for_administrator_or_404(user, line_id):
+    require_administrator(user)
+    return first_or_404(
+        reporting_lines_visible_to_administrator().where(ReportingLine.id == line_id)
+    )

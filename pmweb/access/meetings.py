@@ -1,0 +1,357 @@
+"""Who may see and change a one-on-one: its meetings, talking points, shared notes and
+action items are its two participants'; changing them also needs the pair's reporting
+line to be current and the meeting to be open. After the line ends both keep
+read-only access to the meetings they took part in. A private note is its author's
+alone. Anyone else reads a one-on-one's meetings only through the employee's grant.
+
+The loaders hand views a small frozen value with what they decided — how the viewer
+stands to the pair, whether its line holds today, the grant they read through — and
+the predicates below answer from that value, never from attributes on model objects."""
+
+from typing import NamedTuple
+
+from flask import abort
+from peewee import fn
+
+from pmweb.access.common import (
+    EMPLOYEE,
+    GRANTEE,
+    MANAGER,
+    PARTICIPANTS,
+    Employee,
+    Manager,
+    ReadOnly,
+    first_or_404,
+    require_edit,
+    today,
+)
+from pmweb.access.grants import active_grant, record_read
+from pmweb.auth import session_is_open
+from pmweb.db import PreparedQuery
+from pmweb.models import (
+    ActionItem,
+    Grant,
+    Meeting,
+    OneOnOne,
+    PrivateNote,
+    ReportingLine,
+    TalkingPoint,
+)
+
+ENDED = "This one-on-one has ended; its meetings are kept read-only."
+
+
+class PairAccess(NamedTuple):
+    """A one-on-one as its loader let the viewer have it."""
+
+    pair: OneOnOne
+    viewer_id: int
+    role: str  # EMPLOYEE or MANAGER (one of the pair), or GRANTEE
+    line_is_current: bool  # the pair's reporting line holds today
+    grant: Grant | None = None  # the employee's grant a GRANTEE reads through
+
+
+class MeetingAccess(NamedTuple):
+    """A meeting (with its one-on-one and both people) as its loader let the viewer
+    have it."""
+
+    meeting: Meeting
+    viewer_id: int
+    role: str
+    line_is_current: bool
+    grant: Grant | None = None
+
+    @property
+    def pair(self):
+        return self.meeting.one_on_one
+
+
+class InMeeting(NamedTuple):
+    """A talking point with the meeting it is on, as the loaders let the viewer have it."""
+
+    item: TalkingPoint
+    meeting: MeetingAccess
+
+
+def _role_in(pair, user_id):
+    if user_id == pair.employee_id:
+        return EMPLOYEE
+    if user_id == pair.manager_id:
+        return MANAGER
+    return GRANTEE
+
+
+# --- predicates --------------------------------------------------------------
+
+
+def is_participant(user, one_on_one):
+    return user.is_authenticated and user.id in (one_on_one.manager_id, one_on_one.employee_id)
+
+
+def can_edit_one_on_one(found):
+    """For a ``PairAccess`` or a ``MeetingAccess``: one of the pair, line current."""
+    return found.role in PARTICIPANTS and found.line_is_current
+
+
+def can_edit_meeting(found):
+    return can_edit_one_on_one(found) and not found.meeting.is_closed
+
+
+def can_delete_talking_point(found, point):
+    return point.author_id == found.viewer_id and can_edit_meeting(found)
+
+
+def deletable_talking_points(found, points):
+    """Ids of the points of the meeting that its viewer may delete: the meeting page
+    asks once for the whole agenda."""
+    if not can_edit_meeting(found):
+        return set()
+    return {point.id for point in points if point.author_id == found.viewer_id}
+
+
+def can_write_private_note(found):
+    # A completed meeting stays open for each person's own reflection; a skipped one
+    # handed its notes to the next meeting, where they are written on.
+    return found.role in PARTICIPANTS and not found.meeting.is_skipped
+
+
+def require_private_note_writable(found):
+    require_edit(
+        can_write_private_note(found),
+        "This meeting was skipped; your note moved to the next meeting.",
+    )
+
+
+def require_one_on_one_editable(found, reason=ENDED):
+    require_edit(can_edit_one_on_one(found), reason)
+
+
+def require_meeting_editable(found):
+    meeting = found.meeting
+    if meeting.is_done:
+        raise ReadOnly("This meeting is completed and can no longer be changed.")
+    if meeting.is_skipped:
+        raise ReadOnly("This meeting was skipped; its agenda moved to the next meeting.")
+    require_one_on_one_editable(found)
+
+
+def require_meeting_completable(found):
+    """Completing is editing, except that a meeting already completed may be completed
+    again (a double click, or both people at once), which changes nothing and leads on
+    to the next meeting — while the one-on-one lasts."""
+    if found.meeting.is_done:
+        require_one_on_one_editable(found)
+    else:
+        require_meeting_editable(found)
+
+
+def goal_role_in_meeting(found):
+    """How the viewer of a loaded meeting stands to the employee's goals, development
+    plan and wins, without another query: a current pair's manager is the employee's
+    current manager."""
+    return growth_role_in_one_on_one(found.viewer_id, found.pair, found.line_is_current)
+
+
+def growth_role_in_one_on_one(user_id, pair, line_is_current):
+    """The same for a pair from a scoped query, with whether its line is current."""
+    if user_id == pair.employee_id:
+        return EMPLOYEE
+    if user_id == pair.manager_id and line_is_current:
+        return MANAGER
+    return None
+
+
+# --- scoped queries ----------------------------------------------------------
+
+
+def _pair_is_current(day):
+    line = ReportingLine.current_on(day).where(
+        (ReportingLine.manager == OneOnOne.manager) & (ReportingLine.employee == OneOnOne.employee)
+    )
+    return fn.EXISTS(line)
+
+
+def _with_people(query, root):
+    return query.join_from(root, Manager, on=(OneOnOne.manager == Manager.id)).join_from(
+        root, Employee, on=(OneOnOne.employee == Employee.id)
+    )
+
+
+def _pairs(day):
+    """One-on-ones with both people and whether the reporting line holds ``day``."""
+    return _with_people(
+        OneOnOne.select(OneOnOne, Manager, Employee, _pair_is_current(day).alias("is_current")),
+        OneOnOne,
+    )
+
+
+def one_on_ones_visible_to(user, day=None):
+    return _pairs(day or today()).where(
+        (OneOnOne.manager == user.id) | (OneOnOne.employee == user.id)
+    )
+
+
+def current_one_on_ones_of(user, day=None):
+    """The one-on-ones the user is in whose reporting line holds ``day``."""
+    day = day or today()
+    return one_on_ones_visible_to(user, day).where(_pair_is_current(day))
+
+
+def current_reports_of(user, day=None):
+    """The user's current one-on-ones as the manager: their reports."""
+    return current_one_on_ones_of(user, day).where(OneOnOne.manager == user.id)
+
+
+def one_on_ones_to_share(user):
+    """The one-on-ones whose meeting records ``user`` may share: those in which they
+    are the employee. A manager shares nobody's meetings."""
+    return one_on_ones_visible_to(user).where(OneOnOne.employee == user.id)
+
+
+def _meetings(day):
+    """Meetings with their pair, both people, and whether the pair's reporting line
+    holds ``day`` — everything a permission check needs, in one query."""
+    query = Meeting.select(
+        Meeting, OneOnOne, Manager, Employee, _pair_is_current(day).alias("pair_is_current")
+    ).join_from(Meeting, OneOnOne)
+    return _with_people(query, OneOnOne)
+
+
+def meetings_visible_to(user, day=None):
+    return _meetings_of(user.id, day or today())
+
+
+def _meetings_of(user_id, day):
+    return _meetings(day).where((OneOnOne.manager == user_id) | (OneOnOne.employee == user_id))
+
+
+# The meeting page and every one of its fragments load their meeting through this.
+_visible_meeting = PreparedQuery(
+    lambda user_id, meeting_id, day: _meetings_of(user_id, day).where(Meeting.id == meeting_id)
+)
+_any_meeting = PreparedQuery(lambda meeting_id, day: _meetings(day).where(Meeting.id == meeting_id))
+_own_private_note = PreparedQuery(
+    lambda meeting_id, author_id: PrivateNote.select().where(
+        (PrivateNote.meeting == meeting_id) & (PrivateNote.author == author_id)
+    )
+)
+
+
+# --- loaders -----------------------------------------------------------------
+
+
+def _pair_access(pair, user_id, grant=None):
+    return PairAccess(pair, user_id, _role_in(pair, user_id), bool(pair.is_current), grant)
+
+
+def _meeting_access(meeting, user_id, grant=None):
+    role = _role_in(meeting.one_on_one, user_id)
+    return MeetingAccess(meeting, user_id, role, bool(meeting.pair_is_current), grant)
+
+
+def get_one_on_one_or_404(user, one_on_one_id):
+    pair = first_or_404(one_on_ones_visible_to(user).where(OneOnOne.id == one_on_one_id))
+    return _pair_access(pair, user.id)
+
+
+def get_one_on_one_for_reading_or_404(user, one_on_one_id):
+    """A one-on-one's page to read: as one of the pair, or through the employee's grant
+    of its meeting records; recorded like a meeting read."""
+    pair = one_on_ones_visible_to(user).where(OneOnOne.id == one_on_one_id).first()
+    grant = None
+    if pair is None:
+        pair = first_or_404(_pairs(today()).where(OneOnOne.id == one_on_one_id))
+        grant = active_grant(user.id, pair.employee_id, "meetings", pair.id)
+        if grant is None:
+            abort(404)
+    found = _pair_access(pair, user.id, grant)
+    if grant or (found.role == MANAGER and not found.line_is_current):
+        record_read(user, pair.employee_id, "one-on-one history", grant)
+    return found
+
+
+def get_meeting_or_404(user, meeting_id):
+    """A meeting of one of the user's one-on-ones."""
+    meeting = first_or_404(_visible_meeting, user.id, meeting_id, today())
+    return _meeting_access(meeting, user.id)
+
+
+def get_editable_meeting_or_404(user, meeting_id):
+    """A meeting the user may change now (409 with the reason if only readable)."""
+    found = get_meeting_or_404(user, meeting_id)
+    require_meeting_editable(found)
+    return found
+
+
+def get_meeting_for_reading_or_404(user, meeting_id):
+    """A meeting to read: as one of the pair, or through the employee's grant of this
+    one-on-one's meeting records. A read by anyone but the pair's current two — a
+    grantee, a former manager — is recorded for the employee."""
+    meeting = _visible_meeting.first(user.id, meeting_id, today())
+    grant = None
+    if meeting is None:
+        meeting = first_or_404(_any_meeting, meeting_id, today())
+        pair = meeting.one_on_one
+        grant = active_grant(user.id, pair.employee_id, "meetings", pair.id)
+        if grant is None:
+            abort(404)
+    found = _meeting_access(meeting, user.id, grant)
+    if grant or (found.role == MANAGER and not found.line_is_current):
+        what = f"meeting of {meeting.scheduled_for:%d %b %Y}"
+        record_read(user, found.pair.employee_id, what, grant)
+    return found
+
+
+def can_follow_meeting(user_id, meeting_id):
+    """May this person follow the meeting live? One of the pair, with the reporting
+    line current: an ended pair's meetings stay readable, but there is nothing to
+    follow."""
+    meeting = _visible_meeting.first(user_id, meeting_id, today())
+    return meeting is not None and bool(meeting.pair_is_current)
+
+
+def get_followable_meeting_or_404(user, meeting_id):
+    """A meeting whose live stream this person may open."""
+    found = get_meeting_or_404(user, meeting_id)
+    if not found.line_is_current:
+        abort(404)
+    return found
+
+
+def stream_may_continue(session_token, user_id, meeting_id):
+    """Asked by an open live stream before everything it sends: the sign-in behind it
+    still lasts (not signed out, not deactivated) and the person may still follow."""
+    return session_is_open(session_token) and can_follow_meeting(user_id, meeting_id)
+
+
+def get_talking_point_or_404(user, point_id):
+    point = first_or_404(TalkingPoint.select().where(TalkingPoint.id == point_id))
+    return InMeeting(point, get_meeting_or_404(user, point.meeting_id))
+
+
+def get_action_item_of_meeting_or_404(found, item_id):
+    """An action item of the pair that the loaded meeting ``found`` belongs to."""
+    if found.role not in PARTICIPANTS:
+        abort(404)
+    return first_or_404(
+        ActionItem.select().where(
+            (ActionItem.id == item_id) & (ActionItem.one_on_one == found.meeting.one_on_one_id)
+        )
+    )
+
+
+def private_notes_of(user, meeting_ids):
+    """The user's own private notes on these meetings; never anyone else's."""
+    if not meeting_ids:
+        return []
+    return list(
+        PrivateNote.select().where(
+            PrivateNote.meeting.in_(meeting_ids) & (PrivateNote.author == user.id)
+        )
+    )
+
+
+def private_note_of(found):
+    """The viewer's own private note on a loaded meeting. There is deliberately no way
+    to ask for someone else's."""
+    return _own_private_note.first(found.meeting.id, found.viewer_id)
