@@ -29,4 +29,3 @@ def test_only_an_integer_id_goes_into_a_row_url(app):
         for bad in ("1/../../admin", 1.5, True, None):
             with pytest.raises(TypeError):
                 make(bad)
-
