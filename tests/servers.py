@@ -73,6 +73,14 @@ class Gunicorn:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
+    def pause(self):
+        """Stops gunicorn and its workers where they are, closing nothing: an open stream
+        then goes silent, as one does behind a closed laptop lid or a dropped Wi-Fi."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def stop(self):
         self.process.terminate()
         try:

@@ -29,11 +29,22 @@
     return node instanceof HTMLTextAreaElement || (node instanceof HTMLInputElement && node.type === "text");
   }
 
+  // A text field typed in after its form's save left is marked, and htmx's own morphSkip
+  // leaves it alone while that save's answer morphs the rest of the form, its new
+  // version included. The mark is on the field, not the form: the form takes the
+  // answer's attributes. [hx-morph-skip] keeps its meaning on these pages.
+  htmx.config.morphSkip = "[hx-morph-skip], #live [data-typed-since]";
+
+  function forgetTypedSince(form) {
+    for (const field of form.querySelectorAll("[data-typed-since]")) delete field.dataset.typedSince;
+  }
+
+  // A form with unsaved typing is skipped here rather than by morphSkip: noting "changed
+  // meanwhile" compares its version with the refreshed one, and htmx 4 tests morphSkip
+  // against the old node alone, before it calls this hook, so a form morphSkip matched
+  // would never reach it.
   htmx.registerExtension("pmweb-unsaved", {
     htmx_before_morph_node: (oldNode, detail) => {
-      // Text typed after a save left keeps its field while that save's answer brings
-      // the form its new version.
-      if (isTextField(oldNode) && sending.get(oldNode.form)?.typedSince) return false;
       if (!(oldNode instanceof HTMLFormElement) || !("unsaved" in oldNode.dataset)) return true;
       const mine = oldNode.querySelector("input[name=version]");
       const theirs = detail.newNode.querySelector && detail.newNode.querySelector("input[name=version]");
@@ -54,6 +65,7 @@
     form.dataset.unsaved = "";
     const pending = sending.get(form);
     if (pending) {
+      if (isTextField(event.target)) event.target.dataset.typedSince = "";
       pending.typedSince = true;
       // Only a save asked for after this typing sends it by itself.
       pending.again = false;
@@ -88,6 +100,7 @@
       // The text goes with this save: only typing from now on is unsaved.
       pending.savingText = true;
       pending.typedSince = false;
+      forgetTypedSince(form);
     }
   });
 
@@ -114,6 +127,8 @@
     if (pending.requests > 0) return;
     sending.delete(form);
     if (!form.isConnected) return;
+    // From here the form's own mark, or the reset, looks after its fields.
+    forgetTypedSince(form);
     if (pending.typedSince) {
       // Typed on while the requests were on their way: that text is unsaved again.
       form.dataset.unsaved = "";
@@ -132,7 +147,7 @@
   document.addEventListener("htmx:after:swap", () => {
     const field = document.activeElement;
     const form = field && field.form;
-    if (!form || "unsaved" in form.dataset || sending.get(form)?.typedSince) return;
+    if (!form || "unsaved" in form.dataset || "typedSince" in field.dataset) return;
     if (isTextField(field) && field.value !== field.defaultValue) {
       field.value = field.defaultValue;
     }
@@ -147,6 +162,9 @@
   let noticeTimer = null;
   let lastHeard = Date.now();
   let firstAttempts = 0;
+  // The page's stream as the extension's events hand it over (detail.connection), from
+  // its first connection until it closes; it stays the same object across reconnects.
+  let stream = null;
 
   function setConnection(live, state) {
     clearTimeout(noticeTimer);
@@ -166,6 +184,7 @@
 
   document.addEventListener("htmx:sse:before:connection", (event) => {
     const live = event.target;
+    stream = event.detail.connection;
     if (live.dataset.connection === "gone") {
       // Asking again cannot help: access ended, or the person signed out.
       event.detail.connection.cancelled = true;
@@ -184,6 +203,10 @@
     lastHeard = Date.now();
   });
 
+  document.addEventListener("htmx:sse:close", (event) => {
+    if (event.detail.connection === stream) stream = null;
+  });
+
   document.addEventListener("htmx:sse:error", (event) => {
     if (NO_ACCESS.has(event.detail.status)) {
       setConnection(event.target, "gone");
@@ -196,7 +219,7 @@
   // if it fails (server busy or restarting), the extension never retries it.
   function firstConnectionFailed(event) {
     const live = event.target;
-    if (!isLive(live) || (live._htmx && live._htmx.sse)) return;
+    if (!isLive(live) || stream) return;
     const status = event.detail.ctx && event.detail.ctx.response && event.detail.ctx.response.status;
     if (NO_ACCESS.has(status)) {
       setConnection(live, "gone");
@@ -209,18 +232,27 @@
   document.addEventListener("htmx:response:error", firstConnectionFailed);
   document.addEventListener("htmx:error", firstConnectionFailed);
 
+  // Ends a stream as if the server had closed it, so the extension reconnects (with the
+  // last event's id) the way it does by itself; false when no stream is being read. The
+  // documented fields of a connection (url, config, lastEventId, attempt, status,
+  // cancelled) offer no way to do it: `reader` is hx-sse's own, as of htmx 4.0.1 in
+  // static/vendor, and this is the one place that touches it.
+  function dropStream(connection) {
+    if (!connection.reader) return false;
+    connection.reader.cancel();
+    return true;
+  }
+
   // A connection can die without closing (a laptop lid, a dropped Wi-Fi): the server
   // sends a named heartbeat, and a page that hears nothing for three of them drops
   // the stream so the extension reconnects and resyncs.
   setInterval(() => {
     const live = document.getElementById("live");
-    const connection = live && live._htmx && live._htmx.sse;
     const heartbeat = live ? Number(live.dataset.heartbeatSeconds) * 1000 : 0;
-    if (!connection || !heartbeat || live.dataset.connection !== "open") return;
-    if (Date.now() - lastHeard > 3 * heartbeat && connection.reader) {
+    if (!stream || !heartbeat || live.dataset.connection !== "open") return;
+    if (Date.now() - lastHeard > 3 * heartbeat && dropStream(stream)) {
       lastHeard = Date.now();
       announceOutage(live);
-      connection.reader.cancel();
     }
   }, 1000);
 })();
