@@ -44,6 +44,10 @@
   // against the old node alone, before it calls this hook, so a form morphSkip matched
   // would never reach it.
   htmx.registerExtension("pmweb-unsaved", {
+    // A refresh never closes what the person opened (the question bank, "Move or
+    // skip"): the server draws each <details> closed.
+    htmx_before_morph_attr: (element, detail) =>
+      !(element instanceof HTMLDetailsElement && detail.attrName === "open" && detail.newValue === null),
     htmx_before_morph_node: (oldNode, detail) => {
       if (!(oldNode instanceof HTMLFormElement) || !("unsaved" in oldNode.dataset)) return true;
       const mine = oldNode.querySelector("input[name=version]");

@@ -154,3 +154,32 @@ def test_a_new_report_appears_on_lees_open_week(sign_in, server, dana_and_lee):
     dana_adds_a_point(sign_in, pair, "Team growth")
     expect(lee.locator("article.prep-card", has_text="Ola Berg")).to_be_visible()
     expect(card.locator(".prep-points")).to_contain_text("Team growth")
+
+
+def test_a_question_bank_lee_opened_stays_open_through_a_refresh(sign_in, dana_and_lee):
+    lee = sign_in(dana_and_lee.employee)
+    # The refetch of every card that the stream asks for on connecting, held until Lee
+    # has opened the bank; the page itself loads as usual.
+    held = []
+
+    def hold_the_refresh(route):
+        if route.request.is_navigation_request() or held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    lee.route(re.compile(r"/this-week$"), hold_the_refresh)
+    lee.goto("/this-week")
+    card = lee.locator("article.prep-card", has_text="Dana Reyes")
+    card.get_by_text("Question bank").click()
+    bank = card.locator("details.question-bank")
+    expect(bank).to_have_attribute("open", "")
+    for _ in range(50):
+        if held:
+            break
+        lee.wait_for_timeout(100)
+    with lee.expect_response(re.compile(r"/this-week$")):
+        held[0].continue_()
+    lee.wait_for_timeout(300)  # the answer's morph
+    expect(bank).to_have_attribute("open", "")
+    expect(card.get_by_role("button", name=QUESTION)).to_be_visible()
