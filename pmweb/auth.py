@@ -51,8 +51,9 @@ def init_app(app):
 
 
 # Every signed-in request loads its session through this.
-_open_session = PreparedQuery(
-    lambda token: (
+@PreparedQuery
+def _open_session(token: str):
+    return (
         UserSession.select(UserSession, User)
         .join(User)
         .where(
@@ -61,7 +62,6 @@ _open_session = PreparedQuery(
             & User.deactivated_at.is_null()
         )
     )
-)
 
 
 def session_is_open(token):

@@ -4,6 +4,7 @@
 import contextlib
 import datetime
 import functools
+import inspect
 import weakref
 from pathlib import Path
 from urllib.parse import urlparse
@@ -135,53 +136,205 @@ def with_connection(command):
     return run
 
 
+class PreparedQueryError(TypeError):
+    """A prepared query that could return other rows than plain peewee would on the
+    same arguments: refused when it is defined, first compiled, or run."""
+
+
+# The types an argument may have. Peewee's field conversions leave a value of these types
+# as it is (each compile checks they left the stand-ins so), so sending the argument
+# itself where its stand-in was is what peewee would send; a model, an enum or a decimal
+# it might convert first.
+_ARGUMENT_TYPES = (int, str, datetime.date, datetime.datetime)
+
+_registry = {}
+
+
+def prepared_queries():
+    """{name: PreparedQuery} for every prepared query defined so far."""
+    return dict(_registry)
+
+
+def _stand_in(kind, index, attempt):
+    """What argument ``index`` is replaced with in compile ``attempt`` (0 or 1).
+
+    The two compiles' stand-ins differ in sign, case, padding and spacing, so a value
+    computed from an argument (``day - timedelta(…)``, ``text.lower()``, ``user_id - 1``)
+    cannot pass for a stand-in in both compiles, and a branch on an id's sign takes a
+    different side in each. None of them is ever sent to a database."""
+    if kind is int:
+        return -(2**40) - index if attempt == 0 else 2**41 + 7 * index
+    if kind is str:
+        return f" \0Stand-In {index}-A " if attempt == 0 else f"\tsTAND-iN {index}-b\n"
+    if kind is datetime.datetime:
+        if attempt == 0:
+            return datetime.datetime(1011 + index, 5, 17, 13, 37, 41, 123457)
+        return datetime.datetime(1517 + 7 * index, 10, 23, 7, 19, 53, 654321)
+    if attempt == 0:
+        return datetime.date(1011 + index, 5, 17)
+    return datetime.date(1517 + 7 * index, 10, 23)
+
+
+def _same(value, other):
+    # 1 == True and a datetime is a date: only a value of the very same type counts.
+    return type(value) is type(other) and value == other
+
+
+def _rows_of(query, cursor):
+    """The rows ``query`` returns (models with their joins, tuples, …) read from a
+    cursor that ran its SQL.
+
+    ``Query._get_cursor_wrapper`` is private peewee API, used here only: peewee is
+    pinned (peewee==4.5.3) in pyproject.toml for it. Check this still holds before
+    moving the pin."""
+    return list(query._get_cursor_wrapper(cursor))
+
+
 class PreparedQuery:
-    """A query whose SQL text is composed once per database and then run with new
-    arguments. Peewee composes the SQL of a query on every run, and on the meeting
-    page that costs several times more than running the queries; these queries keep
-    their shape and only the arguments change.
+    """A query whose SQL text is compiled once per database and then run with new
+    arguments. Peewee compiles the SQL of a query on every run, and on the meeting
+    page that cost several times more than running the queries.
 
-    ``build`` receives stand-ins for the arguments (ids, days or strings) and returns
-    the peewee query; each stand-in must reach the SQL as a parameter."""
+    Decorate a function whose parameters are annotated with their types (int, str,
+    datetime.date, datetime.datetime) and that returns the peewee query::
 
-    _ID_STAND_IN = -(2**40)
+        @PreparedQuery
+        def _agenda(meeting_id: int):
+            return TalkingPoint.select().where(TalkingPoint.meeting == meeting_id)
 
-    def __init__(self, build):
+        _agenda.all(meeting.id)  # a list of rows; .first(…) the first row or None
+
+    It returns the rows plain peewee returns for ``build(*arguments)``, or refuses
+    with PreparedQueryError:
+
+    - when defined, a parameter without one of those types;
+    - when first compiled, a query whose SQL text or parameters depend on the
+      arguments other than by each argument reaching the SQL as a parameter as it is
+      (``build`` runs twice, on two different sets of stand-ins, to see it);
+    - when run, an argument of another type than declared: None (it would become
+      ``= NULL`` where peewee writes ``IS NULL``), a bool, a list, a datetime for a
+      date — the check is ``type(value) is declared``, not an ``assert``, so it holds
+      under ``python -O`` too.
+
+    Every prepared query is registered by ``name`` (its module and function name
+    unless given) in ``prepared_queries()``; a test runs each against plain peewee."""
+
+    def __init__(self, build, name=None):
         self.build = build
+        self.name = name or f"{build.__module__}.{build.__qualname__}"
+        self.parameters = self._declared_parameters(build, self.name)
+        if self.name in _registry:
+            raise PreparedQueryError(f"two prepared queries are named {self.name}")
+        _registry[self.name] = self
         self._compiled = weakref.WeakKeyDictionary()
 
+    def __repr__(self):
+        return f"<PreparedQuery {self.name}>"
+
+    @staticmethod
+    def _declared_parameters(build, name):
+        parameters = []
+        for parameter in inspect.signature(build, eval_str=True).parameters.values():
+            if parameter.kind not in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+                raise PreparedQueryError(
+                    f"{name}: parameter {parameter.name} must be a plain positional one"
+                )
+            if parameter.default is not parameter.empty:
+                raise PreparedQueryError(
+                    f"{name}: parameter {parameter.name} may not have a default: "
+                    "every argument is passed on every run"
+                )
+            if parameter.annotation not in _ARGUMENT_TYPES:
+                raise PreparedQueryError(
+                    f"{name}: parameter {parameter.name} must be annotated int, str, "
+                    f"datetime.date or datetime.datetime, not {parameter.annotation!r}"
+                )
+            parameters.append((parameter.name, parameter.annotation))
+        return tuple(parameters)
+
     def all(self, *arguments):
-        query, sql, slots = self._compile_for(db.obj, arguments)
-        params = [arguments[slot] if slot is not None else value for slot, value in slots]
-        return list(query._get_cursor_wrapper(db.execute_sql(sql, params)))
+        """Every row the query returns for ``arguments``."""
+        self._check(arguments)
+        query, sql, slots = self._compiled_for(db.obj)
+        params = [value if index is None else arguments[index] for index, value in slots]
+        return _rows_of(query, db.execute_sql(sql, params))
 
     def first(self, *arguments):
+        """The first row the query returns for ``arguments``, or None."""
         rows = self.all(*arguments)
         return rows[0] if rows else None
 
-    def _compile_for(self, database, arguments):
+    def _check(self, arguments):
+        if len(arguments) != len(self.parameters):
+            names = ", ".join(name for name, _ in self.parameters)
+            raise PreparedQueryError(f"{self.name} takes ({names}); {len(arguments)} given")
+        for (name, kind), value in zip(self.parameters, arguments, strict=True):
+            if type(value) is kind:
+                continue
+            if value is None:
+                why = "it would be compared = NULL and match nothing; query IS NULL instead"
+            elif isinstance(value, list | tuple | set | frozenset):
+                why = "a collection cannot stand for one parameter; use IN in a plain query"
+            else:
+                # A bool is an int and a datetime a date to isinstance, not here.
+                why = f"{type(value).__name__} where {kind.__name__} is declared"
+            raise PreparedQueryError(f"{self.name}: {name}={value!r} refused: {why}")
+
+    def _compiled_for(self, database):
+        # Each database has its own SQL dialect. Two requests compiling at once both
+        # compile the same thing; either result serves.
         compiled = self._compiled.get(database)
         if compiled is None:
-            stand_ins = [self._stand_in(index, value) for index, value in enumerate(arguments)]
-            query = self.build(*stand_ins)
-            sql, params = query.sql()
-            slots = [(self._slot(param, stand_ins), param) for param in params]
-            used = {slot for slot, _ in slots}
-            assert used >= set(range(len(arguments))), "an argument never reached the SQL"
-            compiled = self._compiled[database] = (query, sql, slots)
+            compiled = self._compiled[database] = self._compile()
         return compiled
 
-    def _stand_in(self, index, value):
-        if isinstance(value, datetime.date):
-            return datetime.date(1000 + index, 1, 1)
-        if isinstance(value, str):
-            return f"\0stand-in-{index}"
-        return self._ID_STAND_IN - index
+    def _compile(self):
+        """The query, its SQL and, for each parameter of the SQL, the index of the
+        argument it takes (with None: the constant it keeps)."""
+        stand_ins = [
+            [_stand_in(kind, index, attempt) for index, (_, kind) in enumerate(self.parameters)]
+            for attempt in (0, 1)
+        ]
+        query = self.build(*stand_ins[0])
+        sql, params = query.sql()
+        other_sql, other_params = self.build(*stand_ins[1]).sql()
+        if other_sql != sql or len(other_params) != len(params):
+            raise PreparedQueryError(
+                f"{self.name}: its SQL text changes with the arguments' values (an argument "
+                "written into the SQL, or a branch on an argument)"
+            )
+        slots = []
+        for position, (value, other) in enumerate(zip(params, other_params, strict=True)):
+            index = self._argument_of(value, stand_ins[0])
+            other_index = self._argument_of(other, stand_ins[1])
+            if index is None and other_index is None and _same(value, other):
+                slots.append((None, value))
+            elif index is not None and index == other_index:
+                slots.append((index, None))
+            elif index is None and other_index is None:
+                raise PreparedQueryError(
+                    f"{self.name}: parameter {position + 1} of its SQL is computed from an "
+                    f"argument ({value!r}, then {other!r}): it would be frozen into the query; "
+                    "compute it before the call and pass it as an argument"
+                )
+            else:
+                raise PreparedQueryError(
+                    f"{self.name}: parameter {position + 1} of its SQL takes an argument's "
+                    "stand-in in one compile but not in the other: it is computed from an "
+                    "argument, not the argument itself"
+                )
+        used = {index for index, _ in slots}
+        for index, (name, _) in enumerate(self.parameters):
+            if index not in used:
+                raise PreparedQueryError(
+                    f"{self.name}: argument {name} never reaches the SQL as a parameter"
+                )
+        return query, sql, slots
 
     @staticmethod
-    def _slot(param, stand_ins):
+    def _argument_of(value, stand_ins):
         for index, stand_in in enumerate(stand_ins):
-            if type(param) is type(stand_in) and param == stand_in:
+            if _same(value, stand_in):
                 return index
         return None
 

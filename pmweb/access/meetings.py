@@ -8,6 +8,7 @@ The loaders hand views a small frozen value with what they decided — how the v
 stands to the pair, whether its line holds today, the grant they read through — and
 the predicates below answer from that value, never from attributes on model objects."""
 
+import datetime
 from typing import NamedTuple
 
 from flask import abort
@@ -226,15 +227,21 @@ def _meetings_of(user_id, day):
 
 
 # The meeting page and every one of its fragments load their meeting through this.
-_visible_meeting = PreparedQuery(
-    lambda user_id, meeting_id, day: _meetings_of(user_id, day).where(Meeting.id == meeting_id)
-)
-_any_meeting = PreparedQuery(lambda meeting_id, day: _meetings(day).where(Meeting.id == meeting_id))
-_own_private_note = PreparedQuery(
-    lambda meeting_id, author_id: PrivateNote.select().where(
+@PreparedQuery
+def _visible_meeting(user_id: int, meeting_id: int, day: datetime.date):
+    return _meetings_of(user_id, day).where(Meeting.id == meeting_id)
+
+
+@PreparedQuery
+def _any_meeting(meeting_id: int, day: datetime.date):
+    return _meetings(day).where(Meeting.id == meeting_id)
+
+
+@PreparedQuery
+def _own_private_note(meeting_id: int, author_id: int):
+    return PrivateNote.select().where(
         (PrivateNote.meeting == meeting_id) & (PrivateNote.author == author_id)
     )
-)
 
 
 # --- loaders -----------------------------------------------------------------

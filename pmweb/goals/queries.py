@@ -68,7 +68,9 @@ def _agreed_with_latest(employee_id):
 
 # Every meeting page asks for these: its SQL is composed once, and the latest
 # check-in comes in the same query.
-_agreed_goals_of = PreparedQuery(_agreed_with_latest)
+@PreparedQuery
+def _agreed_goals_of(employee_id: int):
+    return _agreed_with_latest(employee_id)
 
 
 def goals_of(employee_id):

@@ -41,16 +41,20 @@ def _steps_of(employee_id):
 
 
 # Every meeting page asks for these: their SQL is composed once.
-_steps_for_meeting = PreparedQuery(_steps_of)
-_recent_wins = PreparedQuery(
-    lambda employee_id: (
+@PreparedQuery
+def _steps_for_meeting(employee_id: int):
+    return _steps_of(employee_id)
+
+
+@PreparedQuery
+def _recent_wins(employee_id: int):
+    return (
         Win.select(Win, Goal)
         .join(Goal, JOIN.LEFT_OUTER)
         .where(Win.employee == employee_id)
         .order_by(Win.achieved_on.desc(), Win.id.desc())
         .limit(5)
     )
-)
 
 
 def steps_of(employee_id):

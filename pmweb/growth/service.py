@@ -74,9 +74,9 @@ def _shown(name, value, goal_titles=None):
 
 
 # Every meeting page asks for it: its SQL is composed once.
-_plan_of = PreparedQuery(
-    lambda employee_id: DevelopmentPlan.select().where(DevelopmentPlan.employee == employee_id)
-)
+@PreparedQuery
+def _plan_of(employee_id: int):
+    return DevelopmentPlan.select().where(DevelopmentPlan.employee == employee_id)
 
 
 def plan_of(employee_id):

@@ -68,9 +68,9 @@ def agenda_query():
 
 
 # Plain rows: the page renders every point of the agenda on every refresh.
-_agenda = PreparedQuery(
-    lambda meeting_id: agenda_query().where(TalkingPoint.meeting == meeting_id).tuples()
-)
+@PreparedQuery
+def _agenda(meeting_id: int):
+    return agenda_query().where(TalkingPoint.meeting == meeting_id).tuples()
 
 
 def agenda(meeting):
@@ -115,21 +115,23 @@ def _action_items_of(shown):
 
 # An open meeting shows every open item of the pair plus those ticked off in it; a
 # completed meeting shows what was raised or finished in it.
-_items_of_open_meeting = PreparedQuery(
-    lambda pair_id, meeting_id: _action_items_of(
+@PreparedQuery
+def _items_of_open_meeting(pair_id: int, meeting_id: int):
+    return _action_items_of(
         (ActionItem.one_on_one == pair_id)
         & (ActionItem.done_at.is_null() | (ActionItem.done_in_meeting == meeting_id))
     )
-)
-_items_of_completed_meeting = PreparedQuery(
-    lambda pair_id, meeting_id: _action_items_of(
+
+
+@PreparedQuery
+def _items_of_completed_meeting(pair_id: int, meeting_id: int):
+    return _action_items_of(
         (ActionItem.one_on_one == pair_id)
         & (
             (ActionItem.raised_in_meeting == meeting_id)
             | (ActionItem.done_in_meeting == meeting_id)
         )
     )
-)
 
 
 def action_items(meeting):
@@ -137,10 +139,10 @@ def action_items(meeting):
     return [ShownActionItem(*row) for row in shown.all(meeting.one_on_one_id, meeting.id)]
 
 
-def _neighbour(before):
-    def build(pair_id, scheduled_for_id):
+def _neighbour(name, before):
+    def build(pair_id: int, meeting_id: int):
         this = Meeting.alias("this")
-        at = this.select(this.scheduled_for).where(this.id == scheduled_for_id)
+        at = this.select(this.scheduled_for).where(this.id == meeting_id)
         query = Meeting.select(Meeting.id, Meeting.scheduled_for).where(
             (Meeting.one_on_one == pair_id)
             & (Meeting.scheduled_for < at if before else Meeting.scheduled_for > at)
@@ -148,11 +150,12 @@ def _neighbour(before):
         order = Meeting.scheduled_for.desc() if before else Meeting.scheduled_for
         return query.order_by(order).limit(1)
 
-    return PreparedQuery(build)
+    # Both queries share one build: each needs a name of its own in the registry.
+    return PreparedQuery(build, name=f"{__name__}.{name}")
 
 
-_previous_meeting = _neighbour(before=True)
-_following_meeting = _neighbour(before=False)
+_previous_meeting = _neighbour("_previous_meeting", before=True)
+_following_meeting = _neighbour("_following_meeting", before=False)
 
 
 def neighbours(meeting):
