@@ -34,27 +34,20 @@ from pmweb.access.admin import (
 )
 from pmweb.access.common import (
     EMPLOYEE,
-    GRANTEE,
-    MANAGER,
     ReadOnly,
-    first_or_404,
     now,
     require_edit,
     today,
 )
 from pmweb.access.grants import (
-    active_grant,
     get_own_grant_or_404,
     grants_given_by,
     grants_received_by,
     reads_of,
-    record_read,
 )
 from pmweb.access.growth import (
-    Owned,
     OwnerAccess,
     can_maintain_objectives,
-    current_manager_id,
     feedback_receiver,
     feedback_visible_to,
     get_feedback_or_404,
@@ -81,13 +74,9 @@ from pmweb.access.growth import (
     require_win_remover,
 )
 from pmweb.access.meetings import (
-    InMeeting,
-    MeetingAccess,
-    PairAccess,
     can_delete_talking_point,
     can_edit_meeting,
     can_edit_one_on_one,
-    can_follow_meeting,
     can_write_private_note,
     current_one_on_ones_of,
     current_reports_of,
@@ -100,10 +89,9 @@ from pmweb.access.meetings import (
     get_one_on_one_for_reading_or_404,
     get_one_on_one_or_404,
     get_talking_point_or_404,
-    goal_role_in_meeting,
-    growth_role_in_one_on_one,
+    growth_role_in_listed_one_on_one,
+    growth_role_in_meeting,
     is_participant,
-    meetings_visible_to,
     one_on_ones_to_share,
     one_on_ones_visible_to,
     private_note_of,

@@ -28,7 +28,7 @@ from pmweb.access.common import (
     today,
 )
 from pmweb.access.grants import active_grant, record_read
-from pmweb.access.meetings import goal_role_in_meeting, require_meeting_editable
+from pmweb.access.meetings import growth_role_in_meeting, require_meeting_editable
 from pmweb.models import (
     DevelopmentPlan,
     Feedback,
@@ -117,10 +117,10 @@ def get_goal_for_reading_or_404(user, goal_id):
 
 def get_goal_of_meeting_or_404(user, found_meeting, goal_id):
     """A goal of the employee of a loaded meeting, to check in on inside it."""
-    goal, owner = get_goal_or_404(user, goal_id)
-    if goal.employee_id != found_meeting.pair.employee_id:
+    found = get_goal_or_404(user, goal_id)
+    if found.item.employee_id != found_meeting.pair.employee_id:
         abort(404)
-    return Owned(goal, owner)
+    return found
 
 
 def can_maintain_objectives(user):
@@ -179,7 +179,7 @@ def require_growth_change_in_meeting(found_meeting):
     """The plan and wins are changed from a meeting that is still open, by the
     employee or their current manager."""
     require_meeting_editable(found_meeting)
-    if goal_role_in_meeting(found_meeting) is None:
+    if growth_role_in_meeting(found_meeting) is None:
         abort(404)
 
 
@@ -214,10 +214,10 @@ def get_plan_step_or_404(user, step_id):
 
 def get_plan_step_of_meeting_or_404(user, found_meeting, step_id):
     """A step of the plan of the employee of a loaded meeting."""
-    step, owner = get_plan_step_or_404(user, step_id)
-    if step.plan.employee_id != found_meeting.pair.employee_id:
+    found = get_plan_step_or_404(user, step_id)
+    if found.item.plan.employee_id != found_meeting.pair.employee_id:
         abort(404)
-    return Owned(step, owner)
+    return found
 
 
 def feedback_visible_to(owner):

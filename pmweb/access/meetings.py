@@ -146,15 +146,20 @@ def require_meeting_completable(found):
         require_meeting_editable(found)
 
 
-def goal_role_in_meeting(found):
+def growth_role_in_meeting(found):
     """How the viewer of a loaded meeting stands to the employee's goals, development
     plan and wins, without another query: a current pair's manager is the employee's
     current manager."""
-    return growth_role_in_one_on_one(found.viewer_id, found.pair, found.line_is_current)
+    return _growth_role(found.viewer_id, found.pair, found.line_is_current)
 
 
-def growth_role_in_one_on_one(user_id, pair, line_is_current):
-    """The same for a pair from a scoped query, with whether its line is current."""
+def growth_role_in_listed_one_on_one(user, pair):
+    """The same for a pair listed by ``one_on_ones_visible_to`` or
+    ``current_one_on_ones_of``, which select whether its line is current."""
+    return _growth_role(user.id, pair, bool(pair.is_current))
+
+
+def _growth_role(user_id, pair, line_is_current):
     if user_id == pair.employee_id:
         return EMPLOYEE
     if user_id == pair.manager_id and line_is_current:
@@ -172,17 +177,16 @@ def _pair_is_current(day):
     return fn.EXISTS(line)
 
 
-def _with_people(query, root):
-    return query.join_from(root, Manager, on=(OneOnOne.manager == Manager.id)).join_from(
-        root, Employee, on=(OneOnOne.employee == Employee.id)
+def _with_people(query):
+    return query.join_from(OneOnOne, Manager, on=(OneOnOne.manager == Manager.id)).join_from(
+        OneOnOne, Employee, on=(OneOnOne.employee == Employee.id)
     )
 
 
 def _pairs(day):
     """One-on-ones with both people and whether the reporting line holds ``day``."""
     return _with_people(
-        OneOnOne.select(OneOnOne, Manager, Employee, _pair_is_current(day).alias("is_current")),
-        OneOnOne,
+        OneOnOne.select(OneOnOne, Manager, Employee, _pair_is_current(day).alias("is_current"))
     )
 
 
@@ -215,11 +219,7 @@ def _meetings(day):
     query = Meeting.select(
         Meeting, OneOnOne, Manager, Employee, _pair_is_current(day).alias("pair_is_current")
     ).join_from(Meeting, OneOnOne)
-    return _with_people(query, OneOnOne)
-
-
-def meetings_visible_to(user, day=None):
-    return _meetings_of(user.id, day or today())
+    return _with_people(query)
 
 
 def _meetings_of(user_id, day):
@@ -247,12 +247,21 @@ def _own_private_note(meeting_id: int, author_id: int):
 # --- loaders -----------------------------------------------------------------
 
 
+def _role_or_404(pair, user_id, grant):
+    """One of the pair, or a grantee only with the grant in hand."""
+    role = _role_in(pair, user_id)
+    if role == GRANTEE and grant is None:
+        abort(404)
+    return role
+
+
 def _pair_access(pair, user_id, grant=None):
-    return PairAccess(pair, user_id, _role_in(pair, user_id), bool(pair.is_current), grant)
+    role = _role_or_404(pair, user_id, grant)
+    return PairAccess(pair, user_id, role, bool(pair.is_current), grant)
 
 
 def _meeting_access(meeting, user_id, grant=None):
-    role = _role_in(meeting.one_on_one, user_id)
+    role = _role_or_404(meeting.one_on_one, user_id, grant)
     return MeetingAccess(meeting, user_id, role, bool(meeting.pair_is_current), grant)
 
 

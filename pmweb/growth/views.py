@@ -45,7 +45,7 @@ def _manager(owner):
     return User.get_or_none(User.id == owner.manager_id) if owner.manager_id else None
 
 
-def _people(owner):
+def _owner_context(owner):
     """The employee for the templates, and how the viewer stands to them."""
     return {"owner": owner.employee, "viewer": owner}
 
@@ -58,7 +58,7 @@ def _plan_context(owner, **overrides):
     plan = service.plan_of(employee_id)
     goals = queries.goals_to_link(employee_id)
     context = {
-        **_people(owner),
+        **_owner_context(owner),
         "own": owner.role == access.EMPLOYEE,
         "manager": _manager(owner),
         "shows_goals": access.may_read_goals(owner),
@@ -143,30 +143,30 @@ def _step_goals(step, owner):
 
 def _step_page(step, owner, form, status=200, theirs=None):
     return render_template(
-        "growth/step.html", step=step, form=form, theirs=theirs, **_people(owner)
+        "growth/step.html", step=step, form=form, theirs=theirs, **_owner_context(owner)
     ), status
 
 
 @bp.route("/plan-steps/<int:step_id>")
 def step(step_id):
-    found, owner = access.get_plan_step_or_404(current_user, step_id)
+    shown, owner = access.get_plan_step_or_404(current_user, step_id)
     form = forms.StepForm(
-        _step_goals(found, owner), formdata=None, obj=found, goal=found.goal_id or 0
+        _step_goals(shown, owner), formdata=None, obj=shown, goal=shown.goal_id or 0
     )
-    return _step_page(found, owner, form)
+    return _step_page(shown, owner, form)
 
 
 @bp.route("/plan-steps/<int:step_id>", methods=["POST"])
 def change_step(step_id):
-    found, owner = access.get_plan_step_or_404(current_user, step_id)
+    changed, owner = access.get_plan_step_or_404(current_user, step_id)
     access.require_growth_change(owner)
-    form = forms.StepForm(_step_goals(found, owner))
+    form = forms.StepForm(_step_goals(changed, owner))
     if not form.validate():
-        return _step_page(found, owner, form, 422)
+        return _step_page(changed, owner, form, 422)
     employee_id = owner.employee.id
     try:
         service.change_step(
-            found,
+            changed,
             current_user.id,
             form.terms(),
             form.version.data,
@@ -174,19 +174,19 @@ def change_step(step_id):
         )
     except service.StaleEdit as stale:
         form.version.data = stale.current.version
-        return _step_page(found, owner, form, 409, theirs=stale.current)
+        return _step_page(changed, owner, form, 409, theirs=stale.current)
     tell_open_meetings(employee_id)
     return redirect(url_for(".plan", employee_id=employee_id, _anchor="steps"), code=303)
 
 
 @bp.route("/plan-steps/<int:step_id>/status", methods=["POST"])
 def set_step_status(step_id):
-    found, owner = access.get_plan_step_or_404(current_user, step_id)
+    changed, owner = access.get_plan_step_or_404(current_user, step_id)
     access.require_growth_change(owner)
     form = forms.StepStatusForm()
     if not form.validate():
         return render_page(PLAN_PAGE, "steps", 422, **_plan_context(owner))
-    service.set_step_status(found, current_user.id, form.status.data)
+    service.set_step_status(changed, current_user.id, form.status.data)
     tell_open_meetings(owner.employee.id)
     return done(
         PLAN_PAGE,
@@ -198,9 +198,9 @@ def set_step_status(step_id):
 
 @bp.route("/plan-steps/<int:step_id>/delete", methods=["POST"])
 def remove_step(step_id):
-    found, owner = access.get_plan_step_or_404(current_user, step_id)
+    changed, owner = access.get_plan_step_or_404(current_user, step_id)
     access.require_growth_change(owner)
-    service.remove_step(found, current_user.id)
+    service.remove_step(changed, current_user.id)
     tell_open_meetings(owner.employee.id)
     return done(
         PLAN_PAGE,
@@ -218,7 +218,7 @@ def plan_history(employee_id):
     plan = service.plan_of(owner.employee.id)
     return render_template(
         "growth/history.html",
-        **_people(owner),
+        **_owner_context(owner),
         changes=queries.history_of(plan),
         labels=service.PLAN_FIELDS | service.STEP_FIELDS,
     )
@@ -281,7 +281,7 @@ def _printable_context(owner):
         goal.chart_data = goal_progress.chart(goal, check_ins.get(goal.id, []), today)
         goal.behind = goal_progress.is_behind(goal, goal.latest and goal.latest.value, today)
     return {
-        **_people(owner),
+        **_owner_context(owner),
         "manager": _manager(owner),
         "plan": service.plan_of(employee_id),
         "steps": queries.steps_of(employee_id),
@@ -315,7 +315,7 @@ def plan_pdf(employee_id):
         )
     except pdf.PdfUnavailable as missing:
         return render_template(
-            "growth/pdf_unavailable.html", reason=str(missing), **_people(owner)
+            "growth/pdf_unavailable.html", reason=str(missing), **_owner_context(owner)
         ), 503
     return send_file(
         io.BytesIO(document),
@@ -348,7 +348,7 @@ def _feedback_context(owner, **overrides):
     manager = _manager(owner)
     own = owner.role == access.EMPLOYEE
     context = {
-        **_people(owner),
+        **_owner_context(owner),
         "manager": manager,
         "own": own,
         "other_name": (manager.first_name if manager else "your manager")
@@ -409,7 +409,7 @@ def give_feedback(employee_id):
 
 def _feedback_edit(item, owner, form, status=200, theirs=None):
     return render_template(
-        "growth/feedback_edit.html", item=item, form=form, theirs=theirs, **_people(owner)
+        "growth/feedback_edit.html", item=item, form=form, theirs=theirs, **_owner_context(owner)
     ), status
 
 

@@ -94,6 +94,9 @@ def _status_for_change(meeting_id):
 
 
 def _require_upcoming(meeting_id):
+    # Only the meeting's status: the other person can complete or skip it a moment
+    # before, and a change written after that would be lost. A reporting line ending
+    # meanwhile loses nothing — the change is ordered before the end, a valid history.
     status = _status_for_change(meeting_id)
     if status == "done":
         raise ReadOnly("This meeting was completed meanwhile and can no longer be changed.")
@@ -469,9 +472,10 @@ def save_private_note(meeting, author, body, based_on_version=None):
 
 
 def add_action_item(meeting, created_by, owner, text, due):
-    # An item belongs to the pair and shows in each open meeting until it is done, so
-    # one raised as the other person completes the meeting is not lost: it waits in
-    # the next one.
+    # Not refused when the meeting closes meanwhile: an item belongs to the pair and
+    # shows in each open meeting until it is done, so one raised as the other person
+    # completes is not lost — it waits in the next meeting, and the completed one's
+    # record lists it as raised there, which it was.
     return ActionItem.create(
         one_on_one=meeting.one_on_one_id,
         raised_in_meeting=meeting,

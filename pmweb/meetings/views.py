@@ -129,7 +129,7 @@ def set_cadence(pair_id):
 BLANK = {"csrf": False}
 
 
-def _base(found):
+def _every_block(found):
     """What every block of the meeting page shows: the meeting, its pair, the other
     person, and whether the viewer may change it."""
     pair = found.pair
@@ -156,10 +156,11 @@ def _header(found):
 
 def _presence(found):
     heartbeat = current_app.config["LIVE_HEARTBEAT_SECONDS"]
-    here = access.can_edit_meeting(found)
+    # Only a page that may change the meeting follows it live and is seen there.
+    on_live_page = access.can_edit_meeting(found)
     return {
         "others_here": live.others_here(found.meeting.id, found.viewer_id, heartbeat)
-        if here
+        if on_live_page
         else []
     }
 
@@ -204,7 +205,7 @@ def _action_items(found):
 
 
 def _goals(found):
-    shown = access.goal_role_in_meeting(found) is not None
+    shown = access.growth_role_in_meeting(found) is not None
     return {
         "goals": _goals_for_meeting(found.pair.employee_id, access.today()) if shown else None,
         "goal_errors": {},
@@ -213,7 +214,7 @@ def _goals(found):
 
 
 def _development(found):
-    shown = access.goal_role_in_meeting(found) is not None
+    shown = access.growth_role_in_meeting(found) is not None
     return {
         "development": _development_for_meeting(found.pair.employee_id) if shown else None,
         "win_form": growth_forms.WinForm((), access.today(), formdata=None, meta=BLANK),
@@ -247,7 +248,7 @@ WHOLE_PAGE = (_header, _no_presence, *SECTIONS)
 
 
 def _meeting_context(found, loaders, **overrides):
-    context = _base(found)
+    context = _every_block(found)
     for load in loaders:
         context.update(load(found))
     context.update(overrides)

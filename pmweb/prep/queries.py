@@ -105,7 +105,7 @@ def week_cards(user, pairs):
         start = midnight(week_of(today))
         meeting = next_meetings.get(pair.id)
         agenda = agendas.get(meeting.id, []) if meeting else []
-        role = access.growth_role_in_one_on_one(user.id, pair, bool(pair.is_current))
+        role = access.growth_role_in_listed_one_on_one(user, pair)
         cards.append(
             Card(
                 pair=pair,
