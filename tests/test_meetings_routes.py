@@ -414,3 +414,25 @@ def test_the_whole_page_is_the_union_of_its_parts(dana, actors, today):
         "Complete meeting",
     ):
         assert shown in page, shown
+
+
+@pytest.mark.parametrize("part", sorted(BLOCK_OF_PART))
+def test_each_live_part_shows_outsiders_nothing_and_readers_no_private_part(
+    client, actors, login, today, part
+):
+    from pmweb.sharing import service as sharing
+
+    meeting, _ = a_full_meeting(actors, today)
+    url = f"/meetings/{meeting.id}?part={part}"
+    # Hana holds a grant of Sam's plan, not of his meetings; Priya and the administrator none.
+    sharing.give_grant(actors.report, actors.hr, "plan", 7)
+    for outsider in (actors.hr, actors.other_manager, actors.admin):
+        login(outsider)
+        assert client.get(url, headers=HTMX).status_code == 404, outsider.name
+    # With a grant of this one-on-one's meetings Hana reads the part, read-only, and
+    # never Dana's private note, who is here, or Sam's goals and plan.
+    sharing.give_grant(actors.report, actors.hr, "meetings", 7, one_on_one=actors.pair)
+    login(actors.hr)
+    body = text_of(client.get(url, headers=HTMX))
+    for private in ("Dana's own", "is here", "A milestones goal", "Shipped search", "<form"):
+        assert private not in body, private

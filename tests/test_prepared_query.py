@@ -16,11 +16,11 @@ from peewee import SQL, Model
 import pmweb
 from pmweb.db import PreparedQuery, PreparedQueryError, prepared_queries
 from pmweb.goals import service as goals
-from pmweb.goals.service import Terms
 from pmweb.growth import service as growth
 from pmweb.growth.service import StepTerms
 from pmweb.meetings import service
 from pmweb.models import Meeting, ReportingLine, User, UserSession, utcnow
+from tests.test_access import GOAL_TERMS
 
 
 @PreparedQuery
@@ -251,14 +251,6 @@ def test_refusals_hold_under_python_dash_O():
 
 
 # --- every prepared query of the app returns what plain peewee returns ------------------------
-
-GOAL_TERMS = Terms(
-    title="Raise NPS",
-    due=datetime.date.today() + datetime.timedelta(days=90),
-    measure="number",
-    start_value=32.0,
-    target_value=45.0,
-)
 
 
 class Seeded:
