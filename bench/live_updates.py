@@ -119,8 +119,12 @@ def seed_pairs(app, count):
     ):
         for n in range(count):
             with write_transaction():
-                manager, _ = org.create_user(f"manager{n}@example.com", f"Dana {n}", seed.PASSWORD)
-                employee, _ = org.create_user(f"report{n}@example.com", f"Sam {n}", seed.PASSWORD)
+                manager = org.create_user(
+                    f"manager{n}@example.com", f"Dana {n}", password=seed.PASSWORD
+                )
+                employee = org.create_user(
+                    f"report{n}@example.com", f"Sam {n}", password=seed.PASSWORD
+                )
                 org.start_reporting_line(manager, employee, start, "Europe/London")
             meeting = OneOnOne.get(OneOnOne.employee == employee.id).meetings.get()
             for point in range(POINTS_PER_MEETING):

@@ -28,8 +28,8 @@ def seed_pair(manager_email, employee_email, weeks, points_now):
     """A pair whose next meeting has ``points_now`` talking points after ``weeks``
     completed weekly meetings. Returns the current meeting's id."""
     with write_transaction():
-        manager, _ = org.create_user(manager_email, "Dana Reyes", PASSWORD)
-        employee, _ = org.create_user(employee_email, "Sam Okafor", PASSWORD)
+        manager = org.create_user(manager_email, "Dana Reyes", password=PASSWORD)
+        employee = org.create_user(employee_email, "Sam Okafor", password=PASSWORD)
         today = datetime.date.today()
         org.start_reporting_line(
             manager, employee, today - datetime.timedelta(weeks=weeks + 1), "Europe/London"

@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
@@ -23,6 +24,7 @@ from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
+from pmweb import accounts
 from pmweb.db import PreparedQuery, write_transaction
 from pmweb.htmx import htmx
 from pmweb.models import LoginFailure, User, UserSession, utcnow
@@ -94,18 +96,15 @@ def unauthorized():
 
 def start_session(user):
     user.session_token = secrets.token_urlsafe(32)
-    UserSession.create(token=user.session_token, user=user)
+    UserSession.create(
+        token=user.session_token,
+        user=user,
+        # For the person's own list of sign-ins: a sign-in they don't recognise is
+        # how they learn that someone else used their account.
+        address=(request.remote_addr or "")[:100],
+        user_agent=request.user_agent.string[:250],
+    )
     login_user(user)
-
-
-def end_sessions_of(user, keep_token=None):
-    """Ends every session of a user (but ``keep_token``'s): on deactivation and on
-    every password change."""
-    UserSession.update(ended_at=utcnow()).where(
-        (UserSession.user == user.id)
-        & UserSession.ended_at.is_null()
-        & (UserSession.token != (keep_token or ""))
-    ).execute()
 
 
 # --- slowing down password guessing ------------------------------------------------
@@ -238,8 +237,74 @@ def change_password():
                 User.update(password_hash=hash_password(form.new_password.data)).where(
                     User.id == current_user.id
                 ).execute()
-                end_sessions_of(current_user, keep_token=current_user.session_token)
+                accounts.end_sessions_of(current_user.id, keep_token=current_user.session_token)
+                accounts.record_event(current_user.id, current_user.id, "Changed your password")
             flash("Your password is changed. Every other device has been signed out.", "success")
             return redirect(url_for("auth.password"), code=303)
         form.current_password.errors.append("That is not your current password.")
     return render_template("auth/password.html", form=form), 422
+
+
+# --- choosing a password with a one-time link --------------------------------------
+
+
+class ChoosePasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "New password", validators=[InputRequired(message="Choose a password.")]
+    )
+    new_password_again = PasswordField(
+        "New password again",
+        validators=[
+            InputRequired(message="Type the password a second time."),
+            EqualTo("new_password", message="The two passwords are not the same."),
+        ],
+    )
+
+    def validate_new_password(self, field):
+        if problem := password_problem(field.data):
+            raise ValidationError(problem)
+
+
+def _link_page(token, form, link, status=200):
+    response = make_response(
+        render_template("auth/choose_password.html", token=token, form=form, link=link), status
+    )
+    # The address is a credential until used: no cache keeps it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/password/<token>")
+def password_link(token):
+    link = accounts.usable_link(token[:100])
+    return _link_page(token, ChoosePasswordForm(formdata=None), link, 200 if link else 404)
+
+
+@bp.route("/password/<token>", methods=["POST"])
+def choose_password(token):
+    form = ChoosePasswordForm()
+    link = accounts.usable_link(token[:100])
+    if link is None:
+        return _link_page(token, form, None, 404)
+    if not form.validate():
+        return _link_page(token, form, link, 422)
+    try:
+        user = accounts.choose_password(token, form.new_password.data)
+    except accounts.LinkUnusable:
+        return _link_page(token, form, None, 404)
+    session.clear()
+    start_session(user)
+    flash("Your password is set, and you are signed in.", "success")
+    return redirect(url_for("meetings.home"), code=303)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """What was done to the person's account, and where they signed in: theirs alone."""
+    return render_template(
+        "auth/account.html",
+        events=accounts.events_of(current_user),
+        sign_ins=accounts.sign_ins_of(current_user),
+        current_token=current_user.session_token,
+    )

@@ -14,7 +14,16 @@ from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
 from pmweb.growth import service as growth
 from pmweb.meetings import service as meetings
-from pmweb.models import ActionItem, CheckIn, Goal, GoalVersion, Meeting, OneOnOne, User
+from pmweb.models import (
+    ActionItem,
+    CheckIn,
+    Goal,
+    GoalVersion,
+    Handoff,
+    Meeting,
+    OneOnOne,
+    User,
+)
 from pmweb.org import service as org
 from pmweb.prep import service as prep
 
@@ -531,7 +540,7 @@ def seed(today=None, timezone="Europe/London"):
     with write_transaction():
         people = {}
         for email, name, is_admin in PEOPLE:
-            people[email], _ = org.create_user(email, name, PASSWORD, is_admin=is_admin)
+            people[email] = org.create_user(email, name, password=PASSWORD, is_admin=is_admin)
         for pair in PAIRS:
             _seed_pair(pair, people, today, timezone)
         for email, questions in OWN_QUESTIONS.items():
@@ -629,9 +638,14 @@ def _seed_pair(pair, people, today, timezone):
     )
     start = datetime.datetime.combine(first_day, datetime.time(0, 0))
     space = meetings.open_one_on_one(manager, employee, timezone, now=start)
-    org.start_reporting_line(
+    line = org.start_reporting_line(
         manager, employee, first_day - datetime.timedelta(days=90), timezone, now=start
     )
+    # The demo's pairs have worked together since before anything it writes: what they
+    # wrote (dated in the past) is theirs, not an earlier manager's.
+    Handoff.update(
+        content_since=datetime.datetime.combine(line.starts_on, datetime.time()), decided_at=start
+    ).where(Handoff.line == line.id).execute()
     meeting = space.meetings.order_by(Meeting.scheduled_for).first()
     done_later = []  # (meeting index when done, item)
     for index, week in enumerate(pair.weeks):

@@ -71,6 +71,35 @@ class UserSession(BaseModel):
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
     created_at = DateTimeField(default=utcnow)
     ended_at = DateTimeField(null=True)
+    # Where and with what the person signed in: shown to them alone, on their account page.
+    address = CharField(default="")
+    user_agent = CharField(default="")
+
+
+class PasswordLink(BaseModel):
+    """A one-time link for a person to choose their own password: for a new account
+    (``welcome``) or after a reset. Nobody else ever holds the password; only a hash of
+    the link's token is kept, so reading the database does not give a way in."""
+
+    PURPOSES = ("welcome", "reset")
+
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    token_hash = CharField(unique=True)
+    purpose = CharField()
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+
+class AccountEvent(BaseModel):
+    """Something done to a person's account or reporting lines — by an administrator,
+    the command line (``actor`` empty) or the person — which that person is shown."""
+
+    person = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    what = CharField()
+    happened_at = DateTimeField(default=utcnow, index=True)
 
 
 class ReportingLine(BaseModel):
@@ -84,6 +113,28 @@ class ReportingLine(BaseModel):
         return cls.select().where(
             (cls.starts_on <= day) & (cls.ends_on.is_null() | (cls.ends_on >= day))
         )
+
+
+class Handoff(BaseModel):
+    """What an employee carries over to the manager of a new reporting line: their
+    goals, development plan and feedback from before the line began, each their own
+    choice. Until they choose, the manager sees the titles of their agreed goals and
+    nothing else of that earlier content."""
+
+    SCOPES = ("goals", "plan", "feedback")
+
+    line = ForeignKeyField(ReportingLine, unique=True, backref="+", on_delete="CASCADE")
+    # What was written before this moment is the employee's earlier content: the later
+    # of the line's first day and the moment it was entered, so a line entered with a
+    # start date in the past does not open the months before it.
+    content_since = DateTimeField()
+    carries_goals = BooleanField(default=False)
+    carries_plan = BooleanField(default=False)
+    carries_feedback = BooleanField(default=False)
+    decided_at = DateTimeField(null=True)
+
+    def carries(self, scope):
+        return getattr(self, f"carries_{scope}")
 
 
 class OneOnOne(BaseModel):
@@ -355,6 +406,9 @@ class PlanChange(BaseModel):
     plan = ForeignKeyField(DevelopmentPlan, backref="changes", on_delete="CASCADE")
     step = ForeignKeyField(PlanStep, null=True, backref="+", on_delete="SET NULL")
     step_title = CharField(default="")
+    # When the step was added: kept after it is removed, so a manager shown only what
+    # came after a handoff's cut sees the whole history of the steps added since.
+    step_created_at = DateTimeField(null=True)
     what = CharField()  # a field name, or "added" / "removed" for a whole step
     before = TextField(default="")
     after = TextField(default="")
@@ -506,7 +560,10 @@ class DigestSent(BaseModel):
 MODELS = [
     User,
     UserSession,
+    PasswordLink,
+    AccountEvent,
     ReportingLine,
+    Handoff,
     OneOnOne,
     Meeting,
     TalkingPoint,

@@ -18,10 +18,14 @@ def hash_password(password):
 
 
 def verify_password(password_hash, password):
+    """True if ``password`` is the one behind ``password_hash``. An account without a
+    password (its person has not chosen one yet, or it was reset) matches nothing, in
+    the same time as one with a password."""
     try:
-        return _hasher.verify(password_hash or _UNKNOWN_USER_HASH, password)
+        matches = _hasher.verify(password_hash or _UNKNOWN_USER_HASH, password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and bool(password_hash)
 
 
 def password_problem(password):

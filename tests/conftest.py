@@ -17,7 +17,7 @@ import pytest
 from pmweb import create_app, live
 from pmweb.db import close_pool, db, upgrade
 from pmweb.meetings import service
-from pmweb.models import ReportingLine, User
+from pmweb.models import Handoff, ReportingLine, User
 from pmweb.passwords import hash_password
 from tests.pg_server import PostgresServer, find_bindir
 
@@ -144,8 +144,19 @@ def make_user(name, email=None, is_admin=False):
 
 
 def make_reporting_line(manager, employee, starts_on=None):
-    ReportingLine.create(
+    """An established pair: its manager sees all of the employee's goals, plan and
+    feedback, as a line from before handoffs existed does after the upgrade. Tests of
+    a change of manager start lines through the organisation's rules instead."""
+    line = ReportingLine.create(
         manager=manager, employee=employee, starts_on=starts_on or datetime.date(2026, 1, 5)
+    )
+    Handoff.create(
+        line=line.id,
+        content_since=datetime.datetime(2026, 1, 5),
+        carries_goals=True,
+        carries_plan=True,
+        carries_feedback=True,
+        decided_at=datetime.datetime(2026, 1, 5),
     )
     return service.open_one_on_one(manager, employee, "Europe/London")
 

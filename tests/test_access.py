@@ -176,6 +176,11 @@ POLICY = {
     "auth.login": ("GET", None, {a: 302 for a in ACTORS} | {"anonymous": OK_PAGE}),
     "auth.logout": ("POST", {}, everyone_signed_in(DONE)),
     "auth.password": ("GET", None, everyone_signed_in(OK_PAGE)),
+    "auth.account": ("GET", None, everyone_signed_in(OK_PAGE)),
+    # A one-time link's token is its only credential: an unknown one is not found for
+    # everyone, signed in or not (the feed's token stands in for a guess).
+    "auth.password_link": ("GET", None, {actor: MISSING for actor in ACTORS}),
+    "auth.choose_password": ("POST", {}, {actor: MISSING for actor in ACTORS}),
     "auth.change_password": (
         "POST",
         {
@@ -335,6 +340,9 @@ POLICY = {
     # Nobody in the table has changed manager: the page says so, the form does nothing.
     "sharing.handoff": ("GET", None, everyone_signed_in(OK_PAGE)),
     "sharing.share_with_new_manager": ("POST", {}, everyone_signed_in(DONE)),
+    # Sam's own handoff, posted with no choice made, asks for one; nobody else has one
+    # to decide and is sent back to the page.
+    "sharing.carry_over": ("POST", {}, everyone_signed_in(DONE) | {"report": 422}),
     "sharing.give_grant": (
         "POST",
         {"grantee": "{hr_id}", "scope": "plan", "days": "30"},

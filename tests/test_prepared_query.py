@@ -14,6 +14,7 @@ import pytest
 from peewee import SQL, Model
 
 import pmweb
+from pmweb.access.handoffs import EVERYTHING, NOTHING
 from pmweb.db import PreparedQuery, PreparedQueryError, prepared_queries
 from pmweb.goals import service as goals
 from pmweb.growth import service as growth
@@ -367,17 +368,23 @@ CASES = {
         (lambda s: (s.actors.pair.id, s.completed_meeting.id), SOME),
         (lambda s: (s.actors.pair.id, s.last_meeting.id), NONE),
     ],
+    # ``since``: everything, or a cut after which nothing was written.
     "pmweb.goals.queries._agreed_goals_of": [
-        (lambda s: (s.actors.report.id,), SOME),
-        (lambda s: (s.actors.other_employee.id,), NONE),
+        (lambda s: (s.actors.report.id, EVERYTHING), SOME),
+        (lambda s: (s.actors.report.id, NOTHING), NONE),
+        (lambda s: (s.actors.other_employee.id, EVERYTHING), NONE),
     ],
     "pmweb.growth.queries._steps_for_meeting": [
-        (lambda s: (s.actors.report.id,), SOME),
-        (lambda s: (s.actors.other_employee.id,), NONE),
+        (lambda s: (s.actors.report.id, EVERYTHING, EVERYTHING), SOME),
+        (lambda s: (s.actors.report.id, EVERYTHING, NOTHING), SOME),
+        (lambda s: (s.actors.report.id, NOTHING, EVERYTHING), NONE),
+        (lambda s: (s.actors.other_employee.id, EVERYTHING, EVERYTHING), NONE),
     ],
     "pmweb.growth.queries._recent_wins": [
-        (lambda s: (s.actors.report.id,), SOME),
-        (lambda s: (s.actors.manager.id,), NONE),
+        (lambda s: (s.actors.report.id, EVERYTHING, EVERYTHING), SOME),
+        (lambda s: (s.actors.report.id, EVERYTHING, NOTHING), SOME),
+        (lambda s: (s.actors.report.id, NOTHING, NOTHING), NONE),
+        (lambda s: (s.actors.manager.id, EVERYTHING, EVERYTHING), NONE),
     ],
     "pmweb.growth.service._plan_of": [
         (lambda s: (s.actors.report.id,), SOME),

@@ -86,8 +86,10 @@ QUERIES_OF_PART = {
     "presence": 3,  # who else has the page open
     "agenda": 3,  # the talking points
     "actions": 3,  # the action items
-    "goals": 3,  # the agreed goals with their latest check-in
-    "plan": 5,  # the plan, its steps, the recent wins
+    # The manager's own, with what the employee carried over at the handoff: the
+    # agreed goals with their latest check-in.
+    "goals": 4,
+    "plan": 6,  # the same handoff; the plan, its steps, the recent wins
 }
 
 

@@ -66,12 +66,24 @@ from pmweb.access.growth import (
     may_give_feedback,
     may_read_goals,
     may_remove_win,
+    may_see_plan_texts,
     require_feedback_giver,
     require_feedback_sendable,
     require_growth_change,
     require_growth_change_in_meeting,
     require_objective_keeper,
+    require_plan_texts,
     require_win_remover,
+    seen_since,
+)
+from pmweb.access.handoffs import (
+    EVERYTHING,
+    NOTHING,
+    SEES_EVERYTHING,
+    Since,
+    own_current_handoff,
+    sees_plan_texts,
+    since_for_reports,
 )
 from pmweb.access.meetings import (
     can_delete_talking_point,
@@ -91,6 +103,7 @@ from pmweb.access.meetings import (
     get_talking_point_or_404,
     growth_role_in_listed_one_on_one,
     growth_role_in_meeting,
+    growth_since_in_meeting,
     is_participant,
     one_on_ones_to_share,
     one_on_ones_visible_to,

@@ -28,6 +28,15 @@ from pmweb.access.common import (
     today,
 )
 from pmweb.access.grants import active_grant, record_read
+from pmweb.access.handoffs import (
+    EVERYTHING,
+    NOTHING,
+    SEES_EVERYTHING,
+    Since,
+    current_line_of,
+    sees_plan_texts,
+    since_for_manager,
+)
 from pmweb.access.meetings import growth_role_in_meeting, require_meeting_editable
 from pmweb.models import (
     DevelopmentPlan,
@@ -50,6 +59,8 @@ class OwnerAccess(NamedTuple):
     role: str  # EMPLOYEE (their own), MANAGER (their current manager) or GRANTEE
     manager_id: int | None  # the employee's current manager
     grant: Grant | None = None  # the grant a GRANTEE reads through
+    # What a MANAGER sees of the employee's content from before their line began.
+    since: Since = SEES_EVERYTHING
 
 
 class Owned(NamedTuple):
@@ -60,13 +71,34 @@ class Owned(NamedTuple):
 
 
 def current_manager_id(employee_id, day=None):
-    line = (
-        ReportingLine.current_on(day or today())
-        .where(ReportingLine.employee == employee_id)
-        .order_by(ReportingLine.starts_on.desc())
-        .first()
-    )
+    line = current_line_of(employee_id, day)
     return line.manager_id if line else None
+
+
+def _owner(user, employee_id, scope=None, what=None):
+    """How ``user`` stands to the employee: one of the pair, or (with ``scope``) a
+    grantee of that scope; None if neither. A grantee's read is recorded as ``what``."""
+    line = current_line_of(employee_id)
+    manager_id = line.manager_id if line else None
+    role = _role(user, employee_id, manager_id)
+    grant = None
+    if role is None and scope is not None and user.is_authenticated:
+        grant = active_grant(user.id, employee_id, scope)
+        role = GRANTEE if grant else None
+    if role is None:
+        abort(404)
+    employee = first_or_404(User.select().where(User.id == employee_id))
+    if grant is not None:
+        record_read(user, employee_id, what or Grant.SCOPES[scope], grant)
+    since = since_for_manager(line) if role == MANAGER else SEES_EVERYTHING
+    return OwnerAccess(employee, user.id, role, manager_id, grant, since)
+
+
+def _require_seen(created_at, owner, scope):
+    """Something the employee had before their manager's line began, and did not carry
+    over, is not found for that manager."""
+    if created_at < getattr(owner.since, scope):
+        abort(404)
 
 
 def _role(user, employee_id, manager_id):
@@ -87,18 +119,16 @@ def _role(user, employee_id, manager_id):
 def get_goal_owner_or_404(user, employee_id):
     """The employee whose goals ``user`` works on: the employee or their current
     manager."""
-    manager_id = current_manager_id(employee_id)
-    role = _role(user, employee_id, manager_id)
-    if role is None:
-        abort(404)
-    employee = first_or_404(User.select().where(User.id == employee_id))
-    return OwnerAccess(employee, user.id, role, manager_id)
+    return _owner(user, employee_id)
 
 
 def get_goal_or_404(user, goal_id):
-    """A goal to work on, as the employee or their current manager."""
+    """A goal to work on, as the employee or their current manager (if it is new
+    since their line began, or the employee carried their goals over)."""
     goal = first_or_404(Goal.select().where(Goal.id == goal_id))
-    return Owned(goal, get_goal_owner_or_404(user, goal.employee_id))
+    owner = get_goal_owner_or_404(user, goal.employee_id)
+    _require_seen(goal.created_at, owner, "goals")
+    return Owned(goal, owner)
 
 
 def get_goal_owner_for_reading_or_404(user, employee_id):
@@ -112,6 +142,7 @@ def get_goal_for_reading_or_404(user, goal_id):
     reads it too, and the read is recorded."""
     goal = first_or_404(Goal.select().where(Goal.id == goal_id))
     owner = get_growth_owner_or_404(user, goal.employee_id, "goals", f"goal “{goal.title}”")
+    _require_seen(goal.created_at, owner, "goals")
     return Owned(goal, owner)
 
 
@@ -151,18 +182,7 @@ def get_growth_owner_or_404(user, employee_id, scope, what=None):
     feedback (``scope`` "feedback") or goals (``scope`` "goals") ``user`` wants: as
     the employee, their current manager, or a grantee of that scope, read-only. A
     grantee's read is recorded as ``what``."""
-    manager_id = current_manager_id(employee_id)
-    role = _role(user, employee_id, manager_id)
-    grant = None
-    if role is None and user.is_authenticated:
-        grant = active_grant(user.id, employee_id, scope)
-        role = GRANTEE if grant else None
-    if role is None:
-        abort(404)
-    employee = first_or_404(User.select().where(User.id == employee_id))
-    if grant is not None:
-        record_read(user, employee_id, what or Grant.SCOPES[scope], grant)
-    return OwnerAccess(employee, user.id, role, manager_id, grant)
+    return _owner(user, employee_id, scope, what)
 
 
 def may_change_growth(owner):
@@ -191,6 +211,35 @@ def may_read_goals(owner):
     return active_grant(owner.viewer_id, owner.employee.id, "goals") is not None
 
 
+def seen_since(owner, scope):
+    """From when on the viewer the loader saw reads the employee's ``scope`` ("goals",
+    "plan", "feedback"): everything, only what is newer than the handoff's cut (a
+    manager the employee did not carry it over to), or NOTHING (a grantee of another
+    scope). Every piece of every page asks it, not just the page's own scope."""
+    if owner.role in PARTICIPANTS:
+        return getattr(owner.since, scope)
+    if owner.grant is not None and owner.grant.scope == scope:
+        return EVERYTHING
+    if active_grant(owner.viewer_id, owner.employee.id, scope) is not None:
+        return EVERYTHING
+    return NOTHING
+
+
+def may_see_plan_texts(owner):
+    """The plan's aspiration, strengths and growth areas are one text each, written
+    over time: a manager sees them once the employee carried the plan over, or if
+    they were first written after the manager's line began."""
+    return sees_plan_texts(owner.since, owner.employee.id)
+
+
+def require_plan_texts(owner):
+    require_edit(
+        may_see_plan_texts(owner),
+        f"{owner.employee.first_name} has not carried their development plan over to you, "
+        "so its texts are theirs alone for now.",
+    )
+
+
 def may_give_feedback(owner):
     """The manager gives feedback to the employee; the employee to a current manager."""
     return may_change_growth(owner) and (owner.role == MANAGER or owner.manager_id is not None)
@@ -209,7 +258,9 @@ def get_plan_step_or_404(user, step_id):
         .join(DevelopmentPlan)
         .where(PlanStep.id == step_id)
     )
-    return Owned(step, get_growth_owner_or_404(user, step.plan.employee_id, "plan"))
+    owner = get_growth_owner_or_404(user, step.plan.employee_id, "plan")
+    _require_seen(step.created_at, owner, "plan")
+    return Owned(step, owner)
 
 
 def get_plan_step_of_meeting_or_404(user, found_meeting, step_id):
@@ -232,6 +283,7 @@ def feedback_visible_to(owner):
         visible = Feedback.sent_at.is_null(False)
     elif owner.role != EMPLOYEE:
         return Feedback.select().where(False)
+    visible &= Feedback.created_at >= owner.since.feedback
     return Feedback.select().where((Feedback.employee == owner.employee.id) & visible)
 
 
@@ -269,7 +321,9 @@ def require_feedback_sendable(feedback, owner):
 
 def get_win_or_404(user, win_id):
     win = first_or_404(Win.select().where(Win.id == win_id))
-    return Owned(win, get_growth_owner_or_404(user, win.employee_id, "plan"))
+    owner = get_growth_owner_or_404(user, win.employee_id, "plan")
+    _require_seen(win.recorded_at, owner, "plan")
+    return Owned(win, owner)
 
 
 def may_remove_win(win, owner):

@@ -27,6 +27,7 @@ from pmweb.access.common import (
     today,
 )
 from pmweb.access.grants import active_grant, record_read
+from pmweb.access.handoffs import SEES_EVERYTHING, current_line_of, since_for_manager
 from pmweb.auth import session_is_open
 from pmweb.db import PreparedQuery
 from pmweb.models import (
@@ -157,6 +158,14 @@ def growth_role_in_listed_one_on_one(user, pair):
     """The same for a pair listed by ``one_on_ones_visible_to`` or
     ``current_one_on_ones_of``, which select whether its line is current."""
     return _growth_role(user.id, pair, bool(pair.is_current))
+
+
+def growth_since_in_meeting(found):
+    """What the viewer of a loaded meeting sees of the employee's goals and plan from
+    before the pair's reporting line began (see ``handoffs``)."""
+    if growth_role_in_meeting(found) != MANAGER:
+        return SEES_EVERYTHING
+    return since_for_manager(current_line_of(found.pair.employee_id))
 
 
 def _growth_role(user_id, pair, line_is_current):

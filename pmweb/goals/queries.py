@@ -2,6 +2,8 @@
 and the objectives with how many goals align to each. A fixed number of queries,
 however many goals and check-ins there are."""
 
+import datetime
+
 from peewee import JOIN, fn
 
 from pmweb.db import PreparedQuery
@@ -29,11 +31,11 @@ def latest_check_ins(goal_ids):
     return {c.goal_id: c for c in CheckIn.select().where(CheckIn.id.in_(latest))}
 
 
-def _goals_of(employee_id):
+def _goals_of(employee_id, since):
     return (
         Goal.select(Goal, Objective)
         .join(Objective, JOIN.LEFT_OUTER)
-        .where(Goal.employee == employee_id)
+        .where((Goal.employee == employee_id) & (Goal.created_at >= since))
         .order_by(Goal.due, Goal.id)
     )
 
@@ -41,7 +43,7 @@ def _goals_of(employee_id):
 Latest = CheckIn.alias("latest")
 
 
-def _agreed_with_latest(employee_id):
+def _agreed_with_latest(employee_id, since):
     """The columns a meeting shows of each agreed goal, with its latest check-in."""
     newest = CheckIn.select(fn.MAX(CheckIn.id)).where(CheckIn.goal == Goal.id)
     return (
@@ -61,7 +63,9 @@ def _agreed_with_latest(employee_id):
             Latest.created_at,
         )
         .join_from(Goal, Latest, JOIN.LEFT_OUTER, on=(Latest.id == newest), attr="latest")
-        .where((Goal.employee == employee_id) & (Goal.status == "agreed"))
+        .where(
+            (Goal.employee == employee_id) & (Goal.status == "agreed") & (Goal.created_at >= since)
+        )
         .order_by(Goal.due, Goal.id)
     )
 
@@ -69,18 +73,36 @@ def _agreed_with_latest(employee_id):
 # Every meeting page asks for these: its SQL is composed once, and the latest
 # check-in comes in the same query.
 @PreparedQuery
-def _agreed_goals_of(employee_id: int):
-    return _agreed_with_latest(employee_id)
+def _agreed_goals_of(employee_id: int, since: datetime.datetime):
+    return _agreed_with_latest(employee_id, since)
 
 
-def goals_of(employee_id):
+# Every query of an employee's goals takes ``since``, what the access policy lets the
+# viewer see (``access.seen_since``): a manager sees goals from before their reporting
+# line began only if the employee carried them over.
+
+
+def goals_of(employee_id, since):
     """The employee's goals, each with ``latest`` (its last check-in or None)."""
-    return _with_latest(list(_goals_of(employee_id)))
+    return _with_latest(list(_goals_of(employee_id, since)))
 
 
-def agreed_goals_of(employee_id):
+def earlier_goal_titles(employee_id, since):
+    """The titles of the agreed goals from before ``since``: all a new manager sees of
+    them until the employee carries their goals over."""
+    return [
+        goal.title
+        for goal in Goal.select(Goal.title)
+        .where(
+            (Goal.employee == employee_id) & (Goal.status == "agreed") & (Goal.created_at < since)
+        )
+        .order_by(Goal.due, Goal.id)
+    ]
+
+
+def agreed_goals_of(employee_id, since):
     """The employee's agreed goals (the ones being worked on), with ``latest``."""
-    goals = _agreed_goals_of.all(employee_id)
+    goals = _agreed_goals_of.all(employee_id, since)
     for goal in goals:
         latest = getattr(goal, "latest", None)
         goal.latest = latest if latest is not None and latest.id is not None else None

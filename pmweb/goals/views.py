@@ -52,7 +52,8 @@ def my_goals():
 def overview(employee_id):
     owner = access.get_goal_owner_for_reading_or_404(current_user, employee_id)
     employee = owner.employee
-    goals = queries.goals_of(employee.id)
+    since = access.seen_since(owner, "goals")
+    goals = queries.goals_of(employee.id, since)
     today = access.today()
     for goal in goals:
         goal.behind = progress.is_behind(goal, goal.latest and goal.latest.value, today)
@@ -65,6 +66,7 @@ def overview(employee_id):
         people=_people(employee, owner.manager_id),
         awaiting=[g for g in goals if g.status == "proposed"],
         agreed=[g for g in goals if g.status == "agreed"],
+        earlier_goal_titles=queries.earlier_goal_titles(employee.id, since),
         achieved=[g for g in goals if g.status == "achieved"],
         dropped=[g for g in goals if g.status == "dropped"],
     )

@@ -1,8 +1,11 @@
 """Reading growth: a plan with its steps and history, an employee's feedback timeline
 and wins, and what the forms offer to link to. A fixed number of queries each."""
 
+import datetime
+
 from peewee import JOIN, Case, fn
 
+from pmweb.access.handoffs import EVERYTHING
 from pmweb.db import PreparedQuery
 from pmweb.models import (
     DevelopmentPlan,
@@ -30,70 +33,95 @@ _STEP_ORDER = (
 )
 
 
-def _steps_of(employee_id):
+# Every query of a plan's steps, wins and history takes ``since``, what the access
+# policy lets the viewer see of the plan (``access.seen_since``): a manager sees what
+# the employee had before their reporting line began only if it was carried over. A
+# goal a step or win links to comes with it only if ``goals_since`` shows it too
+# (peewee leaves ``step.goal`` None then, with no lazy load); templates still show a
+# goal only to a viewer who may read the goals (a grant of the plan alone shows none).
+
+
+def _steps_of(employee_id, since, goals_since):
     return (
         PlanStep.select(PlanStep, Goal)
         .join_from(PlanStep, DevelopmentPlan)
-        .join_from(PlanStep, Goal, JOIN.LEFT_OUTER)
-        .where(DevelopmentPlan.employee == employee_id)
+        .join_from(
+            PlanStep,
+            Goal,
+            JOIN.LEFT_OUTER,
+            on=((PlanStep.goal == Goal.id) & (Goal.created_at >= goals_since)),
+        )
+        .where((DevelopmentPlan.employee == employee_id) & (PlanStep.created_at >= since))
         .order_by(*_STEP_ORDER)
+    )
+
+
+def _wins_of(employee_id, since, goals_since):
+    return (
+        Win.select(Win, Goal)
+        .join(
+            Goal,
+            JOIN.LEFT_OUTER,
+            on=((Win.goal == Goal.id) & (Goal.created_at >= goals_since)),
+        )
+        .where((Win.employee == employee_id) & (Win.recorded_at >= since))
+        .order_by(Win.achieved_on.desc(), Win.id.desc())
     )
 
 
 # Every meeting page asks for these: their SQL is composed once.
 @PreparedQuery
-def _steps_for_meeting(employee_id: int):
-    return _steps_of(employee_id)
+def _steps_for_meeting(employee_id: int, since: datetime.datetime, goals_since: datetime.datetime):
+    return _steps_of(employee_id, since, goals_since)
 
 
 @PreparedQuery
-def _recent_wins(employee_id: int):
-    return (
-        Win.select(Win, Goal)
-        .join(Goal, JOIN.LEFT_OUTER)
-        .where(Win.employee == employee_id)
-        .order_by(Win.achieved_on.desc(), Win.id.desc())
-        .limit(5)
-    )
+def _recent_wins(employee_id: int, since: datetime.datetime, goals_since: datetime.datetime):
+    return _wins_of(employee_id, since, goals_since).limit(5)
 
 
-def steps_of(employee_id):
-    return list(_steps_of(employee_id))
+def steps_of(employee_id, since, goals_since):
+    return list(_steps_of(employee_id, since, goals_since))
 
 
-def steps_for_meeting(employee_id):
-    return _steps_for_meeting.all(employee_id)
+def steps_for_meeting(employee_id, since, goals_since):
+    return _steps_for_meeting.all(employee_id, since, goals_since)
 
 
-def recent_wins(employee_id):
-    return _recent_wins.all(employee_id)
+def recent_wins(employee_id, since, goals_since):
+    return _recent_wins.all(employee_id, since, goals_since)
 
 
-def wins_of(employee_id, limit=None):
-    query = (
-        Win.select(Win, Goal)
-        .join(Goal, JOIN.LEFT_OUTER)
-        .where(Win.employee == employee_id)
-        .order_by(Win.achieved_on.desc(), Win.id.desc())
-    )
+def wins_of(employee_id, since, goals_since, limit=None):
+    query = _wins_of(employee_id, since, goals_since)
     return list(query.limit(limit) if limit else query)
 
 
-def history_of(plan):
-    """Every change to the plan, newest first, with who made it."""
+def history_of(plan, since, shows_texts):
+    """Every change to the plan the viewer may see, newest first, with who made it.
+    Seen from a handoff's cut (``since`` not EVERYTHING), that is the changes to steps
+    added since, and to the texts if the viewer sees them: a change of anything older
+    would show what came before."""
     if plan.id is None:
         return []
-    return list(
+    query = (
         PlanChange.select(PlanChange, Author)
         .join(Author, on=(PlanChange.author == Author.id))
         .where(PlanChange.plan == plan.id)
         .order_by(PlanChange.changed_at.desc(), PlanChange.id.desc())
     )
+    if since != EVERYTHING:
+        seen = PlanChange.step_created_at >= since
+        if shows_texts:
+            seen |= PlanChange.step.is_null() & (PlanChange.step_title == "")
+        query = query.where(seen)
+    return list(query)
 
 
-def timeline(visible_feedback):
+def timeline(visible_feedback, plan_since, goals_since):
     """Feedback (a query the access policy scoped) with the giver and every earlier
-    wording of corrected feedback."""
+    wording of corrected feedback. The goal or plan step it is about comes with it
+    only if the viewer sees that goal or step (``plan_since``, ``goals_since``)."""
     # Drafts first (they wait for their giver), then newest first.
     feedback = list(
         visible_feedback.select_extend(Giver, Receiver, Meeting, OneOnOne, Goal, PlanStep)
@@ -101,8 +129,18 @@ def timeline(visible_feedback):
         .join_from(Feedback, Receiver, on=(Feedback.receiver == Receiver.id))
         .join_from(Feedback, Meeting, JOIN.LEFT_OUTER)
         .join_from(Meeting, OneOnOne, JOIN.LEFT_OUTER)
-        .join_from(Feedback, Goal, JOIN.LEFT_OUTER)
-        .join_from(Feedback, PlanStep, JOIN.LEFT_OUTER)
+        .join_from(
+            Feedback,
+            Goal,
+            JOIN.LEFT_OUTER,
+            on=((Feedback.goal == Goal.id) & (Goal.created_at >= goals_since)),
+        )
+        .join_from(
+            Feedback,
+            PlanStep,
+            JOIN.LEFT_OUTER,
+            on=((Feedback.step == PlanStep.id) & (PlanStep.created_at >= plan_since)),
+        )
         .order_by(
             Feedback.sent_at.is_null(False),
             fn.COALESCE(Feedback.sent_at, Feedback.created_at).desc(),
@@ -123,19 +161,27 @@ def timeline(visible_feedback):
     return feedback
 
 
-def goals_to_link(employee_id):
+def goals_to_link(employee_id, since):
     """The employee's goals still being worked on, to link a step, feedback or win to."""
     return list(
         Goal.select(Goal.id, Goal.title)
-        .where((Goal.employee == employee_id) & Goal.status.in_(["proposed", "agreed"]))
+        .where(
+            (Goal.employee == employee_id)
+            & Goal.status.in_(["proposed", "agreed"])
+            & (Goal.created_at >= since)
+        )
         .order_by(Goal.due, Goal.id)
     )
 
 
-def goal_titles(employee_id):
+def goal_titles(employee_id, since):
+    """{goal id: title} of the goals the viewer may see; a link to any other goal is
+    shown without its title."""
     return {
         goal.id: goal.title
-        for goal in Goal.select(Goal.id, Goal.title).where(Goal.employee == employee_id)
+        for goal in Goal.select(Goal.id, Goal.title).where(
+            (Goal.employee == employee_id) & (Goal.created_at >= since)
+        )
     }
 
 

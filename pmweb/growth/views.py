@@ -53,18 +53,29 @@ def _owner_context(owner):
 # --- the development plan -----------------------------------------------------------
 
 
+def _sinces(owner):
+    """From when on the viewer sees the employee's plan and goals."""
+    return access.seen_since(owner, "plan"), access.seen_since(owner, "goals")
+
+
+def _goals_to_link(owner):
+    return queries.goals_to_link(owner.employee.id, access.seen_since(owner, "goals"))
+
+
 def _plan_context(owner, **overrides):
     employee_id = owner.employee.id
     plan = service.plan_of(employee_id)
-    goals = queries.goals_to_link(employee_id)
+    goals = _goals_to_link(owner)
+    plan_since, goals_since = _sinces(owner)
     context = {
         **_owner_context(owner),
         "own": owner.role == access.EMPLOYEE,
         "manager": _manager(owner),
         "shows_goals": access.may_read_goals(owner),
+        "shows_plan_texts": access.may_see_plan_texts(owner),
         "plan": plan,
-        "steps": queries.steps_of(employee_id),
-        "wins": queries.wins_of(employee_id, limit=10),
+        "steps": queries.steps_of(employee_id, plan_since, goals_since),
+        "wins": queries.wins_of(employee_id, plan_since, goals_since, limit=10),
         "may_change": access.may_change_growth(owner),
         "plan_form": forms.PlanForm(formdata=None, obj=plan),
         "step_form": forms.StepForm(goals, formdata=None),
@@ -93,6 +104,7 @@ def plan(employee_id):
 def save_plan(employee_id):
     owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     access.require_growth_change(owner)
+    access.require_plan_texts(owner)
     form = forms.PlanForm()
     if not form.validate():
         return render_page(PLAN_PAGE, "plan_texts", 422, **_plan_context(owner, plan_form=form))
@@ -120,7 +132,7 @@ def save_plan(employee_id):
 def add_step(employee_id):
     owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     access.require_growth_change(owner)
-    form = forms.StepForm(queries.goals_to_link(owner.employee.id))
+    form = forms.StepForm(_goals_to_link(owner))
     if not form.validate():
         return render_page(PLAN_PAGE, "steps", 422, **_plan_context(owner, step_form=form))
     service.add_step(owner.employee.id, current_user.id, form.terms())
@@ -134,8 +146,11 @@ def add_step(employee_id):
 
 
 def _step_goals(step, owner):
-    goals = queries.goals_to_link(owner.employee.id)
-    if step.goal_id and step.goal_id not in {goal.id for goal in goals}:
+    goals = _goals_to_link(owner)
+    linked = step.goal_id and queries.goal_titles(
+        owner.employee.id, access.seen_since(owner, "goals")
+    ).get(step.goal_id)
+    if linked and step.goal_id not in {goal.id for goal in goals}:
         # A step keeps its link to a goal that has since closed.
         goals.append(step.goal)
     return goals
@@ -170,7 +185,7 @@ def change_step(step_id):
             current_user.id,
             form.terms(),
             form.version.data,
-            goal_titles=queries.goal_titles(employee_id),
+            goal_titles=queries.goal_titles(employee_id, access.seen_since(owner, "goals")),
         )
     except service.StaleEdit as stale:
         form.version.data = stale.current.version
@@ -216,10 +231,14 @@ def plan_history(employee_id):
         current_user, employee_id, "plan", "development plan history"
     )
     plan = service.plan_of(owner.employee.id)
+    plan_since, goals_since = _sinces(owner)
     return render_template(
         "growth/history.html",
         **_owner_context(owner),
-        changes=queries.history_of(plan),
+        changes=queries.history_of(plan, plan_since, access.may_see_plan_texts(owner)),
+        shows_plan_texts=access.may_see_plan_texts(owner),
+        # A change of a step's goal names goals: only for a viewer who sees them all.
+        shows_goal_changes=goals_since == access.EVERYTHING,
         labels=service.PLAN_FIELDS | service.STEP_FIELDS,
     )
 
@@ -231,7 +250,7 @@ def plan_history(employee_id):
 def record_win(employee_id):
     owner = access.get_growth_owner_or_404(current_user, employee_id, "plan")
     access.require_growth_change(owner)
-    form = forms.WinForm(queries.goals_to_link(owner.employee.id), access.today())
+    form = forms.WinForm(_goals_to_link(owner), access.today())
     if not form.validate():
         return render_page(PLAN_PAGE, "wins", 422, **_plan_context(owner, win_form=form))
     service.record_win(
@@ -275,7 +294,8 @@ def _printable_context(owner):
     employee_id = owner.employee.id
     # A grant of the plan alone doesn't open the goals.
     shows_goals = access.may_read_goals(owner)
-    goals = goal_queries.agreed_goals_of(employee_id) if shows_goals else []
+    plan_since, goals_since = _sinces(owner)
+    goals = goal_queries.agreed_goals_of(employee_id, goals_since) if shows_goals else []
     check_ins = goal_queries.check_ins_by_goal([goal.id for goal in goals])
     for goal in goals:
         goal.chart_data = goal_progress.chart(goal, check_ins.get(goal.id, []), today)
@@ -284,10 +304,14 @@ def _printable_context(owner):
         **_owner_context(owner),
         "manager": _manager(owner),
         "plan": service.plan_of(employee_id),
-        "steps": queries.steps_of(employee_id),
+        "shows_plan_texts": access.may_see_plan_texts(owner),
+        "steps": queries.steps_of(employee_id, plan_since, goals_since),
         "goals": goals,
+        "earlier_goal_titles": goal_queries.earlier_goal_titles(employee_id, goals_since)
+        if shows_goals
+        else [],
         "shows_goals": shows_goals,
-        "wins": queries.wins_of(employee_id, limit=10),
+        "wins": queries.wins_of(employee_id, plan_since, goals_since, limit=10),
         "today": today,
         "statuses": forms.PlanStep.STATUSES,
         "kinds": forms.PlanStep.KINDS,
@@ -333,14 +357,20 @@ def _feedback_form(owner, formdata=None, item=None, **data):
     when that goal has closed or that meeting was with an earlier manager."""
     employee_id = owner.employee.id
     meetings = queries.meetings_to_link(employee_id, owner.manager_id)
-    goals = queries.goals_to_link(employee_id)
+    goals = _goals_to_link(owner)
+    plan_since, goals_since = _sinces(owner)
     if item is not None:
         if item.meeting_id and item.meeting_id not in {m.id for m in meetings}:
             meetings.append(item.meeting)
-        if item.goal_id and item.goal_id not in {g.id for g in goals}:
+        seen_goals = queries.goal_titles(employee_id, goals_since)
+        if item.goal_id in seen_goals and item.goal_id not in {g.id for g in goals}:
             goals.append(item.goal)
     return forms.FeedbackForm(
-        meetings, goals, queries.steps_of(employee_id), formdata=formdata, **data
+        meetings,
+        goals,
+        queries.steps_of(employee_id, plan_since, goals_since),
+        formdata=formdata,
+        **data,
     )
 
 
@@ -354,7 +384,7 @@ def _feedback_context(owner, **overrides):
         "other_name": (manager.first_name if manager else "your manager")
         if own
         else owner.employee.first_name,
-        "feedback": queries.timeline(access.feedback_visible_to(owner)),
+        "feedback": queries.timeline(access.feedback_visible_to(owner), *_sinces(owner)),
         "may_give": access.may_give_feedback(owner),
         "form": _feedback_form(owner),
         "saved": None,

@@ -1,6 +1,7 @@
 """Views of the one-on-one area: thin — load through access, validate, call a rule,
 render the fragment (htmx) or redirect (plain form)."""
 
+import datetime
 import math
 
 from flask import (
@@ -15,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from pmweb import access, formatting, live
+from pmweb import access, accounts, formatting, live
 from pmweb.goals import forms as goal_forms
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
@@ -49,13 +50,23 @@ def home():
     rows = queries.home_rows(access.one_on_ones_visible_to(current_user), today)
     overdue = queries.overdue_counts(service.local_dates(rows))
     current = [row for row in rows if row.is_current]
+    handoff = access.own_current_handoff(current_user)
     return render_template(
         "meetings/home.html",
         reports=[row for row in current if row.manager_id == current_user.id],
         managers=[row for row in current if row.employee_id == current_user.id],
         past=[row for row in rows if not row.is_current],
         overdue=overdue,
+        handoff_to_decide=handoff if handoff and handoff.decided_at is None else None,
+        account_events=accounts.events_of(
+            current_user, since=access.now() - ACCOUNT_EVENTS_ON_HOME
+        ),
     )
+
+
+# Changes to a person's account and reporting lines stay on Home this long (and on
+# their account page for good).
+ACCOUNT_EVENTS_ON_HOME = datetime.timedelta(days=30)
 
 
 PAIR_PAGE = "meetings/one_on_one.html"
@@ -206,8 +217,13 @@ def _action_items(found):
 
 def _goals(found):
     shown = access.growth_role_in_meeting(found) is not None
+    since = access.growth_since_in_meeting(found).goals if shown else access.NOTHING
+    employee_id = found.pair.employee_id
     return {
-        "goals": _goals_for_meeting(found.pair.employee_id, access.today()) if shown else None,
+        "goals": _goals_for_meeting(employee_id, since, access.today()) if shown else None,
+        "earlier_goal_titles": goal_queries.earlier_goal_titles(employee_id, since)
+        if shown and since != access.EVERYTHING
+        else [],
         "goal_errors": {},
         "confidences": CheckIn.CONFIDENCES,
     }
@@ -215,8 +231,9 @@ def _goals(found):
 
 def _development(found):
     shown = access.growth_role_in_meeting(found) is not None
+    since = access.growth_since_in_meeting(found) if shown else None
     return {
-        "development": _development_for_meeting(found.pair.employee_id) if shown else None,
+        "development": _development_for_meeting(found.pair.employee_id, since) if shown else None,
         "win_form": growth_forms.WinForm((), access.today(), formdata=None, meta=BLANK),
     }
 
@@ -264,10 +281,10 @@ def _render(found, block, status=200, **overrides):
     )
 
 
-def _goals_for_meeting(employee_id, today):
+def _goals_for_meeting(employee_id, since, today):
     """The employee's agreed goals with their latest check-in, those needing attention
     (at risk, or quiet for a month) first."""
-    goals = goal_queries.agreed_goals_of(employee_id)
+    goals = goal_queries.agreed_goals_of(employee_id, since)
     with_milestones = [goal.id for goal in goals if goal.measure == "milestones"]
     milestones = goal_queries.milestones_by_goal(with_milestones)
     for goal in goals:
@@ -277,13 +294,14 @@ def _goals_for_meeting(employee_id, today):
     return sorted(goals, key=lambda goal: not (goal.attention or goal.behind))
 
 
-def _development_for_meeting(employee_id):
+def _development_for_meeting(employee_id, since):
     """The plan's aspiration, its steps and recent wins: the compact view a meeting
-    needs."""
+    needs, of what the viewer sees (``since``)."""
     return {
         "plan": growth_service.plan_of(employee_id),
-        "steps": growth_queries.steps_for_meeting(employee_id),
-        "wins": growth_queries.recent_wins(employee_id),
+        "shows_plan_texts": access.sees_plan_texts(since, employee_id),
+        "steps": growth_queries.steps_for_meeting(employee_id, since.plan, since.goals),
+        "wins": growth_queries.recent_wins(employee_id, since.plan, since.goals),
     }
 
 

@@ -8,11 +8,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from pmweb import accounts
 from pmweb.db import with_connection
 from pmweb.models import User
 from pmweb.org import csv_import, service
 from pmweb.org.service import OrgError
-from pmweb.passwords import password_problem
+from pmweb.prep.digest import Links
 
 users = AppGroup("users", help="Manage accounts and reporting lines.")
 
@@ -27,15 +28,10 @@ def _fail(message):
 @click.argument("name")
 @click.option("--admin", is_flag=True, help="Make the account an administrator.")
 @click.option("--manager", "manager_email", help="Email of the person they report to.")
-@click.option(
-    "--password",
-    help="Their password; without it one is generated and printed once.",
-)
 @with_connection
-def create(email, name, admin, manager_email, password):
-    """Create an account for EMAIL with the full NAME."""
-    if password is not None and (problem := password_problem(password)):
-        _fail(problem)
+def create(email, name, admin, manager_email):
+    """Create an account for EMAIL with the full NAME. Prints the one-time link with
+    which its person chooses their password: nobody else ever holds it."""
     if not name.strip():
         _fail("The name is missing.")
     manager = None
@@ -44,14 +40,13 @@ def create(email, name, admin, manager_email, password):
         if manager is None:
             _fail(f"No active account has the email {manager_email}.")
     try:
-        user, password_used = service.add_person(
+        user, token = service.add_person(
             email,
             name,
             admin,
             manager,
             datetime.date.today(),
             current_app.config["DEFAULT_TIMEZONE"],
-            password=password,
         )
     except OrgError as error:
         _fail(str(error))
@@ -60,8 +55,10 @@ def create(email, name, admin, manager_email, password):
     click.echo(f"{role} created: {user.name} <{user.email}>")
     if manager:
         click.echo(f"Reports to {manager.name} from today.")
-    if password is None:
-        click.echo(f"Password (shown once): {password_used}")
+    click.echo(
+        f"{user.first_name} chooses a password here (shown once, works once, "
+        f"for {accounts.LINK_LIFETIME['welcome'].days} days): {_links().password_link(token)}"
+    )
 
 
 @users.command("import")
@@ -93,9 +90,30 @@ def import_people(csv_file, dry_run):
     service.log_admin_action(None, "Imported people from CSV", f"{len(created)} accounts")
     click.echo(f"Imported: {summary}.")
     if created:
-        click.echo("Passwords of the new accounts (shown once):")
-        for user, password in created:
-            click.echo(f"  {user.email}\t{password}")
+        click.echo("Links for the new accounts to choose their passwords (shown once):")
+        links = _links()
+        for user, token in created:
+            click.echo(f"  {user.email}\t{links.password_link(token)}")
+
+
+@users.command("reset-password")
+@click.argument("email")
+@with_connection
+def reset_password(email):
+    """End EMAIL's password and sessions; print the one-time link for a new one."""
+    user = User.get_or_none(User.email == service.normalise_email(email))
+    if user is None:
+        _fail(f"No account has the email {email}.")
+    token = service.reset_password(user)
+    service.log_admin_action(None, "Reset a password", f"{user.name} <{user.email}>")
+    click.echo(
+        f"{user.first_name} chooses a new password here (shown once): "
+        f"{_links().password_link(token)}"
+    )
+
+
+def _links():
+    return Links(current_app.url_map, current_app.config["BASE_URL"])
 
 
 def register_cli(app):

@@ -13,6 +13,7 @@ import io
 
 from email_validator import EmailNotValidError, validate_email
 
+from pmweb import accounts
 from pmweb.db import write_transaction
 from pmweb.models import ReportingLine, User
 from pmweb.org import service
@@ -236,18 +237,22 @@ def _check_for_cycles(rows_by_email, current_managers, users):
             )
 
 
-def apply_import(plan, today, timezone):
-    """Applies a valid plan in one transaction. Returns [(user, password)] for the
-    accounts it created. Raises OrgError, changing nothing, if a rule fails."""
+def apply_import(plan, today, timezone, by=None):
+    """Applies a valid plan in one transaction, for administrator ``by`` (None: the
+    command line). Returns [(user, welcome link token)] for the accounts it created.
+    Raises OrgError, changing nothing, if a rule fails — among them an administrator
+    naming themselves someone's manager."""
     if not plan.is_valid:
         raise OrgError("Fix the errors in the file first.")
     created = []
+    by_id = by.id if by else None
     with write_transaction():
         users = {}
         for row in plan.rows:
             if row.creates_account:
-                user, password = service.create_user(row.email, row.name)
-                created.append((user, password))
+                user = service.create_user(row.email, row.name)
+                accounts.record_event(user.id, by_id, "Created your account")
+                created.append((user, accounts.issue_password_link(user, "welcome", by_id)))
                 users[row.email] = user
             else:
                 if row.renames:
@@ -255,7 +260,7 @@ def apply_import(plan, today, timezone):
                 users[row.email] = row.user
         for row in _managers_first(plan.rows):
             manager = users.get(row.manager_email) or User.get(User.email == row.manager_email)
-            service.start_reporting_line(manager, users[row.email], today, timezone)
+            service.start_reporting_line(manager, users[row.email], today, timezone, by=by)
     return created
 
 

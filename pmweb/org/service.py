@@ -2,13 +2,13 @@
 none of them reads one-on-one content."""
 
 import datetime
-import secrets
 
-from pmweb import auth, formatting
+from pmweb import accounts, formatting
 from pmweb.db import write_transaction
 from pmweb.meetings import service as meetings
 from pmweb.models import AdminAction, ReportingLine, User, utcnow
 from pmweb.passwords import hash_password
+from pmweb.sharing import handoffs
 
 
 class OrgError(Exception):
@@ -19,40 +19,38 @@ def normalise_email(email):
     return email.strip().lower()
 
 
-def create_user(email, name, password=None, is_admin=False):
-    """Creates an account. Without a password a random one is set; the person gets a
-    real one through a reset. Returns (user, password)."""
+def create_user(email, name, is_admin=False, password=None):
+    """Creates an account. Without ``password`` — always, from the administration
+    pages, the import and the command line — it has none until its person chooses one
+    through a welcome link; the demo company and the tests pass one."""
     email = normalise_email(email)
     if User.select().where(User.email == email).exists():
         raise OrgError(f"{email} already has an account.")
-    password = password or generate_password()
-    user = User.create(
-        email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin
+    return User.create(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password) if password else "",
+        is_admin=is_admin,
     )
-    return user, password
 
 
-def add_person(email, name, is_admin, manager, today, timezone, password=None):
+def add_person(email, name, is_admin, manager, today, timezone, by=None):
     """Creates an account and, with a manager, the reporting line from ``today``: both
-    or neither. Returns (user, password)."""
+    or neither. ``by`` is the administrator (None: the command line). Returns (user,
+    the token of the person's welcome link)."""
     with write_transaction():
-        user, password = create_user(email, name, password=password, is_admin=is_admin)
+        user = create_user(email, name, is_admin=is_admin)
+        accounts.record_event(user.id, _id(by), "Created your account")
         if manager is not None:
-            start_reporting_line(manager, user, today, timezone)
-    return user, password
+            start_reporting_line(manager, user, today, timezone, by=by)
+        token = accounts.issue_password_link(user, "welcome", _id(by))
+    return user, token
 
 
-def generate_password():
-    return secrets.token_urlsafe(12)
-
-
-def reset_password(user, password=None):
-    """Sets a new password and signs the person out everywhere. Returns the password."""
-    password = password or generate_password()
-    with write_transaction():
-        User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
-        auth.end_sessions_of(user)
-    return password
+def reset_password(user, by=None):
+    """The person's password stops working and they are signed out everywhere; the
+    returned token is the one-time link with which they choose a new one."""
+    return accounts.issue_password_link(user, "reset", _id(by))
 
 
 def deactivate(user, by):
@@ -61,26 +59,51 @@ def deactivate(user, by):
     if user.id == by.id:
         raise OrgError("You cannot deactivate your own account.")
     with write_transaction():
-        User.update(deactivated_at=utcnow()).where(
-            (User.id == user.id) & User.deactivated_at.is_null()
-        ).execute()
-        auth.end_sessions_of(user)
+        changed = (
+            User.update(deactivated_at=utcnow())
+            .where((User.id == user.id) & User.deactivated_at.is_null())
+            .execute()
+        )
+        accounts.end_sessions_of(user.id)
+        if changed:
+            accounts.record_event(user.id, by.id, "Deactivated your account")
 
 
-def reactivate(user):
-    User.update(deactivated_at=None).where(User.id == user.id).execute()
+def reactivate(user, by):
+    with write_transaction():
+        changed = (
+            User.update(deactivated_at=None)
+            .where((User.id == user.id) & User.deactivated_at.is_null(False))
+            .execute()
+        )
+        if changed:
+            accounts.record_event(user.id, by.id, "Reactivated your account")
+
+
+def _id(user):
+    return user.id if user is not None else None
 
 
 def current_line_of(employee, day):
     return ReportingLine.current_on(day).where(ReportingLine.employee == employee).first()
 
 
-def start_reporting_line(manager, employee, starts_on, timezone, now=None):
+def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=None):
     """``employee`` reports to ``manager`` from ``starts_on``. A current line to another
     manager ends the day before. Opens the pair's one-on-one with its meetings for the
-    coming weeks (from ``now``, the pair's wall-clock time; the clock's if not given)."""
+    coming weeks (from ``now``, the pair's wall-clock time; the clock's if not given),
+    and the handoff in which the employee chooses what of theirs the manager sees.
+
+    ``by`` is the administrator who asks (None: the command line or the import's own
+    rows). An administrator never makes themselves anyone's manager: that would be a
+    way into the employee's data that nobody else approved."""
     if manager.id == employee.id:
         raise OrgError("Someone cannot report to themselves.")
+    if by is not None and by.id == manager.id:
+        raise OrgError(
+            "You cannot make yourself someone's manager. Another administrator, "
+            "or the command line, must start this reporting line."
+        )
     if _is_above(employee, manager, starts_on):
         raise OrgError(f"{manager.name} already reports (directly or not) to {employee.name}.")
     with write_transaction():
@@ -101,16 +124,32 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None):
         if current is not None:
             current.ends_on = starts_on - datetime.timedelta(days=1)
             current.save()
+            _tell_both(current, by, f"ended on {formatting.dated(current.ends_on)}")
         line = ReportingLine.create(manager=manager, employee=employee, starts_on=starts_on)
+        handoffs.open_handoff(line, utcnow())
+        _tell_both(line, by, f"starts on {formatting.dated(starts_on)}")
         meetings.open_one_on_one(manager, employee, timezone, now)
         return line
 
 
-def end_reporting_line(line, ends_on):
+def end_reporting_line(line, ends_on, by=None):
     if ends_on < line.starts_on:
         raise OrgError("A reporting line cannot end before it starts.")
-    line.ends_on = ends_on
-    line.save()
+    with write_transaction():
+        line.ends_on = ends_on
+        line.save()
+        _tell_both(line, by, f"ends on {formatting.dated(ends_on)}")
+
+
+def _tell_both(line, by, what_happened):
+    """Both people of a reporting line are told of every change to it, and by whom."""
+    manager, employee = line.manager, line.employee
+    accounts.record_event(
+        employee.id, _id(by), f"Your reporting line to {manager.name} {what_happened}"
+    )
+    accounts.record_event(
+        manager.id, _id(by), f"{employee.name}'s reporting line to you {what_happened}"
+    )
 
 
 def _is_above(boss, person, day):

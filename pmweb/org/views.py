@@ -4,11 +4,20 @@ administrators reach them, and nothing here reads one-on-one content."""
 import datetime
 import math
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from wtforms.validators import ValidationError
 
-from pmweb import access, formatting
+from pmweb import access, accounts, formatting
 from pmweb.org import csv_import, forms, queries, service
 from pmweb.org.service import OrgError
 
@@ -63,27 +72,43 @@ def create_person():
     if not form.validate():
         return _people_page(form, 422)
     try:
-        person, password = service.add_person(
+        person, token = service.add_person(
             form.email.data,
             form.name.data,
             form.is_admin.data,
             form.people.get(form.manager.data),
             access.today(),
             _timezone(),
+            by=current_user,
         )
     except OrgError as error:
         form.email.errors.append(str(error))
         return _people_page(form, 422)
     service.log_admin_action(current_user, "Added an account", f"{person.name} <{person.email}>")
-    return render_template("org/credentials.html", person=person, password=password, created=True)
+    return _link_page(person, token, created=True)
+
+
+def _link_page(person, token, created):
+    response = make_response(
+        render_template(
+            "org/credentials.html",
+            person=person,
+            token=token,
+            created=created,
+            expires_at=access.now() + accounts.LINK_LIFETIME["welcome" if created else "reset"],
+        )
+    )
+    # The link is a credential until used: no cache keeps the page.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/people/<int:user_id>/reset-password", methods=["POST"])
 def reset_password(user_id):
     person = access.get_person_for_administrator_or_404(current_user, user_id)
-    password = service.reset_password(person)
+    token = service.reset_password(person, by=current_user)
     service.log_admin_action(current_user, "Reset a password", f"{person.name} <{person.email}>")
-    return render_template("org/credentials.html", person=person, password=password, created=False)
+    return _link_page(person, token, created=False)
 
 
 @bp.route("/people/<int:user_id>/deactivate", methods=["POST"])
@@ -102,9 +127,9 @@ def deactivate_person(user_id):
 @bp.route("/people/<int:user_id>/reactivate", methods=["POST"])
 def reactivate_person(user_id):
     person = access.get_person_for_administrator_or_404(current_user, user_id)
-    service.reactivate(person)
+    service.reactivate(person, by=current_user)
     service.log_admin_action(current_user, "Reactivated an account", person.email)
-    flash(f"{person.name} can sign in again with their password.", "success")
+    flash(f"{person.name} can sign in again.", "success")
     return redirect(url_for(".people", q=request.args.get("q") or None), code=303)
 
 
@@ -143,7 +168,9 @@ def start_reporting_line():
         return _reporting_lines_page(form, 422)
     manager, employee = form.people[form.manager.data], form.people[form.employee.data]
     try:
-        service.start_reporting_line(manager, employee, form.starts_on.data, _timezone())
+        service.start_reporting_line(
+            manager, employee, form.starts_on.data, _timezone(), by=current_user
+        )
     except OrgError as error:
         form.employee.errors.append(str(error))
         return _reporting_lines_page(form, 422)
@@ -168,7 +195,7 @@ def end_reporting_line(line_id):
         flash(" ".join(form.ends_on.errors), "error")
         return redirect(url_for(".reporting_lines"), code=303)
     try:
-        service.end_reporting_line(line, form.ends_on.data)
+        service.end_reporting_line(line, form.ends_on.data, by=current_user)
     except OrgError as error:
         flash(str(error), "error")
     else:
@@ -248,9 +275,18 @@ def confirm_import():
         # Something changed since the preview (or it was skipped): show what now.
         return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
     try:
-        created = csv_import.apply_import(plan, access.today(), _timezone())
+        created = csv_import.apply_import(plan, access.today(), _timezone(), by=current_user)
     except OrgError as error:
         flash(f"Nothing was imported: {error}", "error")
         return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
     service.log_admin_action(current_user, "Imported people from CSV", f"{len(created)} accounts")
-    return render_template("org/import_done.html", plan=plan, created=created)
+    response = make_response(
+        render_template(
+            "org/import_done.html",
+            plan=plan,
+            created=created,
+            link_days=accounts.LINK_LIFETIME["welcome"].days,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -63,6 +63,9 @@ class Links:
     def this_week(self):
         return self._build("prep.this_week")
 
+    def password_link(self, token):
+        return self._build("auth.password_link", token=token)
+
     def _build(self, endpoint, **values):
         return self._adapter.build(endpoint, values, force_external=True)
 

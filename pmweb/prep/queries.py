@@ -99,6 +99,8 @@ def week_cards(user, pairs):
     notes = {note.meeting_id: note for note in access.private_notes_of(user, next_ids)}
     last_held = _last_held(ids)
     items = open_action_items(ids, today_of)
+    # What the user, as their manager, sees of each report's goals and plan.
+    sinces = access.since_for_reports(user.id, [pair.employee_id for pair in pairs])
     cards = []
     for pair in pairs:
         today = today_of[pair.id]
@@ -106,6 +108,7 @@ def week_cards(user, pairs):
         meeting = next_meetings.get(pair.id)
         agenda = agendas.get(meeting.id, []) if meeting else []
         role = access.growth_role_in_listed_one_on_one(user, pair)
+        since = sinces.get(pair.employee_id, access.SEES_EVERYTHING) if role else None
         cards.append(
             Card(
                 pair=pair,
@@ -126,8 +129,10 @@ def week_cards(user, pairs):
                 carried=[point for point in agenda if point.from_date is not None],
                 added=[point for point in agenda if point.from_date is None],
                 items=items.get(pair.id, []),
-                goals_due=_goals_due(pair.employee_id, last_held.get(pair.id)) if role else None,
-                steps_due=_steps_due(pair.employee_id, today) if role else None,
+                goals_due=_goals_due(pair.employee_id, since, last_held.get(pair.id))
+                if role
+                else None,
+                steps_due=_steps_due(pair.employee_id, since, today) if role else None,
                 private_note=notes.get(meeting.id) if meeting else None,
                 last_held=last_held.get(pair.id),
             )
@@ -172,20 +177,20 @@ def open_action_items(pair_ids, today_of):
     }
 
 
-def _goals_due(employee_id, last_held):
+def _goals_due(employee_id, since, last_held):
     """Agreed goals with no check-in since the pair last met."""
     return [
         goal
-        for goal in goal_queries.agreed_goals_of(employee_id)
+        for goal in goal_queries.agreed_goals_of(employee_id, since.goals)
         if goal.latest is None or (last_held is not None and goal.latest.created_at < last_held)
     ]
 
 
-def _steps_due(employee_id, today):
+def _steps_due(employee_id, since, today):
     """Plan steps still open whose target date is past or near."""
     return [
         step
-        for step in growth_queries.steps_for_meeting(employee_id)
+        for step in growth_queries.steps_for_meeting(employee_id, since.plan, since.goals)
         if step.status in ("planned", "in_progress")
         and step.target_date is not None
         and step.target_date <= today + STEP_DUE_WITHIN

@@ -146,21 +146,24 @@ def data_of(user):
             "growth_areas": plan.growth_areas,
             "steps": [
                 _row(step, "kind", "title", "target_date", "status", "notes")
-                for step in growth_queries.steps_of(user.id)
+                for step in growth_queries.steps_of(user.id, access.EVERYTHING, access.EVERYTHING)
             ],
             "history": [
                 _row(change, "step_title", "what", "before", "after", "changed_at")
                 | {"by": change.author.name}
-                for change in growth_queries.history_of(plan)
+                for change in growth_queries.history_of(plan, access.EVERYTHING, True)
             ],
         },
         "feedback": [
             _row(item, "kind", "body", "created_at", "sent_at", "edited_at")
             | {"from": item.giver.name, "to": item.receiver.name, "draft": item.is_draft}
-            for item in growth_queries.timeline(access.feedback_visible_to(owner))
+            for item in growth_queries.timeline(
+                access.feedback_visible_to(owner), access.EVERYTHING, access.EVERYTHING
+            )
         ],
         "wins": [
-            _row(win, "title", "details", "achieved_on") for win in growth_queries.wins_of(user.id)
+            _row(win, "title", "details", "achieved_on")
+            for win in growth_queries.wins_of(user.id, access.EVERYTHING, access.EVERYTHING)
         ],
         "grants_given": [
             _row(grant, "scope", "message", "created_at", "expires_at", "revoked_at")

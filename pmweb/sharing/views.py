@@ -2,18 +2,18 @@
 
 import io
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from peewee import fn
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from pmweb import access
+from pmweb import access, accounts
 from pmweb.meetings.forms import choices
-from pmweb.models import AccessRecord, Grant, User
+from pmweb.models import AccessRecord, Grant, Handoff, User
 from pmweb.sharing import export as export_data
-from pmweb.sharing import service
+from pmweb.sharing import handoffs, service
 
 bp = Blueprint("sharing", __name__)
 
@@ -26,6 +26,9 @@ Actor = User.alias("actor")
 @login_required
 def require_login():
     pass
+
+
+CARRY_CHOICES = choices([("carry", "Carry over"), ("keep", "Keep to myself")])
 
 
 class GrantForm(FlaskForm):
@@ -161,10 +164,52 @@ def _handoff():
     return current, earlier
 
 
-@bp.route("/handoff")
-def handoff():
-    """What a change of manager means for the employee's data, and the one choice
-    they have: whether the new manager may read an earlier one-on-one's meetings."""
+class CarryOverForm(FlaskForm):
+    """One clear choice per scope; none is made for the employee."""
+
+    goals = RadioField("Your goals", choices=CARRY_CHOICES)
+    plan = RadioField("Your development plan", choices=CARRY_CHOICES)
+    feedback = RadioField("Your feedback", choices=CARRY_CHOICES)
+
+    def carried(self):
+        return {scope for scope in Handoff.SCOPES if self[scope].data == "carry"}
+
+
+def _carry_over_context(form=None):
+    own = access.own_current_handoff(current_user)
+    if own is None or not handoffs.has_earlier_content(current_user.id, own.content_since):
+        return {"carry_over": None}
+    if form is None:
+        chosen = {
+            scope: ("carry" if own.carries(scope) else "keep") if own.decided_at else None
+            for scope in Handoff.SCOPES
+        }
+        form = CarryOverForm(formdata=None, **chosen)
+    return {"carry_over": own, "carry_over_form": form, "new_manager": own.line.manager}
+
+
+@bp.route("/handoff/carry-over", methods=["POST"])
+def carry_over():
+    form = CarryOverForm()
+    context = _carry_over_context(form)
+    own = context["carry_over"]
+    if own is None:
+        return redirect(url_for(".handoff"), code=303)
+    for scope in Handoff.SCOPES:
+        if form[scope].data not in ("carry", "keep"):
+            form[scope].errors = ["Choose whether to carry this over or keep it to yourself."]
+    if any(form[scope].errors for scope in Handoff.SCOPES):
+        return _handoff_page(status=422, **context)
+    try:
+        handoffs.carry_over(own.id, current_user.id, form.carried())
+    except handoffs.HandoffRefused as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(f"Saved: {own.line.manager.first_name} sees what you carried over.", "success")
+    return redirect(url_for(".handoff"), code=303)
+
+
+def _handoff_page(status=200, **context):
     found = _handoff()
     shared = set()
     if found:
@@ -184,7 +229,16 @@ def handoff():
         shared=shared,
         longest_days=service.LONGEST_DAYS,
         default_days=service.DEFAULT_DAYS,
-    )
+        **({"carry_over": None} | context),
+    ), status
+
+
+@bp.route("/handoff")
+def handoff():
+    """What a change of manager means for the employee's data, and their choices: what
+    of their goals, plan and feedback the new manager sees, and whether they may read
+    an earlier one-on-one's meetings."""
+    return _handoff_page(**_carry_over_context())
 
 
 @bp.route("/handoff", methods=["POST"])
@@ -212,6 +266,7 @@ def share_with_new_manager():
             error=str(refusal),
             longest_days=service.LONGEST_DAYS,
             default_days=service.DEFAULT_DAYS,
+            **_carry_over_context(),
         ), 422
     return redirect(url_for(".handoff"), code=303)
 
@@ -241,5 +296,9 @@ def reads():
         for grant in Grant.select().where(Grant.id.in_({r.grant_id for r in records if r.grant_id}))
     }
     return render_template(
-        "sharing/reads.html", records=records, grants=grants, scopes=Grant.SCOPES
+        "sharing/reads.html",
+        records=records,
+        grants=grants,
+        scopes=Grant.SCOPES,
+        events=accounts.events_of(current_user),
     )

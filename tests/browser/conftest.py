@@ -104,8 +104,8 @@ def make_pair(server, manager_name, employee_name):
         return f"{name.split()[0].lower()}.{tag}@example.com"
 
     with on_server(server):
-        manager, _ = org.create_user(email(manager_name), manager_name, PASSWORD)
-        employee, _ = org.create_user(email(employee_name), employee_name, PASSWORD)
+        manager = org.create_user(email(manager_name), manager_name, password=PASSWORD)
+        employee = org.create_user(email(employee_name), employee_name, password=PASSWORD)
         org.start_reporting_line(
             manager, employee, datetime.date.today() - datetime.timedelta(days=30), "Europe/London"
         )

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def hana(server):
     with on_server(server):
-        person, _ = org.create_user(
-            f"hana.{uuid.uuid4().hex[:8]}@example.com", "Hana Berg", PASSWORD
+        person = org.create_user(
+            f"hana.{uuid.uuid4().hex[:8]}@example.com", "Hana Berg", password=PASSWORD
         )
     return person
 
@@ -75,8 +75,8 @@ def test_after_a_change_of_manager_sam_shares_his_old_meetings_with_the_new_one(
     import datetime
 
     with on_server(server):
-        morgan, _ = org.create_user(
-            f"morgan.{uuid.uuid4().hex[:8]}@example.com", "Morgan Lee", PASSWORD
+        morgan = org.create_user(
+            f"morgan.{uuid.uuid4().hex[:8]}@example.com", "Morgan Lee", password=PASSWORD
         )
         org.start_reporting_line(morgan, pair.employee, datetime.date.today(), "Europe/London")
     sam = sign_in(pair.employee)

@@ -1,0 +1,221 @@
+"""Operators are outsiders too. The administrator's ways into one-on-one content —
+appointing themselves or a friend as someone's manager, resetting a password — are
+closed: a new manager sees what the employee carries over at the handoff (until then
+only the titles of the agreed goals), an administrator never manages anyone, never
+holds a password, and the person sees every change to their account and lines."""
+
+import datetime
+import re
+
+import pytest
+
+from pmweb import accounts
+from pmweb.models import Handoff, ReportingLine, User
+from pmweb.org import service as org
+from pmweb.org.service import OrgError
+from pmweb.sharing import handoffs
+from tests import test_canary
+from tests.conftest import PASSWORD
+from tests.test_canary import fetch_all, reachable_get_urls
+
+# Canaries in every kind of Sam's content, written while Dana was his manager.
+planted = test_canary.planted
+
+
+def words_of(response):
+    """The page's words as a reader sees them, without markup."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+@pytest.fixture
+def admin(app, actors, login):
+    return login(actors.admin, as_client=app.test_client())
+
+
+def hand_sam_to_hana(actors, admin_client):
+    """The administrator makes Hana Sam's manager from today, on the reporting lines
+    page, as the demo company's attack did."""
+    response = admin_client.post(
+        "/admin/reporting-lines",
+        data={
+            "manager": str(actors.hr.id),
+            "employee": str(actors.report.id),
+            "starts_on": datetime.date.today().isoformat(),
+        },
+    )
+    assert response.status_code == 303, words_of(response)
+    return ReportingLine.get(
+        (ReportingLine.employee == actors.report.id) & (ReportingLine.manager == actors.hr.id)
+    )
+
+
+# --- an administrator never manages anyone --------------------------------------------
+
+
+def test_an_administrator_cannot_make_themselves_anyones_manager(admin, actors):
+    response = admin.post(
+        "/admin/reporting-lines",
+        data={
+            "manager": str(actors.admin.id),
+            "employee": str(actors.report.id),
+            "starts_on": datetime.date.today().isoformat(),
+        },
+    )
+    assert response.status_code == 422
+    assert "You cannot make yourself someone&#39;s manager" in words_of(response)
+    assert not ReportingLine.select().where(ReportingLine.manager == actors.admin.id).exists()
+
+
+def test_nor_through_a_new_account_or_the_import(admin, actors):
+    response = admin.post(
+        "/admin/people",
+        data={"name": "Zoe", "email": "zoe@example.com", "manager": str(actors.admin.id)},
+    )
+    assert response.status_code == 422
+    assert not User.select().where(User.email == "zoe@example.com").exists()
+    csv_text = f"email,name,manager_email\nsam@example.com,Sam Okafor,{actors.admin.email}\n"
+    response = admin.post("/admin/people/import/confirm", data={"csv_text": csv_text})
+    assert response.status_code == 422
+    assert "You cannot make yourself" in words_of(response)
+    assert not ReportingLine.select().where(ReportingLine.manager == actors.admin.id).exists()
+
+
+def test_another_administrator_or_the_command_line_may(actors, today):
+    line = org.start_reporting_line(actors.admin, actors.report, today, "UTC", by=None)
+    assert line.manager_id == actors.admin.id
+    with pytest.raises(OrgError, match="yourself"):
+        org.start_reporting_line(actors.admin, actors.other_employee, today, "UTC", by=actors.admin)
+
+
+# --- the handoff ----------------------------------------------------------------------
+
+
+def test_a_new_manager_sees_only_agreed_goal_titles_until_the_employee_chooses(
+    app, actors, planted, admin, login
+):
+    hand_sam_to_hana(actors, admin)
+    hana = login(actors.hr, as_client=app.test_client())
+    pages = fetch_all(hana, reachable_get_urls(app, actors))
+    for kind, canary in planted.items():
+        if kind == "goal-title":
+            continue
+        leaks = [url for url, (_, body) in pages.items() if canary in body]
+        assert leaks == [], f"{kind} reached the new manager: {leaks[:3]}"
+    goals_page = words_of(hana.get(f"/people/{actors.report.id}/goals"))
+    assert planted["goal-title"] in goals_page
+    assert "you see their titles only" in goals_page
+
+
+def test_what_the_employee_carries_over_the_new_manager_sees_and_nothing_else(
+    app, actors, planted, admin, login
+):
+    hand_sam_to_hana(actors, admin)
+    sam = login(actors.report, as_client=app.test_client())
+    assert "Choose what to carry over" in words_of(sam.get("/"))
+    assert sam.post("/handoff/carry-over", data={"plan": "carry"}).status_code == 422
+    response = sam.post(
+        "/handoff/carry-over", data={"goals": "keep", "plan": "carry", "feedback": "keep"}
+    )
+    assert response.status_code == 303
+    assert "Choose what to carry over" not in words_of(sam.get("/"))
+    hana = login(actors.hr, as_client=app.test_client())
+    pages = fetch_all(hana, reachable_get_urls(app, actors))
+    seen = {kind for kind, canary in planted.items() if any(canary in b for _, b in pages.values())}
+    plan = {"plan-aspiration", "plan-strengths", "plan-growth-areas", "step-title"}
+    plan |= {"step-notes", "win"}
+    assert seen == plan | {"goal-title"}
+
+
+def test_the_choice_is_the_employees_alone_and_only_while_the_line_lasts(admin, actors):
+    line = hand_sam_to_hana(actors, admin)
+    handoff = Handoff.get(Handoff.line == line.id)
+    with pytest.raises(handoffs.HandoffRefused):
+        handoffs.carry_over(handoff.id, actors.hr.id, {"goals", "plan", "feedback"})
+    line.ends_on = datetime.date.today() - datetime.timedelta(days=1)
+    line.save()
+    with pytest.raises(handoffs.HandoffRefused):
+        handoffs.carry_over(handoff.id, actors.report.id, {"goals"})
+    assert not Handoff.get_by_id(handoff.id).carries_goals
+
+
+def test_a_line_entered_with_a_past_start_does_not_open_the_months_before(actors):
+    start = datetime.date.today() - datetime.timedelta(days=200)
+    ReportingLine.update(starts_on=start - datetime.timedelta(days=10)).execute()
+    line = org.start_reporting_line(actors.hr, actors.report, start, "UTC", by=None)
+    handoff = Handoff.get(Handoff.line == line.id)
+    assert handoff.content_since.date() == datetime.date.today()
+
+
+def test_a_new_persons_first_line_has_nothing_to_decide(actors, today):
+    newcomer = org.create_user("kim@example.com", "Kim Lee")
+    line = org.start_reporting_line(actors.manager, newcomer, today, "UTC")
+    assert Handoff.get(Handoff.line == line.id).decided_at is not None
+
+
+# --- the employee is told --------------------------------------------------------------
+
+
+def test_the_employee_and_manager_are_told_of_every_change_to_their_lines(
+    app, admin, actors, login
+):
+    hand_sam_to_hana(actors, admin)
+    sam = login(actors.report, as_client=app.test_client())
+    for page in ("/", "/sharing/reads", "/account"):
+        words = words_of(sam.get(page))
+        assert "Ada Admin" in words, page
+        assert "Your reporting line to Hana Berg starts on" in words, page
+        assert "Your reporting line to Dana Reyes ended on" in words, page
+    dana = login(actors.manager, as_client=app.test_client())
+    assert "Sam Okafor&#39;s reporting line to you ended on" in words_of(dana.get("/"))
+
+
+# --- nobody but the person holds their password -------------------------------------------
+
+
+def test_a_reset_is_shown_to_the_person_with_every_sign_in_since(app, admin, actors, login):
+    response = admin.post(f"/admin/people/{actors.manager.id}/reset-password")
+    page = words_of(response)
+    assert "PASSWORD" not in page and PASSWORD not in page
+    link = re.search(r"(/password/[\w-]+)", page).group(1)
+    # Whoever uses the link — here the administrator — is seen by the person.
+    intruder = app.test_client()
+    intruder.post(
+        link,
+        data={"new_password": "chosen by someone", "new_password_again": "chosen by someone"},
+        headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
+    account = words_of(intruder.get("/account"))
+    assert "Ada Admin Reset your password" in account
+    assert "Chose a password with a one-time link (after a reset)" in account
+    assert "203.0.113.7 Firefox on Linux This browser" in account
+
+
+def test_an_expired_or_unknown_link_is_refused_and_changes_nothing(app, actors):
+    token = org.reset_password(actors.report)
+    later = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + datetime.timedelta(days=2)
+    with pytest.raises(accounts.LinkUnusable):
+        accounts.choose_password(token, "a long new password", now=later)
+    client = app.test_client()
+    assert client.get("/password/not-a-real-token").status_code == 404
+    assert "no longer works" in words_of(client.get("/password/not-a-real-token"))
+    assert User.get_by_id(actors.report.id).password_hash == ""
+
+
+def test_a_new_link_replaces_the_last(app, actors):
+    first = org.reset_password(actors.report)
+    second = org.reset_password(actors.report)
+    client = app.test_client()
+    assert client.get(f"/password/{first}").status_code == 404
+    assert client.get(f"/password/{second}").status_code == 200
+
+
+def test_importing_people_hashes_no_password(admin, actors):
+    rows = "".join(f"p{n}@example.com,Person {n},dana@example.com\n" for n in range(200))
+    response = admin.post(
+        "/admin/people/import/confirm", data={"csv_text": "email,name,manager_email\n" + rows}
+    )
+    assert response.status_code == 200
+    assert len(re.findall(r"/password/[\w-]+", response.get_data(as_text=True))) == 200
+    # Nobody chose these passwords, so none is hashed (200 hashes took a minute here).
+    assert User.select().where(User.password_hash == "").count() == 200
