@@ -6,6 +6,8 @@ database too, so guessing is slowed down across every process."""
 import datetime
 import math
 import secrets
+import unicodedata
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -179,11 +181,34 @@ class PasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-def _safe_next(target):
-    # Only a path on this site: never an absolute URL to somewhere else.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("meetings.home")
+# Browsers read a URL after dropping these (WHATWG URL Standard, "basic URL parser"):
+# C0 controls and spaces around it, and tabs and newlines anywhere in it.
+_C0_CONTROL_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
+def same_site_path(target):
+    """``target`` as a browser would read it, if that is a path on this site (with its
+    query and fragment); None for anything that could lead elsewhere.
+
+    Modelled on Django's ``url_has_allowed_host_and_scheme`` (django/utils/http.py),
+    the long-maintained reference for this check (Werkzeug has none). Where Django lets
+    a list of hosts through, this lets none: pmweb only ever sends people to its own
+    paths."""
+    if not target:
+        return None
+    # Read it as the browser will: "/<tab>/evil.example" is "//evil.example" to it, and
+    # so is "/\evil.example" (backslashes are slashes in http and https URLs).
+    url = target.strip(_C0_CONTROL_OR_SPACE).translate(_TAB_OR_NEWLINE).replace("\\", "/")
+    # Any other control character left inside has no place in a link of pmweb's.
+    if any(unicodedata.category(character) == "Cc" for character in url):
+        return None
+    parts = urlsplit(url)
+    # urlsplit reads "///evil.example" as the path "/evil.example"; browsers take
+    # evil.example for the host. So the path must start with exactly one slash.
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
+        return None
+    return url
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -204,7 +229,8 @@ def login():
         if user and password_ok and user.is_active:
             forget_failures(email)
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")), code=303)
+            next_page = same_site_path(request.args.get("next"))
+            return redirect(next_page or url_for("meetings.home"), code=303)
         record_failure(email, address)
         form.password.errors.append("That email and password don't match an active account.")
     status = 422 if form.errors else 200
