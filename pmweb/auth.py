@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
@@ -95,6 +96,11 @@ def unauthorized():
 
 
 def start_session(user):
+    # A sign-in starts a new session (OWASP ASVS 5.0, V7.2.4): nothing of the anonymous
+    # one is kept, its CSRF token least of all, so whatever someone planted in or read
+    # from the cookie before the sign-in is worth nothing after it. Flask-WTF makes a
+    # new token the next time a page asks for one.
+    session.clear()
     user.session_token = secrets.token_urlsafe(32)
     UserSession.create(token=user.session_token, user=user)
     login_user(user)

@@ -2,6 +2,8 @@
 Where a sign-in leads is in test_redirects.py, how guessing is slowed in
 test_login_throttle.py."""
 
+import re
+
 import pytest
 
 from pmweb.models import User, UserSession
@@ -126,3 +128,23 @@ def test_a_bad_password_change_is_explained_and_changes_nothing(
     assert response.status_code == 422
     assert message in response.text
     assert User.get_by_id(actors.report.id).password_hash == before
+
+
+def _csrf_token_of(page):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_signing_in_starts_a_new_session_so_the_anonymous_csrf_token_stops_working(
+    app, client, actors
+):
+    app.config["WTF_CSRF_ENABLED"] = True
+    anonymous_token = _csrf_token_of(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"email": actors.manager.email, "password": PASSWORD, "csrf_token": anonymous_token},
+    )
+    assert response.status_code == 303
+
+    assert client.post("/logout", data={"csrf_token": anonymous_token}).status_code == 400
+    signed_in_token = _csrf_token_of(client.get("/account/password").text)
+    assert client.post("/logout", data={"csrf_token": signed_in_token}).status_code == 303
