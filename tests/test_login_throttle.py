@@ -12,14 +12,14 @@ import uuid
 
 import pytest
 
-from pmweb import auth
+from pmweb import auth, create_app, live
 from pmweb.auth import (
     FAILURES_BEFORE_SLOWING,
     FAILURES_PER_PAIR,
     LONGEST_WAIT_SECONDS,
     start_attempt,
 )
-from pmweb.db import db
+from pmweb.db import close_pool, db, upgrade
 from pmweb.models import LoginFailure
 from tests.conftest import PASSWORD, at_the_same_moment
 from tests.servers import Gunicorn
@@ -145,6 +145,54 @@ def test_attempts_sent_at_the_same_moment_count_each_other(app, actors):
     )
     let_through = [attempt for attempt in attempts if not attempt.refused_for_minutes]
     assert len(let_through) <= FAILURES_PER_PAIR
+
+
+@pytest.fixture
+def app_with_proxy_fix(database_url, monkeypatch):
+    """Makes the app as a deployment would, with PMWEB_PROXY_FIX set to a value."""
+    made = []
+
+    def make(value):
+        monkeypatch.setenv("PMWEB_PROXY_FIX", value)
+        app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url})
+        upgrade()
+        db.connect()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        live.broker(app).close()
+    close_pool()
+
+
+@pytest.mark.parametrize(
+    ("proxy_fix", "forwarded_for", "counted"),
+    [
+        # No proxy trusted: the header is anyone's to send and changes nothing.
+        ("0", "203.0.113.7", "127.0.0.1"),
+        ("1", "203.0.113.7", "203.0.113.7"),
+        ("true", "203.0.113.7", "203.0.113.7"),
+        # What the client claimed before the proxy added the address it saw is ignored.
+        ("1", "198.51.100.66, 203.0.113.7", "203.0.113.7"),
+        ("2", "198.51.100.66, 203.0.113.7", "198.51.100.66"),
+        # A request that did not come through the proxy keeps its own address.
+        ("1", None, "127.0.0.1"),
+    ],
+)
+def test_the_address_counted_comes_from_x_forwarded_for_only_behind_a_trusted_proxy(
+    app_with_proxy_fix, proxy_fix, forwarded_for, counted
+):
+    client = app_with_proxy_fix(proxy_fix).test_client()
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    response = client.post(
+        "/login",
+        data={"email": "nobody@example.com", "password": "a wrong guess"},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert response.status_code == 422
+    assert [failure.address for failure in LoginFailure.select()] == [counted]
 
 
 def _attempt(server, email, password):
