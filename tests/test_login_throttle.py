@@ -103,15 +103,23 @@ def test_guesses_at_an_account_from_many_addresses_only_slow_its_sign_in(client,
     assert waits == [LONGEST_WAIT_SECONDS]
 
 
-def test_one_persons_failures_do_not_lock_out_the_others_behind_the_same_address(
-    client, actors, waits
-):
+def test_failures_behind_a_shared_address_never_lock_out_the_others_there(client, actors, waits):
+    def colleagues_sign_in():
+        for colleague in (actors.report, actors.other_manager, actors.other_employee):
+            assert sign_in(client, colleague.email, PASSWORD, OFFICE).status_code == 303
+            client.post("/logout")
+
+    # One person in the office keeps getting their password wrong: nobody else notices.
     for _ in range(20):
         sign_in(client, actors.manager.email, "a wrong guess", OFFICE)
-    for colleague in (actors.report, actors.other_manager, actors.other_employee):
-        assert sign_in(client, colleague.email, PASSWORD, OFFICE).status_code == 303
-        client.post("/logout")
+    colleagues_sign_in()
     assert waits == []
+
+    # Something there has failed at sixty accounts: everyone there is slowed, not refused.
+    for n in range(60):
+        LoginFailure.create(email=f"nobody{n}@example.com", address=OFFICE)
+    colleagues_sign_in()
+    assert waits == [LONGEST_WAIT_SECONDS] * 3
 
 
 def test_guessing_across_many_accounts_from_one_address_is_slowed_more_and_more(
