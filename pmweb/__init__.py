@@ -24,10 +24,10 @@ def create_app(config=None):
         app.config.update(config)
     _require_secret_key(app)
 
-    if app.config["PROXY_FIX"]:
+    if proxies := int(app.config["PROXY_FIX"]):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from pmweb import (
         access,

@@ -4,8 +4,13 @@ a session at once in every server process. Failed sign-ins are counted in the
 database too, so guessing is slowed down across every process."""
 
 import datetime
+import ipaddress
 import math
 import secrets
+import unicodedata
+from dataclasses import dataclass
+from time import sleep
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -25,7 +30,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from pmweb import accounts
-from pmweb.db import PreparedQuery, write_transaction
+from pmweb.db import PreparedQuery, db, write_transaction
 from pmweb.htmx import htmx
 from pmweb.models import LoginFailure, User, UserSession, utcnow
 from pmweb.passwords import hash_password, password_problem, verify_password
@@ -95,6 +100,11 @@ def unauthorized():
 
 
 def start_session(user):
+    # A sign-in starts a new session (OWASP ASVS 5.0, V7.2.4): nothing of the anonymous
+    # one is kept, its CSRF token least of all, so whatever someone planted in or read
+    # from the cookie before the sign-in is worth nothing after it. Flask-WTF makes a
+    # new token the next time a page asks for one.
+    session.clear()
     user.session_token = secrets.token_urlsafe(32)
     UserSession.create(
         token=user.session_token,
@@ -109,47 +119,115 @@ def start_session(user):
 
 # --- slowing down password guessing ------------------------------------------------
 #
-# Failed sign-ins are counted per account and per network address over a window. An
-# account that has failed too often waits for the window to pass; nothing locks it
-# for good (an attacker must not be able to shut someone out).
+# Guessing must be slow, and it must never let an attacker shut someone else out: OWASP's
+# Authentication Cheat Sheet ("Protect Against Automated Attacks", "Account Lockout")
+# warns that a lockout becomes a way to deny others their accounts, and OWASP ASVS 5.0
+# asks for rate limiting that is in place (V6.3.1) and documented, including how it
+# prevents malicious account lockout (V6.1.1: this comment and the README). So:
+#
+# - Only a pair is ever refused: one account tried from one address, after
+#   FAILURES_PER_PAIR failures within THROTTLE_WINDOW. An attacker's guesses lock out the
+#   attacker's own pair; the person whose account it is still signs in from theirs.
+# - An account failing from many addresses (guesses spread over many machines) and an
+#   address failing against many accounts (password spraying, or an office behind one
+#   address where someone keeps mistyping) are only slowed: past
+#   FAILURES_BEFORE_SLOWING, each attempt waits before its password is checked, a second
+#   at first and twice as long for every further failure, up to LONGEST_WAIT_SECONDS.
+#   The right password is then still let in.
+# - An attempt counts as a failure from the moment it starts and is forgotten when its
+#   password proves right, so attempts sent at the same moment count each other: a burst
+#   cannot slip between reading the count and adding to it.
+# - An IPv6 address counts as its /64 network: one host usually holds all of it, and
+#   could otherwise take a fresh address for every guess.
+#
+# Counts live in the database, so every server process sees the same ones. The address
+# is the one the request came from, or the proxy's X-Forwarded-For with PROXY_FIX set.
 
 THROTTLE_WINDOW = datetime.timedelta(minutes=15)
-FAILURES_PER_ACCOUNT = 5
-FAILURES_PER_ADDRESS = 50
+FAILURES_PER_PAIR = 5
+FAILURES_BEFORE_SLOWING = 10
+LONGEST_WAIT_SECONDS = 10
 
 
-def sign_in_wait(email, address, now=None):
-    """Minutes to wait before trying again, or 0 to go ahead."""
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What the throttle decided for one attempt before its password is checked: refused
+    for some minutes (the password is not checked at all), or let through after a wait
+    of some seconds (often none)."""
+
+    refused_for_minutes: int = 0
+    wait_seconds: int = 0
+
+
+def network_of(address):
+    """What the throttle counts an address as: an IPv4 address itself, an IPv6 address
+    its /64 network."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((int(ip), 64), strict=False))
+
+
+def start_attempt(email, address, now=None):
+    """Counts an attempt to sign in to ``email`` from ``address`` and decides whether it
+    may go ahead (see above). Its count stays as a failure unless ``forget_failures``
+    follows."""
     now = now or utcnow()
-    since = now - THROTTLE_WINDOW
-    recent = LoginFailure.failed_at > since
-    for condition, allowed in (
-        (LoginFailure.email == email, FAILURES_PER_ACCOUNT),
-        (LoginFailure.address == address, FAILURES_PER_ADDRESS),
-    ):
-        failures = (
-            LoginFailure.select(LoginFailure.failed_at)
-            .where(recent & condition)
-            .order_by(LoginFailure.failed_at.desc())
-            .limit(allowed)
-        )
-        times = [failure.failed_at for failure in failures]
-        if len(times) >= allowed:
-            free_at = times[-1] + THROTTLE_WINDOW
-            return max(1, math.ceil((free_at - now).total_seconds() / 60))
-    return 0
-
-
-def record_failure(email, address, now=None):
-    now = now or utcnow()
+    network = network_of(address)
+    # Committed before counting, so that attempts running at the same moment see it.
     with write_transaction():
-        LoginFailure.create(email=email, address=address, failed_at=now)
+        attempt = LoginFailure.create(email=email, address=network, failed_at=now)
         # Old failures tell nothing any more.
         LoginFailure.delete().where(LoginFailure.failed_at < now - 4 * THROTTLE_WINDOW).execute()
+    earlier = (LoginFailure.failed_at > now - THROTTLE_WINDOW) & (LoginFailure.id != attempt.id)
+    by_account = earlier & (LoginFailure.email == email)
+    by_address = earlier & (LoginFailure.address == network)
+
+    pair_failures = [
+        failure.failed_at
+        for failure in LoginFailure.select(LoginFailure.failed_at)
+        .where(by_account & by_address)
+        .order_by(LoginFailure.failed_at.desc())
+        .limit(FAILURES_PER_PAIR)
+    ]
+    if len(pair_failures) >= FAILURES_PER_PAIR:
+        # Not a guess: asking again while refused must not make the wait longer.
+        LoginFailure.delete_by_id(attempt.id)
+        free_at = pair_failures[-1] + THROTTLE_WINDOW
+        minutes = math.ceil((free_at - now).total_seconds() / 60)
+        return SignInAttempt(refused_for_minutes=max(1, minutes))
+
+    failures = max(
+        LoginFailure.select().where(by_account).count(),
+        LoginFailure.select().where(by_address).count(),
+    )
+    if failures < FAILURES_BEFORE_SLOWING:
+        return SignInAttempt()
+    # A second for the first failure past the limit, twice as long for each one after.
+    return SignInAttempt(
+        wait_seconds=min(2 ** (failures - FAILURES_BEFORE_SLOWING), LONGEST_WAIT_SECONDS)
+    )
 
 
-def forget_failures(email):
-    LoginFailure.delete().where(LoginFailure.email == email).execute()
+def forget_failures(email, address):
+    """After the right password: that pair's failures (its own attempt's included) no
+    longer count. Failures from elsewhere still do."""
+    LoginFailure.delete().where(
+        (LoginFailure.email == email) & (LoginFailure.address == network_of(address))
+    ).execute()
+
+
+def wait_before_checking(seconds):
+    # The connection goes back to the pool meanwhile: a few dozen slowed attempts would
+    # otherwise hold every one of them and leave everybody else's pages waiting.
+    db.close()
+    sleep(seconds)
+    db.connect()
 
 
 class LoginForm(FlaskForm):
@@ -178,11 +256,34 @@ class PasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-def _safe_next(target):
-    # Only a path on this site: never an absolute URL to somewhere else.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("meetings.home")
+# Browsers read a URL after dropping these (WHATWG URL Standard, "basic URL parser"):
+# C0 controls and spaces around it, and tabs and newlines anywhere in it.
+_C0_CONTROL_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
+def same_site_path(target):
+    """``target`` as a browser would read it, if that is a path on this site (with its
+    query and fragment); None for anything that could lead elsewhere.
+
+    Modelled on Django's ``url_has_allowed_host_and_scheme`` (django/utils/http.py),
+    the long-maintained reference for this check (Werkzeug has none). Where Django lets
+    a list of hosts through, this lets none: pmweb only ever sends people to its own
+    paths."""
+    if not target:
+        return None
+    # Read it as the browser will: "/<tab>/evil.example" is "//evil.example" to it, and
+    # so is "/\evil.example" (backslashes are slashes in http and https URLs).
+    url = target.strip(_C0_CONTROL_OR_SPACE).translate(_TAB_OR_NEWLINE).replace("\\", "/")
+    # Any other control character left inside has no place in a link of pmweb's.
+    if any(unicodedata.category(character) == "Cc" for character in url):
+        return None
+    parts = urlsplit(url)
+    # urlsplit reads "///evil.example" as the path "/evil.example"; browsers take
+    # evil.example for the host. So the path must start with exactly one slash.
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
+        return None
+    return url
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -193,18 +294,23 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         address = request.remote_addr or ""
-        if wait := sign_in_wait(email, address):
+        attempt = start_attempt(email, address)
+        if minutes := attempt.refused_for_minutes:
             form.password.errors.append(
-                f"Too many failed sign-ins. Try again in {wait} minute{'s' if wait > 1 else ''}."
+                f"Too many failed sign-ins. Try again in {minutes} "
+                f"minute{'s' if minutes > 1 else ''}."
             )
             return render_template("auth/login.html", form=form), 429
+        if attempt.wait_seconds:
+            wait_before_checking(attempt.wait_seconds)
         user = User.get_or_none(User.email == email)
         password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if user and password_ok and user.is_active:
-            forget_failures(email)
+            forget_failures(email, address)
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")), code=303)
-        record_failure(email, address)
+            next_page = same_site_path(request.args.get("next"))
+            return redirect(next_page or url_for("meetings.home"), code=303)
+        # The attempt stays counted: it was a failure.
         form.password.errors.append("That email and password don't match an active account.")
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -292,7 +398,6 @@ def choose_password(token):
         user = accounts.choose_password(token, form.new_password.data)
     except accounts.LinkUnusable:
         return _link_page(token, form, None, 404)
-    session.clear()
     start_session(user)
     flash("Your password is set, and you are signed in.", "success")
     return redirect(url_for("meetings.home"), code=303)

@@ -23,8 +23,12 @@ SESSION_COOKIE_NAME = "pmweb_session"
 WTF_CSRF_TIME_LIMIT = None
 WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
-# Trust one proxy's X-Forwarded-* headers (nginx in front of gunicorn).
-PROXY_FIX = False
+# How many reverse proxies stand in front of pmweb, each adding to X-Forwarded-For,
+# -Proto and -Host: 1 for nginx in front of gunicorn (true also means 1). 0 trusts none
+# of these headers, since anyone could send them: with a proxy in front, every request
+# then seems to come from the proxy's address, and the sign-in throttle counts everyone
+# as one. A number higher than the real one lets a client choose its own address.
+PROXY_FIX = 0
 
 MEETINGS_PER_PAGE = 20
 
