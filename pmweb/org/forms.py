@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from pmweb.meetings.forms import choices
-from pmweb.org.csv_import import MAX_CHARACTERS, NAME_MAX
+from pmweb.org.csv_import import MAX_BYTES, MAX_CHARACTERS, NAME_MAX
 
 
 def _strip(value):
@@ -101,7 +101,7 @@ class ImportForm(FlaskForm):
         """The CSV to import: an uploaded file wins over pasted text."""
         upload = self.csv_file.data
         if upload and getattr(upload, "filename", ""):
-            raw = upload.read(MAX_CHARACTERS * 4 + 1)
+            raw = upload.read(MAX_BYTES + 1)
             try:
                 return raw.decode("utf-8-sig")
             except UnicodeDecodeError as error:

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 from wtforms.validators import ValidationError
 
-from pmweb import access, formatting
+from pmweb import access, formatting, limits
 from pmweb.org import csv_import, forms, queries, service
 from pmweb.org.service import OrgError
 
@@ -208,6 +208,16 @@ def activity():
 # --- CSV import ------------------------------------------------------------------
 
 
+# The import takes a whole file, more than other forms may send: the largest CSV it
+# reads, uploaded or pasted (both forms post multipart/form-data, where a character
+# takes at most four bytes; URL-encoded it could take twelve).
+takes_a_csv_file = limits.takes_up_to(
+    csv_import.MAX_BYTES + limits.FORM_ROOM,
+    too_much=f"That file is too large for one import: import at most "
+    f"{csv_import.MAX_ROWS:,} people ({csv_import.MAX_CHARACTERS:,} characters) at once.",
+)
+
+
 def _import_page(form, plan=None, csv_text="", status=200):
     return (render_template("org/import.html", form=form, plan=plan, csv_text=csv_text), status)
 
@@ -230,6 +240,7 @@ def import_people():
 
 
 @bp.route("/people/import/preview", methods=["POST"])
+@takes_a_csv_file
 def preview_import():
     form = forms.ImportForm()
     text, plan = _read_import(form)
@@ -239,6 +250,7 @@ def preview_import():
 
 
 @bp.route("/people/import/confirm", methods=["POST"])
+@takes_a_csv_file
 def confirm_import():
     form = forms.ImportForm()
     text, plan = _read_import(form)
