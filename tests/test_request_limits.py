@@ -3,15 +3,29 @@ is refused with 413 and a page that says so (a message at the top for htmx); the
 import takes a file larger than other forms may send; a form refused for an over-long
 field shows back at most what the field may hold."""
 
+import inspect
 import io
+import re
 
+import pytest
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
+from wtforms import TextAreaField
+from wtforms.validators import Length
 
+from pmweb import forms as form_base
+from pmweb.goals import forms as goal_forms
+from pmweb.growth import forms as growth_forms
+from pmweb.meetings import forms as meeting_forms
 from pmweb.models import LoginFailure, TalkingPoint, User
 from pmweb.org import csv_import
 from pmweb.org import forms as org_forms
 from pmweb.org import service as org_service
+from pmweb.prep import forms as prep_forms
+from pmweb.sharing import views as sharing_views
+from tests.test_access import POLICY
+from tests.test_fuzz_forms import Form
 
 MiB = 1024 * 1024
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -138,3 +152,102 @@ def test_the_import_takes_the_largest_file_it_reads_and_no_more(app):
     assert csv_import.MAX_BYTES < limit <= csv_import.MAX_BYTES + 64 * 1024
     (length,) = org_forms.ImportForm.csv_text.kwargs["validators"]
     assert length.max == csv_import.MAX_CHARACTERS
+
+
+# --- a refused form shows back at most what a field may hold --------------------------
+
+# Just under the 1 MiB bound once URL-encoded.
+OVER_LONG = "Z" * 900_000
+
+
+def _longest_run(text):
+    return max((len(run) for run in re.findall("Z+", text)), default=0)
+
+
+def _url(kind, actors):
+    meeting, employee = actors.meeting.id, actors.report.id
+    return {
+        "talking point": f"/meetings/{meeting}/talking-points",
+        "private note": f"/meetings/{meeting}/private-note",
+        "shared notes": f"/meetings/{meeting}/shared-notes",
+        "feedback": f"/people/{employee}/feedback",
+        "goal's start value": f"/people/{employee}/goals/new",
+        "grant message": "/sharing/grants",
+    }[kind]
+
+
+CASES = [
+    ("talking point", {"text": OVER_LONG}, meeting_forms.TALKING_POINT_MAX),
+    ("private note", {"body": OVER_LONG}, meeting_forms.NOTES_MAX),
+    ("shared notes", {"shared_notes": OVER_LONG, "version": "1"}, meeting_forms.NOTES_MAX),
+    (
+        "feedback",
+        {"kind": "praise", "body": OVER_LONG, "action": "send"},
+        growth_forms.TEXT_MAX,
+    ),
+    # A field with no Length of its own shows back a number's worth.
+    (
+        "goal's start value",
+        {"title": "NPS", "due": "2099-01-01", "measure": "number", "start_value": OVER_LONG},
+        form_base.SHORT_VALUE_MAX,
+    ),
+    ("grant message", {"grantee": "0", "scope": "plan", "days": "7", "message": OVER_LONG}, 1000),
+]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize(("kind", "data", "limit"), CASES, ids=[case[0] for case in CASES])
+def test_a_refused_over_long_field_comes_back_cut_to_its_limit_and_says_so(
+    client, actors, login, kind, data, limit, htmx
+):
+    login(actors.report)
+    response = client.post(_url(kind, actors), data=data, headers=HTMX if htmx else {})
+
+    assert response.status_code == 422
+    body = text_of(response)
+    assert _longest_run(body) == limit
+    assert f"Only its first {limit:,} characters are shown here." in body
+    assert len(body) < limit + 200_000
+
+
+# Every route's refusal, field by field: no field shows back more than the longest any
+# form takes, but the import's pasted CSV.
+LONGEST_FIELD = 10_000
+IMPORT = {"org.preview_import", "org.confirm_import"}
+POSTED = sorted(
+    endpoint
+    for endpoint, (method, data, _) in POLICY.items()
+    if method == "POST" and data and endpoint not in IMPORT
+)
+
+
+@pytest.mark.parametrize("endpoint", POSTED)
+def test_no_refused_form_shows_back_more_than_its_longest_field(app, actors, login, endpoint):
+    form = Form(app, actors, login, endpoint)
+    for name in sorted(form.valid):
+        response = form.client.post(form.url, data=form.valid | {name: "Z" * 400_000})
+
+        assert response.status_code < 500, name
+        assert _longest_run(text_of(response)) <= LONGEST_FIELD, (endpoint, name)
+
+
+FORM_MODULES = [meeting_forms, goal_forms, growth_forms, org_forms, prep_forms, sharing_views]
+
+
+def test_every_form_builds_on_the_bounded_form_and_every_text_area_has_a_limit():
+    classes = [
+        cls
+        for module in FORM_MODULES
+        for cls in vars(module).values()
+        if inspect.isclass(cls) and issubclass(cls, FlaskForm) and cls.__module__ == module.__name__
+    ]
+    assert len(classes) > 20
+    for cls in classes:
+        assert issubclass(cls, form_base.BoundedForm), cls.__name__
+        for name, unbound in inspect.getmembers(cls, lambda member: hasattr(member, "field_class")):
+            if issubclass(unbound.field_class, TextAreaField):
+                validators = unbound.kwargs.get("validators") or []
+                assert any(isinstance(v, Length) for v in validators), (
+                    f"{cls.__name__}.{name} has no Length: refused, it would show back only "
+                    f"{form_base.SHORT_VALUE_MAX} characters"
+                )

@@ -4,12 +4,12 @@ import io
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from peewee import fn
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from pmweb import access
+from pmweb.forms import BoundedForm
 from pmweb.meetings.forms import choices
 from pmweb.models import AccessRecord, Grant, User
 from pmweb.sharing import export as export_data
@@ -28,7 +28,7 @@ def require_login():
     pass
 
 
-class GrantForm(FlaskForm):
+class GrantForm(BoundedForm):
     grantee = SelectField("Share with", coerce=int)
     scope = SelectField(
         "What",
