@@ -55,6 +55,7 @@ class GrantForm(BoundedForm):
     def __init__(self, people, pairs, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.grantee.choices = choices([(0, "Choose a person")] + [(p.id, p.name) for p in people])
+        self.pairs = {pair.id: pair for pair in pairs}
         self.one_on_one.choices = choices(
             [(0, "—")] + [(pair.id, f"With {pair.manager.name}") for pair in pairs]
         )
@@ -128,6 +129,8 @@ def give_grant():
             form.scope.data,
             form.days.data,
             (form.message.data or "").strip(),
+            # The rule keeps the one-on-one only for meeting records.
+            one_on_one=form.pairs.get(form.one_on_one.data),
         )
     except service.GrantError as refusal:
         return render_template(
