@@ -37,6 +37,7 @@ def create_app(config=None):
         goals,
         growth,
         htmx,
+        ids,
         limits,
         live,
         meetings,
@@ -48,6 +49,7 @@ def create_app(config=None):
     )
 
     limits.init_app(app)
+    ids.init_app(app)
     db.init_app(app)
     live.init_app(app)
     formatting.init_app(app)

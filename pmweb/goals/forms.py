@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from pmweb import ids
 from pmweb.forms import BoundedForm
 from pmweb.goals.service import Terms
 from pmweb.meetings.forms import choices, version_field
@@ -214,7 +215,8 @@ def ticked_milestones(formdata):
     milestones (a check-in that leaves them as they are)."""
     if "milestones_shown" not in formdata:
         return None
-    return [int(value) for value in formdata.getlist("milestones") if value.isdigit()]
+    ticked = (ids.from_text(value) for value in formdata.getlist("milestones"))
+    return [milestone_id for milestone_id in ticked if milestone_id is not None]
 
 
 class AgreeToCloseForm(VersionForm):

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 from wtforms.validators import ValidationError
 
-from pmweb import access, formatting, limits
+from pmweb import access, formatting, ids, limits
 from pmweb.org import csv_import, forms, queries, service
 from pmweb.org.service import OrgError
 
@@ -33,7 +33,7 @@ def _timezone():
 def _people_page(form=None, status=200):
     today = access.today()
     search = request.args.get("q", "").strip()[:200]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = ids.page_from_query(PEOPLE_PER_PAGE)
     people = queries.people_with_managers(access.people_visible_to_administrator(), today, search)
     total = people.count()
     everyone = list(queries.active_people())
