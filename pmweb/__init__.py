@@ -37,6 +37,8 @@ def create_app(config=None):
         goals,
         growth,
         htmx,
+        ids,
+        limits,
         live,
         meetings,
         org,
@@ -46,6 +48,8 @@ def create_app(config=None):
         urls,
     )
 
+    limits.init_app(app)
+    ids.init_app(app)
     db.init_app(app)
     live.init_app(app)
     formatting.init_app(app)
@@ -90,6 +94,7 @@ ERROR_PAGES = {
     400: ("Something went wrong with that request", "Reload the page and try again."),
     404: ("Not found", "There is nothing here, or it isn't yours to see."),
     405: ("Not allowed", "That address doesn't take this kind of request."),
+    413: ("Too long to send", None),  # the message is the view's (pmweb/limits.py)
     500: ("Something broke", "The error has been logged. Try again in a moment."),
 }
 
@@ -97,7 +102,7 @@ ERROR_PAGES = {
 def _register_error_pages(app):
     from flask import render_template
 
-    from pmweb import access
+    from pmweb import access, limits
     from pmweb.htmx import is_partial_request, render_page
 
     def at_the_top(response):
@@ -108,6 +113,8 @@ def _register_error_pages(app):
 
     def error_page(error):
         title, message = ERROR_PAGES[error.code]
+        if error.code == 413:
+            message = limits.too_much_message(app)
         if error.code == 400 and str(getattr(error, "description", "")).startswith("The CSRF"):
             message = "The form is out of date. Reload the page and try again."
         if is_partial_request():

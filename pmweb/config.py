@@ -32,6 +32,11 @@ PROXY_FIX = 0
 
 MEETINGS_PER_PAGE = 20
 
+# The most bytes one request may send (see pmweb/limits.py): the longest text a form
+# takes is 10,000 characters, at most 40 kB in UTF-8. The CSV import takes more.
+# Flask's MAX_FORM_MEMORY_SIZE stays at its 500 kB for one field of a multipart form.
+MAX_CONTENT_LENGTH = 1024 * 1024
+
 # Live updates of the meeting page: "auto" uses PostgreSQL LISTEN/NOTIFY on PostgreSQL
 # (any number of processes) and in-process fan-out on SQLite (one process).
 LIVE_BACKEND = "auto"

@@ -327,6 +327,8 @@ POLICY = {
     "growth.edit_feedback": ("GET", None, only_the_giver(OK_PAGE)),
     # Sent feedback is corrected in the open, by its giver.
     "growth.change_feedback": ("POST", feedback_form(version="2"), only_the_giver(DONE)),
+    # What corrected feedback said before: for whoever reads the feedback.
+    "growth.feedback_wordings": ("GET", None, only_participants(OK_PAGE)),
     # Sending what is already sent changes nothing and is not an error.
     "growth.send_feedback": ("POST", {}, only_the_giver(DONE)),
     # Sent feedback stays, even for Dana; Sam may not delete it anyway.

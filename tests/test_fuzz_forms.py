@@ -5,13 +5,20 @@ come back as markup on the pages that show it, and a refused request saves nothi
 The routes come from the policy table in ``test_access.py`` (every POST route with
 form data, signed in as someone the table lets through), and each form's fields from
 that table plus the fields of the matching ``<form>`` on the pages that person sees —
-so a route or a field added later is fuzzed without touching this file."""
+so a route or a field added later is fuzzed without touching this file.
 
+Then numbers no row can have (2**63 and past, -1) go everywhere an id or a page number
+comes from outside: every route's ``<int:…>`` path arguments, and every query argument
+and form field the app asks a request for — which names those are is noted while the
+app answers, so they are found here, not listed."""
+
+import re
 from html.parser import HTMLParser
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 from pmweb.models import (
@@ -26,7 +33,16 @@ from pmweb.models import (
     UserSession,
 )
 from tests.conftest import PASSWORD
-from tests.test_access import DONE, MISSING, OK_PAGE, POLICY, World, _fill, rules_by_endpoint
+from tests.test_access import (
+    ACTORS,
+    DONE,
+    MISSING,
+    OK_PAGE,
+    POLICY,
+    World,
+    _fill,
+    rules_by_endpoint,
+)
 
 # About two minutes for the file on both databases. Raise it to look harder. What the
 # first runs found (NUL characters, notes forms without their field, unreadable CSV,
@@ -74,7 +90,9 @@ SQL = [
     '"; DELETE FROM meeting; --',
     "1); SELECT pg_sleep(10); --",
 ]
-NUMBERS = ["1e400", "-0", "NaN", "inf", "-1", "0", "99999999999999999999", "1,5", "0x10", "٣"]
+# Past 2**63 - 1 no database id can go.
+BEYOND_IDS = [str(2**63), str(2**64)]
+NUMBERS = ["1e400", "-0", "NaN", "inf", "-1", "0", "1,5", "0x10", "٣", *BEYOND_IDS]
 DATES = ["2026-02-30", "0000-00-00", "9999-12-31", "0001-01-01", "2026-13-01", "12/31/2026"]
 ODD = [
     "",
@@ -328,3 +346,123 @@ def test_a_form_takes_any_input_without_error_markup_or_half_saving(database, fo
         form.pages.assert_no_markup()
     if endpoint == SIGN_IN and response.status_code == 303:
         form.client.post("/logout")
+
+
+# --- numbers no row can have --------------------------------------------------------
+
+# Ids in a path: past what a database holds, and below any id.
+PATH_NUMBERS = [2**63, 2**64, -1]
+
+
+def int_arguments(rule):
+    # The rule's own pattern says which arguments are <int:…>.
+    return re.findall(r"<int(?:\([^)]*\))?:(\w+)>", rule.rule)
+
+
+def _signed_in(app, actors, login, actor):
+    if actor == "anonymous":
+        return app.test_client()
+    return login(getattr(actors, actor))
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_an_id_no_row_can_have_is_not_found_on_any_route(app, actors, login, actor):
+    world = World(actors)
+    client = _signed_in(app, actors, login, actor)
+    routes = [rule for rule in app.url_map.iter_rules() if int_arguments(rule)]
+    assert len(routes) > 40
+    for rule in routes:
+        for argument in int_arguments(rule):
+            for number in PATH_NUMBERS:
+                ids = {name: world.ids[name] for name in rule.arguments} | {argument: number}
+                with app.test_request_context():
+                    url = app.url_for(rule.endpoint, **ids)
+                method, data, _ = POLICY[rule.endpoint]
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, data={k: _fill(v, world) for k, v in data.items()})
+                assert response.status_code == 404, url
+
+
+# Names the app asked a request's query or form for, while it answered.
+ASKED = set()
+
+
+class _NotingWhatIsAsked(ImmutableMultiDict):
+    """A request's query arguments or form fields, noting each name the app asks for,
+    whether or not the request sent it."""
+
+    def __contains__(self, key):
+        ASKED.add(key)
+        return super().__contains__(key)
+
+    def __getitem__(self, key):
+        ASKED.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None, type=None):
+        ASKED.add(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key, type=None):
+        ASKED.add(key)
+        return super().getlist(key, type)
+
+
+@pytest.fixture
+def noting(app):
+    app.request_class = type(
+        "NotingRequest", (app.request_class,), {"parameter_storage_class": _NotingWhatIsAsked}
+    )
+
+    def send(request):
+        ASKED.clear()
+        response = request()
+        assert response.status_code < 500
+        return response, set(ASKED)
+
+    return send
+
+
+def _beyond_ids_everywhere_asked(noting, send, sent, asked, depth=0):
+    """Sends each name the app asked for as a number no row can have, on top of
+    ``sent``; a name asked for only once another was sent is then sent along with it."""
+    for name in sorted(asked):
+        for number in BEYOND_IDS:
+            attempt = sent | {name: number}
+            _, now_asked = noting(lambda attempt=attempt: send(attempt))
+            if depth < 2 and now_asked - asked:
+                _beyond_ids_everywhere_asked(noting, send, attempt, now_asked - asked, depth + 1)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_a_query_argument_beyond_any_id_is_no_error(app, actors, login, noting, actor):
+    world = World(actors)
+    client = _signed_in(app, actors, login, actor)
+    pages = [endpoint for endpoint, (method, _, _) in POLICY.items() if method == "GET"]
+    for endpoint in sorted(set(pages) - {"static"}):
+        url = url_of(app, endpoint, world.ids)
+
+        def send(query, url=url):
+            return client.get(url, query_string=query)
+
+        _, asked = noting(lambda send=send: send({}))
+        _beyond_ids_everywhere_asked(noting, send, {}, asked)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_a_form_field_beyond_any_id_is_no_error(app, actors, login, noting, actor):
+    world = World(actors)
+    client = _signed_in(app, actors, login, actor)
+    # Signing out takes no form, and would leave the routes after it to someone signed out.
+    posted = [e for e, (method, _, _) in POLICY.items() if method == "POST" and e != "auth.logout"]
+    for endpoint in sorted(posted):
+        url = url_of(app, endpoint, world.ids)
+        valid = {k: _fill(v, world) for k, v in POLICY[endpoint][1].items()}
+
+        def send(form, url=url):
+            return client.post(url, data=form)
+
+        _, asked = noting(lambda send=send, valid=valid: send(valid))
+        _beyond_ids_everywhere_asked(noting, send, valid, asked)

@@ -42,6 +42,7 @@ GRANTEE = {
     "growth.record_win": ("plan", READ_ONLY),
     "growth.remove_win": ("plan", READ_ONLY),
     "growth.feedback": ("feedback", OK),
+    "growth.feedback_wordings": ("feedback", OK),
     "growth.give_feedback": ("feedback", READ_ONLY),
     "growth.edit_feedback": ("feedback", READ_ONLY),
     "growth.change_feedback": ("feedback", READ_ONLY),

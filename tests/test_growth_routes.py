@@ -388,12 +388,58 @@ def test_sent_feedback_is_corrected_in_the_open(client, actors, login):
     assert [r.body for r in FeedbackRevision.select()] == ["Grate work."]
     login(actors.report)
     page = text_of(client.get(f"/people/{actors.report.id}/feedback"))
-    assert "edited" in page and "Grate work." in page and "Great work." in page
+    assert ">edited 1 time<" in page and "Great work." in page
+    assert f'href="/feedback/{feedback.id}/wordings"' in page
+    wordings = text_of(client.get(f"/feedback/{feedback.id}/wordings"))
+    assert "Grate work." in wordings and "Great work." in wordings
     # Sent feedback is not deleted, and only its giver changes it.
     assert client.post(f"/feedback/{feedback.id}", data=feedback_form()).status_code == 409
     login(actors.manager)
     assert client.post(f"/feedback/{feedback.id}/delete").status_code == 409
     assert Feedback.select().count() == 1
+
+
+def correct(feedback, times, body=lambda n: f"Wording {n}."):
+    for n in range(times):
+        current = Feedback.get_by_id(feedback.id)
+        growth.change_feedback(
+            current, growth.FeedbackTerms(kind=current.kind, body=body(n)), current.version
+        )
+
+
+def test_earlier_wordings_are_read_on_their_own_page_a_few_at_a_time_newest_first(
+    client, actors, login
+):
+    login(actors.manager)
+    client.post(f"/people/{actors.report.id}/feedback", data=feedback_form(body="Wording 0."))
+    feedback = Feedback.get()
+    correct(feedback, 12, body=lambda n: f"Wording {n + 1}.")  # now "Wording 12."
+    login(actors.report)
+
+    timeline = text_of(client.get(f"/people/{actors.report.id}/feedback"))
+    assert "Wording 12." in timeline and ">edited 12 times<" in timeline
+    assert "Wording 11." not in timeline
+
+    def wordings_on(page):
+        shown = text_of(client.get(f"/feedback/{feedback.id}/wordings?page={page}"))
+        return [int(n) for n in re.findall(r"Wording (\d+)\.", shown)]
+
+    # The first page has what it says now, then the five wordings before it.
+    assert wordings_on(1) == [12, 11, 10, 9, 8, 7]
+    assert wordings_on(2) == [6, 5, 4, 3, 2]
+    assert wordings_on(3) == [1, 0]
+    assert wordings_on(4) == []
+    assert "Page 3 of 3" in text_of(client.get(f"/feedback/{feedback.id}/wordings?page=3"))
+    assert client.get(f"/feedback/{feedback.id}/wordings?page=0").status_code == 400
+
+
+def test_a_draft_has_no_earlier_wordings_and_only_its_giver_finds_the_page(client, actors, login):
+    login(actors.manager)
+    client.post(f"/people/{actors.report.id}/feedback", data=feedback_form(action="draft"))
+    draft = Feedback.get()
+    assert "never been corrected" in text_of(client.get(f"/feedback/{draft.id}/wordings"))
+    login(actors.report)
+    assert client.get(f"/feedback/{draft.id}/wordings").status_code == 404
 
 
 def test_upward_feedback_goes_to_the_current_manager(client, actors, login):

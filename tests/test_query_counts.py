@@ -108,3 +108,46 @@ def test_each_live_part_reads_only_what_it_shows(client, actors, login):
     whole_page = queries_for(client, f"/meetings/{meeting.id}")
     assert counts == QUERIES_OF_PART
     assert all(count < whole_page for count in counts.values())
+
+
+def test_a_feedback_page_renders_a_bounded_amount_however_often_feedback_was_corrected(
+    client, actors, login
+):
+    from pmweb.growth import service as growth
+    from pmweb.models import Feedback
+
+    feedback = growth.write_feedback(
+        actors.report.id,
+        actors.manager.id,
+        actors.report.id,
+        growth.FeedbackTerms(kind="praise", body="First wording."),
+        send=True,
+    ).feedback
+
+    def correct(times):
+        for n in range(times):
+            current = Feedback.get_by_id(feedback.id)
+            body = f"Wording {n}: " + "word " * 1996  # 10,000 characters
+            assert len(body) <= 10_000
+            growth.change_feedback(current, growth.FeedbackTerms("praise", body), current.version)
+
+    def size_and_queries(url):
+        with count_queries(only_select=True) as counter:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(response.data), counter.count
+
+    login(actors.report)
+    urls = [f"/people/{actors.report.id}/feedback", f"/feedback/{feedback.id}/wordings"]
+    correct(1)
+    once = [size_and_queries(url) for url in urls]
+    correct(59)
+    sixty = [size_and_queries(url) for url in urls]
+
+    (timeline, timeline_queries), (wordings, wordings_queries) = sixty
+    # The timeline shows what the feedback says now; earlier wordings are a link away.
+    assert timeline < once[0][0] + 100
+    assert timeline_queries == once[0][1]
+    # Their page shows what it says now and five earlier wordings: 60 kB of text.
+    assert wordings < 6 * 10_000 + 20_000
+    assert wordings_queries == once[1][1]

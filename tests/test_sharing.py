@@ -4,6 +4,7 @@ revokes it; every read is on Sam's "Who has seen my data" page."""
 
 import datetime
 import html
+from html.parser import HTMLParser
 
 import pytest
 
@@ -219,6 +220,87 @@ def test_shared_meeting_records_are_read_only_and_never_show_private_notes(clien
 
     sharing.revoke_grant(grant)
     assert client.get(f"/meetings/{meeting.id}").status_code == 404
+
+
+class _GrantFormOnPage(HTMLParser):
+    """The share form as a browser sees it: each field's name, its value (a select's
+    selected option, else its first), and each select's options by label."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self.options = {}, {}
+        self._in_form = False
+        self._select = self._option = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._in_form = attrs.get("action") == "/sharing/grants"
+        elif not self._in_form:
+            return
+        elif tag == "input" and attrs.get("type") != "submit":
+            self.values[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.options[self._select] = {}
+        elif tag == "option":
+            self._option = attrs["value"]
+            if self._select not in self.values or "selected" in attrs:
+                self.values[self._select] = self._option
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.values[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self.options[self._select][data.strip()] = self._option
+        elif self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "option":
+            self._option = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def test_sam_shares_the_records_of_his_one_on_one_through_the_form_on_the_page(
+    client, actors, login
+):
+    login(actors.report)
+    form = _GrantFormOnPage()
+    form.feed(client.get("/sharing").get_data(as_text=True))
+    chosen = {
+        "grantee": form.options["grantee"]["Hana Berg"],
+        "scope": form.options["scope"]["Meeting records"],
+        "one_on_one": form.options["one_on_one"]["With Dana Reyes"],
+    }
+    response = client.post("/sharing/grants", data=form.values | chosen | {"days": "7"})
+
+    assert response.status_code == 303
+    grant = Grant.get()
+    assert (grant.grantee_id, grant.scope, grant.one_on_one_id) == (
+        actors.hr.id,
+        "meetings",
+        actors.pair.id,
+    )
+    login(actors.hr)
+    assert client.get(f"/meetings/{actors.meeting.id}").status_code == 200
+
+
+def test_sharing_meeting_records_without_choosing_a_one_on_one_says_which_to_choose(
+    client, actors, login
+):
+    login(actors.report)
+    response = client.post("/sharing/grants", data=grant_form(actors, scope="meetings"))
+
+    assert response.status_code == 422
+    assert "Choose which one-on-one's meetings to share." in text_of(response)
+    assert Grant.select().count() == 0
 
 
 def test_a_former_managers_reads_of_old_meetings_are_recorded(client, actors, login):

@@ -4,7 +4,6 @@ glance in a meeting."""
 import datetime
 import math
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -16,6 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from pmweb import ids
+from pmweb.forms import BoundedForm
 from pmweb.goals.service import Terms
 from pmweb.meetings.forms import choices, version_field
 from pmweb.models import CheckIn
@@ -26,6 +27,8 @@ UNIT_MAX = 30
 NOTE_MAX = 1000
 MILESTONES_MAX = 20
 MILESTONE_MAX = 200
+# The whole list, one a line: every milestone at its longest, with room for blank lines.
+MILESTONES_TEXT_MAX = 5000
 # Bigger than any count or score a person tracks, small enough to draw.
 VALUE_LIMIT = 1e12
 
@@ -48,7 +51,7 @@ def _number(text, label):
     return number
 
 
-class GoalForm(FlaskForm):
+class GoalForm(BoundedForm):
     title = StringField(
         "Goal",
         filters=[_strip],
@@ -76,7 +79,17 @@ class GoalForm(FlaskForm):
     )
     start_value = StringField("From")
     target_value = StringField("To")
-    milestones = TextAreaField("Milestones", filters=[_strip])
+    milestones = TextAreaField(
+        "Milestones",
+        filters=[_strip],
+        validators=[
+            Length(
+                max=MILESTONES_TEXT_MAX,
+                message=f"Keep the milestones under {MILESTONES_TEXT_MAX:,} characters: at "
+                f"most {MILESTONES_MAX}, each under {MILESTONE_MAX}.",
+            )
+        ],
+    )
     version = version_field(Optional())
 
     def __init__(self, objectives, today, *args, **kwargs):
@@ -92,13 +105,10 @@ class GoalForm(FlaskForm):
         if field.data and field.data > self.today + datetime.timedelta(days=5 * 366):
             raise ValidationError("Pick a date within the next five years.")
 
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
+    def check_together(self):
         if self.measure.data == "number":
-            valid &= self._check_numbers()
-        else:
-            valid &= self._check_milestones()
-        return valid
+            return self._check_numbers()
+        return self._check_milestones()
 
     def _check_numbers(self):
         numbers = {}
@@ -119,6 +129,8 @@ class GoalForm(FlaskForm):
         return True
 
     def _check_milestones(self):
+        if self.milestones.errors:
+            return False  # too long to read as milestones
         titles = [line.strip() for line in (self.milestones.data or "").splitlines()]
         titles = [title for title in titles if title]
         if not titles:
@@ -170,11 +182,11 @@ def _plain(number):
     return f"{number:g}" if number is not None else ""
 
 
-class VersionForm(FlaskForm):
+class VersionForm(BoundedForm):
     version = version_field(InputRequired())
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BoundedForm):
     value = StringField("Now at")
     confidence = SelectField(
         "Confidence", choices=choices(CheckIn.CONFIDENCES.items()), default="on_track"
@@ -203,7 +215,8 @@ def ticked_milestones(formdata):
     milestones (a check-in that leaves them as they are)."""
     if "milestones_shown" not in formdata:
         return None
-    return [int(value) for value in formdata.getlist("milestones") if value.isdigit()]
+    ticked = (ids.from_text(value) for value in formdata.getlist("milestones"))
+    return [milestone_id for milestone_id in ticked if milestone_id is not None]
 
 
 class AgreeToCloseForm(VersionForm):
@@ -225,7 +238,7 @@ class CloseForm(VersionForm):
             raise ValidationError("Say why the goal is dropped.")
 
 
-class ObjectiveForm(FlaskForm):
+class ObjectiveForm(BoundedForm):
     title = StringField(
         "Objective",
         filters=[_strip],

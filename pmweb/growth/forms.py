@@ -1,7 +1,6 @@
 """Forms of the growth pages. Long texts are Markdown; limits keep them something two
 people read together."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectField,
@@ -11,6 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from pmweb.formatting import long_day
+from pmweb.forms import BoundedForm
 from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings.forms import choices, version_field
 from pmweb.models import Feedback, PlanStep
@@ -47,7 +47,7 @@ def _check_offered(field, what):
         raise ValidationError(f"Pick one of the {what} shown.")
 
 
-class PlanForm(FlaskForm):
+class PlanForm(BoundedForm):
     aspiration = TextAreaField(
         "Career aspiration",
         description="Where you want to be in one to three years.",
@@ -70,7 +70,7 @@ class PlanForm(FlaskForm):
         }
 
 
-class StepForm(FlaskForm):
+class StepForm(BoundedForm):
     kind = SelectField("Kind", choices=choices(PlanStep.KINDS.items()), default="skill")
     title = StringField(
         "Step",
@@ -111,11 +111,11 @@ class StepForm(FlaskForm):
         )
 
 
-class StepStatusForm(FlaskForm):
+class StepStatusForm(BoundedForm):
     status = SelectField("Status", choices=choices(PlanStep.STATUSES.items()))
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(BoundedForm):
     kind = SelectField("Kind", choices=choices(Feedback.KINDS.items()), default="praise")
     body = TextAreaField(
         "Feedback",
@@ -163,7 +163,7 @@ class FeedbackForm(FlaskForm):
         )
 
 
-class WinForm(FlaskForm):
+class WinForm(BoundedForm):
     title = StringField(
         "What was achieved",
         filters=[_strip],

@@ -119,9 +119,10 @@ def history_of(plan, since, shows_texts):
 
 
 def timeline(visible_feedback, plan_since, goals_since):
-    """Feedback (a query the access policy scoped) with the giver and every earlier
-    wording of corrected feedback. The goal or plan step it is about comes with it
-    only if the viewer sees that goal or step (``plan_since``, ``goals_since``)."""
+    """Feedback (a query the access policy scoped) with the giver, and how many times
+    each was corrected (``times_corrected``). The goal or plan step it is about comes
+    with it only if the viewer sees that goal or step (``plan_since``,
+    ``goals_since``)."""
     # Drafts first (they wait for their giver), then newest first.
     feedback = list(
         visible_feedback.select_extend(Giver, Receiver, Meeting, OneOnOne, Goal, PlanStep)
@@ -147,18 +148,30 @@ def timeline(visible_feedback, plan_since, goals_since):
             Feedback.id.desc(),
         )
     )
-    revisions = {}
+    # Earlier wordings are counted, not read: each may be 10,000 characters of Markdown,
+    # and sixty corrections of one took the page ten seconds to render. They are read
+    # a few at a time on their own page (``earlier_wordings``).
+    corrections = {}
     edited = [item.id for item in feedback if item.edited_at]
     if edited:
-        for revision in (
-            FeedbackRevision.select()
+        corrections = dict(
+            FeedbackRevision.select(FeedbackRevision.feedback, fn.COUNT(FeedbackRevision.id))
             .where(FeedbackRevision.feedback.in_(edited))
-            .order_by(FeedbackRevision.written_at)
-        ):
-            revisions.setdefault(revision.feedback_id, []).append(revision)
+            .group_by(FeedbackRevision.feedback)
+            .tuples()
+        )
     for item in feedback:
-        item.earlier = revisions.get(item.id, [])
+        item.times_corrected = corrections.get(item.id, 0)
     return feedback
+
+
+def earlier_wordings(feedback, page, per_page):
+    """One page of the wordings ``feedback`` had before its corrections, newest first,
+    and how many there are in all."""
+    wordings = FeedbackRevision.select().where(FeedbackRevision.feedback == feedback.id)
+    total = wordings.count()
+    newest_first = wordings.order_by(FeedbackRevision.written_at.desc(), FeedbackRevision.id.desc())
+    return list(newest_first.paginate(page, per_page)), total
 
 
 def goals_to_link(employee_id, since):

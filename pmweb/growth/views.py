@@ -3,6 +3,7 @@ page), feedback and wins. Thin — load through access, validate, call a rule, r
 the page or its fragment, or redirect."""
 
 import io
+import math
 
 from flask import (
     Blueprint,
@@ -15,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from pmweb import access, live
+from pmweb import access, ids, live
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
 from pmweb.growth import forms, pdf, queries, service
@@ -27,6 +28,9 @@ bp = Blueprint("growth", __name__)
 PLAN_PAGE = "growth/plan.html"
 FEEDBACK_PAGE = "growth/feedback.html"
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
+# Earlier wordings read one against another; each may be 10,000 characters of Markdown,
+# so a page renders a few (a long one in Markdown costs up to 0.15 s).
+WORDINGS_PER_PAGE = 5
 
 
 @bp.before_request
@@ -441,6 +445,24 @@ def _feedback_edit(item, owner, form, status=200, theirs=None):
     return render_template(
         "growth/feedback_edit.html", item=item, form=form, theirs=theirs, **_owner_context(owner)
     ), status
+
+
+@bp.route("/feedback/<int:feedback_id>/wordings")
+def feedback_wordings(feedback_id):
+    """What corrected feedback said before each correction: whoever may read the
+    feedback reads them, a page at a time."""
+    item, owner = access.get_feedback_or_404(current_user, feedback_id)
+    page = ids.page_from_query(WORDINGS_PER_PAGE)
+    wordings, total = queries.earlier_wordings(item, page, WORDINGS_PER_PAGE)
+    return render_template(
+        "growth/feedback_wordings.html",
+        item=item,
+        wordings=wordings,
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / WORDINGS_PER_PAGE)),
+        **_owner_context(owner),
+    )
 
 
 @bp.route("/feedback/<int:feedback_id>/edit")

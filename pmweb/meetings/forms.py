@@ -3,7 +3,6 @@ something a person would write in a meeting."""
 
 import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from pmweb.forms import BoundedForm
 from pmweb.models import OneOnOne
 
 TALKING_POINT_MAX = 1000
@@ -51,7 +51,7 @@ def not_blank(form, field):
         raise ValidationError("Write something first.")
 
 
-class TalkingPointForm(FlaskForm):
+class TalkingPointForm(BoundedForm):
     text = TextAreaField(
         "Talking point",
         filters=[strip_text],
@@ -69,15 +69,15 @@ class EditTalkingPointForm(TalkingPointForm):
     version = version_field(InputRequired())
 
 
-class DiscussedForm(FlaskForm):
+class DiscussedForm(BoundedForm):
     discussed = SelectField(choices=choices([("1", "discussed"), ("0", "not discussed")]))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BoundedForm):
     direction = SelectField(choices=choices([("up", "up"), ("down", "down")]))
 
 
-class SharedNotesForm(FlaskForm):
+class SharedNotesForm(BoundedForm):
     shared_notes = TextAreaField(
         "Shared notes",
         filters=[strip_text, _text_or_empty],
@@ -88,7 +88,7 @@ class SharedNotesForm(FlaskForm):
     version = version_field(InputRequired())
 
 
-class PrivateNoteForm(FlaskForm):
+class PrivateNoteForm(BoundedForm):
     body = TextAreaField(
         "My private note",
         filters=[strip_text, _text_or_empty],
@@ -100,7 +100,7 @@ class PrivateNoteForm(FlaskForm):
     version = version_field(Optional())
 
 
-class ActionItemForm(FlaskForm):
+class ActionItemForm(BoundedForm):
     text = TextAreaField(
         "Action item",
         filters=[strip_text],
@@ -132,15 +132,15 @@ class ActionItemForm(FlaskForm):
             raise ValidationError("Pick a date within the next three years.")
 
 
-class DoneForm(FlaskForm):
+class DoneForm(BoundedForm):
     done = SelectField(choices=choices([("1", "done"), ("0", "open")]))
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(BoundedForm):
     pass
 
 
-class SkipForm(FlaskForm):
+class SkipForm(BoundedForm):
     # Where the person pressed it: back to the meeting that follows, or to their week.
     back_to = SelectField(
         choices=choices([("meeting", "meeting"), ("week", "week")]), default="meeting"
@@ -157,7 +157,7 @@ class MeetingTimeField(DateTimeLocalField):
             raise ValueError("Pick a day and a time.") from error
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(BoundedForm):
     at = MeetingTimeField(
         "New time",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -165,7 +165,7 @@ class RescheduleForm(FlaskForm):
     )
 
 
-class CadenceForm(FlaskForm):
+class CadenceForm(BoundedForm):
     cadence = SelectField("How often", choices=choices(OneOnOne.CADENCES.items()))
     weekday = SelectField("On", coerce=int, choices=choices(enumerate(WEEKDAYS)))
     time_of_day = TimeField("At", validators=[InputRequired(message="Pick a time.")])

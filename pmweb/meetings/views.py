@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from pmweb import access, accounts, formatting, live
+from pmweb import access, accounts, formatting, ids, live
 from pmweb.goals import forms as goal_forms
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
@@ -75,8 +75,8 @@ PAIR_PAGE = "meetings/one_on_one.html"
 def _pair_context(found, **overrides):
     """Everything the pair page and its fragments show."""
     pair = found.pair
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = current_app.config["MEETINGS_PER_PAGE"]
+    page = ids.page_from_query(per_page)
     query_text = request.args.get("q", "").strip()[:200]
     meetings, total = queries.past_meetings(pair, page, per_page)
     context = {

@@ -22,6 +22,9 @@ from pmweb.org.service import OrgError, normalise_email
 COLUMNS = ("email", "name", "manager_email")
 MAX_ROWS = 5000
 MAX_CHARACTERS = 400_000
+# The most bytes MAX_CHARACTERS take in UTF-8 (four for a character outside the BMP):
+# an uploaded file may be this long.
+MAX_BYTES = MAX_CHARACTERS * 4
 NAME_MAX = 200
 
 

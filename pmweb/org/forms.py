@@ -1,12 +1,12 @@
 """Forms of the administration pages."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
+from pmweb.forms import BoundedForm
 from pmweb.meetings.forms import choices
-from pmweb.org.csv_import import MAX_CHARACTERS, NAME_MAX
+from pmweb.org.csv_import import MAX_BYTES, MAX_CHARACTERS, NAME_MAX
 
 
 def _strip(value):
@@ -28,7 +28,7 @@ def people_choices(people, empty=None):
     return choices(([("", empty)] if empty else []) + pairs)
 
 
-class PersonForm(FlaskForm):
+class PersonForm(BoundedForm):
     name = StringField(
         "Full name",
         filters=[_strip],
@@ -59,7 +59,7 @@ class PersonForm(FlaskForm):
             raise ValidationError("Pick someone from the list.")
 
 
-class ReportingLineForm(FlaskForm):
+class ReportingLineForm(BoundedForm):
     manager = SelectField("Manager", coerce=_person_id, validate_choice=False)
     employee = SelectField("Reports to them", coerce=_person_id, validate_choice=False)
     starts_on = DateField("From", validators=[InputRequired(message="Pick a start date.")])
@@ -81,11 +81,11 @@ class ReportingLineForm(FlaskForm):
             raise ValidationError("Pick someone from the list.")
 
 
-class EndReportingLineForm(FlaskForm):
+class EndReportingLineForm(BoundedForm):
     ends_on = DateField("Last day", validators=[InputRequired(message="Pick the last day.")])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BoundedForm):
     csv_file = FileField("CSV file")
     csv_text = TextAreaField(
         "…or paste the rows",
@@ -101,7 +101,7 @@ class ImportForm(FlaskForm):
         """The CSV to import: an uploaded file wins over pasted text."""
         upload = self.csv_file.data
         if upload and getattr(upload, "filename", ""):
-            raw = upload.read(MAX_CHARACTERS * 4 + 1)
+            raw = upload.read(MAX_BYTES + 1)
             try:
                 return raw.decode("utf-8-sig")
             except UnicodeDecodeError as error:
@@ -109,5 +109,5 @@ class ImportForm(FlaskForm):
         return self.csv_text.data or ""
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BoundedForm):
     """A button that changes something: only the CSRF token."""

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.validators import ValidationError
 
-from pmweb import access, accounts, formatting
+from pmweb import access, accounts, formatting, ids, limits
 from pmweb.org import csv_import, forms, queries, service
 from pmweb.org.service import OrgError
 
@@ -42,7 +42,7 @@ def _timezone():
 def _people_page(form=None, status=200):
     today = access.today()
     search = request.args.get("q", "").strip()[:200]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = ids.page_from_query(PEOPLE_PER_PAGE)
     people = queries.people_with_managers(access.people_visible_to_administrator(), today, search)
     total = people.count()
     everyone = list(queries.active_people())
@@ -235,6 +235,16 @@ def activity():
 # --- CSV import ------------------------------------------------------------------
 
 
+# The import takes a whole file, more than other forms may send: the largest CSV it
+# reads, uploaded or pasted (both forms post multipart/form-data, where a character
+# takes at most four bytes; URL-encoded it could take twelve).
+takes_a_csv_file = limits.takes_up_to(
+    csv_import.MAX_BYTES + limits.FORM_ROOM,
+    too_much=f"That file is too large for one import: import at most "
+    f"{csv_import.MAX_ROWS:,} people ({csv_import.MAX_CHARACTERS:,} characters) at once.",
+)
+
+
 def _import_page(form, plan=None, csv_text="", status=200):
     return (render_template("org/import.html", form=form, plan=plan, csv_text=csv_text), status)
 
@@ -257,6 +267,7 @@ def import_people():
 
 
 @bp.route("/people/import/preview", methods=["POST"])
+@takes_a_csv_file
 def preview_import():
     form = forms.ImportForm()
     text, plan = _read_import(form)
@@ -266,6 +277,7 @@ def preview_import():
 
 
 @bp.route("/people/import/confirm", methods=["POST"])
+@takes_a_csv_file
 def confirm_import():
     form = forms.ImportForm()
     text, plan = _read_import(form)

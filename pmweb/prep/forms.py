@@ -1,14 +1,14 @@
 """Forms of the preparation pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
+from pmweb.forms import BoundedForm
 from pmweb.meetings.forms import TALKING_POINT_MAX, choices, not_blank, strip_text
 from pmweb.prep.questions import THEMES
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BoundedForm):
     theme = SelectField("Theme", choices=choices(THEMES.items()))
     text = TextAreaField(
         "Question",
@@ -20,5 +20,5 @@ class QuestionForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BoundedForm):
     """A button that changes something and carries nothing but the CSRF token."""

@@ -12,12 +12,11 @@ from flask import (
     current_app,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
 
-from pmweb import access, live
+from pmweb import access, ids, live
 from pmweb.meetings import forms as meeting_forms
 from pmweb.meetings import service as meetings
 from pmweb.models import OneOnOne
@@ -70,7 +69,7 @@ def this_week():
     """The page, or with ``?card=<one-on-one id>`` that one card alone: what a card
     fetches when the live stream says its pair changed (nothing, once the pair has
     ended)."""
-    only_pair_id = request.args.get("card", type=int)
+    only_pair_id = ids.id_from_query("card")
     context = _page_context({}, only_pair_id=only_pair_id)
     if only_pair_id is not None:
         return render_template(

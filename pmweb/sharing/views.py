@@ -4,12 +4,12 @@ import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from peewee import fn
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from pmweb import access, accounts
+from pmweb.forms import BoundedForm
 from pmweb.meetings.forms import choices
 from pmweb.models import AccessRecord, Grant, Handoff, User
 from pmweb.sharing import export as export_data
@@ -31,7 +31,7 @@ def require_login():
 CARRY_CHOICES = choices([("carry", "Carry over"), ("keep", "Keep to myself")])
 
 
-class GrantForm(FlaskForm):
+class GrantForm(BoundedForm):
     grantee = SelectField("Share with", coerce=int)
     scope = SelectField(
         "What",
@@ -58,6 +58,7 @@ class GrantForm(FlaskForm):
     def __init__(self, people, pairs, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.grantee.choices = choices([(0, "Choose a person")] + [(p.id, p.name) for p in people])
+        self.pairs = {pair.id: pair for pair in pairs}
         self.one_on_one.choices = choices(
             [(0, "—")] + [(pair.id, f"With {pair.manager.name}") for pair in pairs]
         )
@@ -131,6 +132,8 @@ def give_grant():
             form.scope.data,
             form.days.data,
             (form.message.data or "").strip(),
+            # The rule keeps the one-on-one only for meeting records.
+            one_on_one=form.pairs.get(form.one_on_one.data),
         )
     except service.GrantError as refusal:
         return render_template(
@@ -164,7 +167,7 @@ def _handoff():
     return current, earlier
 
 
-class CarryOverForm(FlaskForm):
+class CarryOverForm(BoundedForm):
     """One clear choice per scope; none is made for the employee."""
 
     goals = RadioField("Your goals", choices=CARRY_CHOICES)
