@@ -1,7 +1,8 @@
 """Operators are outsiders too: what an employee carries over to a new manager
 (``handoff``), one-time links for people to choose their own password
 (``password_link``), what was done to each person's account (``account_event``), and
-where each sign-in came from, and when each step in a plan's history was added. Reporting lines that exist already keep what their
+where each sign-in came from, when each step in a plan's history was added, and
+which reads were of what an employee carried over to a new manager. Reporting lines that exist already keep what their
 manager saw: they are recorded as carried over."""
 import datetime
 
@@ -48,6 +49,7 @@ def up(migrator, db):
         carries_plan = BooleanField(default=False)
         carries_feedback = BooleanField(default=False)
         decided_at = DateTimeField(null=True)
+        chosen_by_employee = BooleanField(default=False)
         class Meta:
             database = db
             table_name = 'handoff'
@@ -57,6 +59,7 @@ def up(migrator, db):
         migrator.add_column('user_session', 'address', CharField(default='')),
         migrator.add_column('user_session', 'user_agent', CharField(default='')),
         migrator.add_column('plan_change', 'step_created_at', DateTimeField(null=True)),
+        migrator.add_column('access_record', 'through_handoff', BooleanField(default=False)),
     )
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     for line in ReportingLine.select(ReportingLine.id, ReportingLine.starts_on):
@@ -72,6 +75,7 @@ def up(migrator, db):
 
 def down(migrator, db):
     migrator.migrate(
+        migrator.drop_column('access_record', 'through_handoff'),
         migrator.drop_column('plan_change', 'step_created_at'),
         migrator.drop_column('user_session', 'user_agent'),
         migrator.drop_column('user_session', 'address'),

@@ -128,13 +128,18 @@ def _register_error_pages(app):
 
     def read_only(error):
         # Someone who may read but not change (a completed meeting, an ended pair, a
-        # grantee): 409 with the reason, at the top of the page for htmx.
+        # grantee): 409 with the reason, at the top of the page for htmx — and nothing
+        # of what they may read.
+        access.forget_reads()
         response = render_page(
             "meetings/read_only.html", "read_only", status=409, reason=error.reason
         )
         return at_the_top(response) if is_partial_request() else response
 
     app.register_error_handler(access.ReadOnly, read_only)
+
+    # Reads the loaders let a request make are written down as its response leaves.
+    app.after_request(access.write_down_reads)
 
 
 def _require_secret_key(app):

@@ -132,6 +132,9 @@ class Handoff(BaseModel):
     carries_plan = BooleanField(default=False)
     carries_feedback = BooleanField(default=False)
     decided_at = DateTimeField(null=True)
+    # The employee chose (rather than the upgrade, which kept what managers already
+    # saw): the manager's reads of what was carried over are then recorded for them.
+    chosen_by_employee = BooleanField(default=False)
 
     def carries(self, scope):
         return getattr(self, f"carries_{scope}")
@@ -504,6 +507,8 @@ class AccessRecord(BaseModel):
     what = CharField()
     path = CharField(default="")
     grant = ForeignKeyField(Grant, null=True, backref="reads", on_delete="SET NULL")
+    # A manager's read of what the employee carried over to them at the handoff.
+    through_handoff = BooleanField(default=False)
     read_at = DateTimeField(default=utcnow)
 
 

@@ -4,13 +4,15 @@ closed: a new manager sees what the employee carries over at the handoff (until 
 only the titles of the agreed goals), an administrator never manages anyone, never
 holds a password, and the person sees every change to their account and lines."""
 
+import dataclasses
 import datetime
 import re
 
 import pytest
 
 from pmweb import accounts
-from pmweb.models import Handoff, ReportingLine, User
+from pmweb.meetings import service as meetings
+from pmweb.models import AccessRecord, Handoff, ReportingLine, User
 from pmweb.org import service as org
 from pmweb.org.service import OrgError
 from pmweb.sharing import handoffs
@@ -219,3 +221,112 @@ def test_importing_people_hashes_no_password(admin, actors):
     assert len(re.findall(r"/password/[\w-]+", response.get_data(as_text=True))) == 200
     # Nobody chose these passwords, so none is hashed (200 hashes took a minute here).
     assert User.select().where(User.password_hash == "").count() == 200
+
+
+# --- every response that carries data to an outsider is recorded ----------------------
+
+
+def end_danas_line(actors):
+    ReportingLine.update(ends_on=datetime.date.today() - datetime.timedelta(days=1)).where(
+        ReportingLine.employee == actors.report.id
+    ).execute()
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"body": "afterthought", "version": "1"},  # a stale version: 409, the whole page
+        {"body": "n" * 20_000},  # too long: 422, the whole page again
+    ],
+)
+def test_a_former_managers_refused_note_that_shows_the_meeting_is_a_recorded_read(
+    client, actors, login, form
+):
+    for body in ("first", "second"):
+        meetings.save_private_note(actors.meeting, actors.manager.id, body)
+    end_danas_line(actors)
+    login(actors.manager)
+    response = client.post(f"/meetings/{actors.meeting.id}/private-note", data=form)
+    assert response.status_code in (409, 422)
+    assert 'id="talking-points"' in response.get_data(as_text=True)
+    record = AccessRecord.get()
+    assert (record.actor_id, record.employee_id) == (actors.manager.id, actors.report.id)
+
+
+def test_a_former_managers_export_is_a_recorded_read(client, actors, login):
+    end_danas_line(actors)
+    login(actors.manager)
+    assert client.get("/account/export").status_code == 200
+    record = AccessRecord.get()
+    assert (record.actor_id, record.employee_id) == (actors.manager.id, actors.report.id)
+    assert "data export" in record.what
+
+
+def test_a_refusal_that_shows_nothing_records_nothing(client, actors, login):
+    end_danas_line(actors)
+    login(actors.manager)
+    response = client.post(f"/meetings/{actors.meeting.id}/talking-points", data={"text": "late"})
+    assert response.status_code == 409
+    assert not AccessRecord.select().exists()
+
+
+def test_the_new_managers_reads_of_what_was_carried_over_are_listed(app, admin, actors, login):
+    from pmweb.growth import service as growth
+
+    growth.save_plan(
+        actors.report.id,
+        actors.report.id,
+        {"aspiration": "Lead a team", "strengths": "", "growth_areas": ""},
+        0,
+    )
+    line = hand_sam_to_hana(actors, admin)
+    handoffs.carry_over(Handoff.get(Handoff.line == line.id).id, actors.report.id, {"plan"})
+    hana = login(actors.hr, as_client=app.test_client())
+    assert "Lead a team" in words_of(hana.get(f"/people/{actors.report.id}/plan"))
+    sam = login(actors.report, as_client=app.test_client())
+    reads = words_of(sam.get("/sharing/reads"))
+    assert "Hana Berg Development plan what you carried over to them as your manager" in reads
+
+
+# --- a grant of one scope shows nothing of another ---------------------------------------
+
+
+def test_shared_feedback_or_plan_history_names_no_goal(app, actors, login):
+    from pmweb.goals import service as goals
+    from pmweb.growth import service as growth
+    from pmweb.growth.service import FeedbackTerms, StepTerms
+    from pmweb.sharing import service as sharing
+    from tests.test_access import GOAL_TERMS
+
+    goal = goals.propose_goal(
+        actors.report,
+        actors.report,
+        "employee",
+        dataclasses.replace(GOAL_TERMS, title="Secret goal title"),
+    )
+    growth.write_feedback(
+        actors.report.id,
+        actors.manager.id,
+        actors.report.id,
+        FeedbackTerms(kind="praise", body="Well done", goal_id=goal.id),
+        send=True,
+    )
+    step = growth.add_step(actors.report.id, actors.report.id, StepTerms(kind="skill", title="S"))
+    growth.change_step(
+        step,
+        actors.report.id,
+        StepTerms(kind="skill", title="S", goal_id=goal.id),
+        step.version,
+        goal_titles={goal.id: goal.title},
+    )
+    sharing.give_grant(actors.report, actors.hr, "feedback", 7)
+    sharing.give_grant(actors.report, actors.hr, "plan", 7)
+    hana = login(actors.hr, as_client=app.test_client())
+    for url in (
+        f"/people/{actors.report.id}/feedback",
+        f"/people/{actors.report.id}/plan",
+        f"/people/{actors.report.id}/plan/history",
+    ):
+        response = hana.get(url)
+        assert response.status_code == 200, url
+        assert "Secret goal title" not in response.get_data(as_text=True), url

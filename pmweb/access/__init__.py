@@ -8,9 +8,15 @@
 - Goals and their check-ins, the development plan, feedback and wins: the employee
   and their current manager. Upward feedback (the employee's to their manager) is for
   the manager it was given to; a feedback draft is its giver's alone.
+- A new manager sees the employee's goals, plan and feedback from before their
+  reporting line began only as the employee carries them over at the handoff; until
+  then the titles of the agreed goals and nothing else (``handoffs``). Their reads of
+  what was carried over are recorded for the employee.
 - Objectives: titles and how many goals align to each, for everyone signed in;
   kept by administrators and managers.
 - Administrators manage people and reporting lines and read no one-on-one content.
+  They never manage anyone themselves, never hold a password, and every change they
+  make to a person's account or lines is shown to that person (``pmweb.accounts``).
 - Anyone else reads only through a grant the employee gave (a scope, a person, an
   expiry), read-only, and every such read is recorded for the employee to see.
 
@@ -20,8 +26,8 @@ through, whether the reporting line is current) — or abort with 404: someone w
 not see a thing must not learn that it exists. A participant who may read but not
 change (a completed meeting, an ended reporting line) gets 409 with the reason instead.
 
-One module per area (``meetings``, ``growth``, ``grants``, ``admin``, ``prep``, and
-what they share in ``common``); views import the policy from here.
+One module per area (``meetings``, ``growth``, ``handoffs``, ``grants``, ``admin``,
+``prep``, and what they share in ``common``); views import the policy from here.
 """
 
 from pmweb.access.admin import (
@@ -40,10 +46,12 @@ from pmweb.access.common import (
     today,
 )
 from pmweb.access.grants import (
+    forget_reads,
     get_own_grant_or_404,
     grants_given_by,
     grants_received_by,
     reads_of,
+    write_down_reads,
 )
 from pmweb.access.growth import (
     OwnerAccess,
@@ -105,6 +113,7 @@ from pmweb.access.meetings import (
     growth_role_in_meeting,
     growth_since_in_meeting,
     is_participant,
+    one_on_ones_to_export,
     one_on_ones_to_share,
     one_on_ones_visible_to,
     private_note_of,

@@ -2,7 +2,7 @@
 through a grant the employee gave: one scope, one person, until it expires or is
 revoked. Every such read is recorded, and the employee alone sees the record."""
 
-from flask import request
+from flask import g, has_request_context, request
 
 from pmweb.access.common import first_or_404, now
 from pmweb.models import AccessRecord, Grant
@@ -21,19 +21,42 @@ def active_grant(grantee_id, employee_id, scope, one_on_one_id=None):
     return query.order_by(Grant.expires_at.desc()).first()
 
 
-def record_read(actor, employee_id, what, grant=None):
-    """Write down that ``actor`` read ``what`` of the employee's. A request that only
-    tried to change something (and was refused) read nothing."""
-    if request and request.method not in ("GET", "HEAD"):
-        return
-    AccessRecord.create(
-        actor=actor.id,
-        employee=employee_id,
-        what=what,
-        path=request.full_path.rstrip("?")[:500] if request else "",
-        grant=grant.id if grant else None,
-        read_at=now(),
-    )
+def record_read(actor_id, employee_id, what, grant=None, through_handoff=False):
+    """Note that ``actor_id`` reads ``what`` of the employee's. Within a request it is
+    written down when the response is made, whatever the request's method or status
+    (``write_down_reads``): a refused form that shows the page again shows the data
+    too. ``through_handoff``: a manager reading what the employee carried over."""
+    read = {
+        "actor": actor_id,
+        "employee": employee_id,
+        "what": what[:250],
+        "path": request.full_path.rstrip("?")[:500] if has_request_context() else "",
+        "grant": grant.id if grant else None,
+        "through_handoff": through_handoff,
+        "read_at": now(),
+    }
+    if has_request_context():
+        g.setdefault("reads", []).append(read)
+    else:
+        AccessRecord.create(**read)
+
+
+def forget_reads():
+    """The response carries none of what the request's loaders let it read (the
+    refusal of a change): nothing was read."""
+    g.pop("reads", None)
+
+
+def write_down_reads(response):
+    """Every response that carries someone's data to anyone but its two participants
+    is recorded: all but a redirect, an empty answer and an error (an error page says
+    only what went wrong)."""
+    reads = g.pop("reads", None)
+    carries_data = response.status_code < 300 and response.status_code != 204
+    carries_data |= response.status_code in (409, 422)
+    if reads and carries_data:
+        AccessRecord.insert_many(reads).execute()
+    return response
 
 
 def grants_given_by(user):

@@ -89,9 +89,19 @@ def _owner(user, employee_id, scope=None, what=None):
         abort(404)
     employee = first_or_404(User.select().where(User.id == employee_id))
     if grant is not None:
-        record_read(user, employee_id, what or Grant.SCOPES[scope], grant)
+        record_read(user.id, employee_id, what or Grant.SCOPES[scope], grant)
+    elif role == MANAGER and scope is not None and _carried_over(line, scope):
+        record_read(user.id, employee_id, what or Grant.SCOPES[scope], through_handoff=True)
     since = since_for_manager(line) if role == MANAGER else SEES_EVERYTHING
     return OwnerAccess(employee, user.id, role, manager_id, grant, since)
+
+
+def _carried_over(line, scope):
+    """Did the employee carry ``scope`` over to this line's manager? Their reads of it
+    are then recorded: what the employee had before is shown to the new manager by the
+    employee's choice, and the employee sees each time it is read."""
+    handoff = line.handoff
+    return handoff is not None and handoff.chosen_by_employee and handoff.carries(scope)
 
 
 def _require_seen(created_at, owner, scope):

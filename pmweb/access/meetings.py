@@ -216,6 +216,17 @@ def current_reports_of(user, day=None):
     return current_one_on_ones_of(user, day).where(OneOnOne.manager == user.id)
 
 
+def one_on_ones_to_export(user):
+    """The one-on-ones whose meetings go into ``user``'s own data export: every one
+    they are in. An ended pair's meetings go to its former manager as a read of the
+    employee's, recorded like any other."""
+    pairs = list(one_on_ones_visible_to(user))
+    for pair in pairs:
+        if pair.manager_id == user.id and not pair.is_current:
+            record_read(user.id, pair.employee_id, "meetings with you, in their data export")
+    return pairs
+
+
 def one_on_ones_to_share(user):
     """The one-on-ones whose meeting records ``user`` may share: those in which they
     are the employee. A manager shares nobody's meetings."""
@@ -275,8 +286,12 @@ def _meeting_access(meeting, user_id, grant=None):
 
 
 def get_one_on_one_or_404(user, one_on_one_id):
+    """A one-on-one of the user's. A former manager's load of it is a read of the
+    employee's, recorded if the response shows it (``grants.write_down_reads``)."""
     pair = first_or_404(one_on_ones_visible_to(user).where(OneOnOne.id == one_on_one_id))
-    return _pair_access(pair, user.id)
+    found = _pair_access(pair, user.id)
+    _record_if_former_manager(found, "one-on-one history")
+    return found
 
 
 def get_one_on_one_for_reading_or_404(user, one_on_one_id):
@@ -290,15 +305,31 @@ def get_one_on_one_for_reading_or_404(user, one_on_one_id):
         if grant is None:
             abort(404)
     found = _pair_access(pair, user.id, grant)
-    if grant or (found.role == MANAGER and not found.line_is_current):
-        record_read(user, pair.employee_id, "one-on-one history", grant)
+    if grant:
+        record_read(user.id, pair.employee_id, "one-on-one history", grant)
+    else:
+        _record_if_former_manager(found, "one-on-one history")
     return found
 
 
 def get_meeting_or_404(user, meeting_id):
-    """A meeting of one of the user's one-on-ones."""
+    """A meeting of one of the user's one-on-ones. A former manager's load of it is a
+    read of the employee's, recorded if the response shows the meeting — a refused
+    change that renders the page again does (``grants.write_down_reads``)."""
     meeting = first_or_404(_visible_meeting, user.id, meeting_id, today())
-    return _meeting_access(meeting, user.id)
+    found = _meeting_access(meeting, user.id)
+    _record_if_former_manager(found, _meeting_read(meeting))
+    return found
+
+
+def _meeting_read(meeting):
+    return f"meeting of {meeting.scheduled_for:%d %b %Y}"
+
+
+def _record_if_former_manager(found, what):
+    """Anyone but the pair's current two reading is recorded: a former manager too."""
+    if found.role == MANAGER and not found.line_is_current:
+        record_read(found.viewer_id, found.pair.employee_id, what)
 
 
 def get_editable_meeting_or_404(user, meeting_id):
@@ -321,9 +352,10 @@ def get_meeting_for_reading_or_404(user, meeting_id):
         if grant is None:
             abort(404)
     found = _meeting_access(meeting, user.id, grant)
-    if grant or (found.role == MANAGER and not found.line_is_current):
-        what = f"meeting of {meeting.scheduled_for:%d %b %Y}"
-        record_read(user, found.pair.employee_id, what, grant)
+    if grant:
+        record_read(user.id, found.pair.employee_id, _meeting_read(meeting), grant)
+    else:
+        _record_if_former_manager(found, _meeting_read(meeting))
     return found
 
 

@@ -42,7 +42,7 @@ def _row(model_row, *names):
 
 def data_of(user):
     """A JSON-ready dict of everything ``user`` can see of their own."""
-    pairs = list(access.one_on_ones_visible_to(user))
+    pairs = access.one_on_ones_to_export(user)
     pair_ids = [pair.id for pair in pairs]
     meetings = (
         list(

@@ -73,6 +73,7 @@ def carry_over(handoff_id, employee_id, carried, now=None):
             carries_plan="plan" in carried,
             carries_feedback="feedback" in carried,
             decided_at=now,
+            chosen_by_employee=True,
         ).where(Handoff.id == handoff_id).execute()
         manager = User.get_by_id(line.manager_id)
         kept = [SCOPE_NAMES[scope] for scope in Handoff.SCOPES if scope not in carried]
