@@ -10,6 +10,7 @@ unseen. Each person alone sees their own events and sign-ins."""
 import datetime
 import hashlib
 import secrets
+from email.message import EmailMessage
 
 from peewee import JOIN
 
@@ -67,6 +68,27 @@ def issue_password_link(user, purpose, by_id, now=None):
             end_sessions_of(user.id)
             record_event(user.id, by_id, "Reset your password; a link to choose a new one", now)
     return token
+
+
+def password_link_mail(user, url, purpose, expires_at, sender):
+    """The mail that takes a one-time link to its person, and nobody else."""
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = user.email
+    if purpose == "welcome":
+        mail["Subject"] = "Your pmweb account: choose your password"
+        opening = "An account on pmweb has been made for you."
+    else:
+        mail["Subject"] = "Your pmweb password was reset"
+        opening = "Your pmweb password was reset: the old one no longer works."
+    mail.set_content(
+        f"Hello {user.first_name},\n\n{opening}\n\n"
+        f"Choose your password here (the link works once, until "
+        f"{expires_at:%d %b %Y, %H:%M} UTC):\n{url}\n\n"
+        "If you did not expect this, tell your administrator. Your account page shows "
+        "every change to your account and every sign-in.\n"
+    )
+    return mail
 
 
 def usable_link(token, now=None):

@@ -63,6 +63,10 @@ MAIL_USE_SSL = False
 MAIL_FROM = "pmweb <pmweb@localhost>"
 # Seconds to wait for the server before the mail counts as not sent.
 MAIL_TIMEOUT = 10
+# Mail each new account's and each reset's one-time link to its person, through the
+# server above, instead of showing it to the administrator (who could use it). Without
+# mail — or when a mail can't be sent — the link is shown once to pass on.
+MAIL_PASSWORD_LINKS = False
 # Where people reach pmweb, for the links in mail: a command has no request to take
 # the address from.
 BASE_URL = "http://localhost:5000"

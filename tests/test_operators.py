@@ -6,6 +6,8 @@ holds a password, and the person sees every change to their account and lines.""
 
 import dataclasses
 import datetime
+import email
+import email.policy
 import re
 
 import pytest
@@ -16,8 +18,9 @@ from pmweb.models import AccessRecord, Handoff, ReportingLine, User
 from pmweb.org import service as org
 from pmweb.org.service import OrgError
 from pmweb.sharing import handoffs
-from tests import test_canary
+from tests import test_canary, test_digest
 from tests.conftest import PASSWORD
+from tests.servers import free_port
 from tests.test_canary import fetch_all, reachable_get_urls
 
 # Canaries in every kind of Sam's content, written while Dana was his manager.
@@ -330,3 +333,34 @@ def test_shared_feedback_or_plan_history_names_no_goal(app, actors, login):
         response = hana.get(url)
         assert response.status_code == 200, url
         assert "Secret goal title" not in response.get_data(as_text=True), url
+
+
+# --- with mail, the link goes to the person alone --------------------------------------------
+
+smtp = test_digest.smtp
+
+
+def test_with_mail_the_link_goes_to_the_person_and_the_administrator_never_sees_it(
+    app, admin, actors, smtp
+):
+    app.config["MAIL_PASSWORD_LINKS"] = True
+    page = admin.post(f"/admin/people/{actors.report.id}/reset-password").get_data(as_text=True)
+    assert "was mailed to" in page and "/password/" not in page
+    [(recipients, raw)] = smtp.received
+    assert recipients == [actors.report.email]
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    assert mail["Subject"] == "Your pmweb password was reset"
+    link = re.search(r"https://pmweb\.example\.com(/password/[\w-]+)", mail.get_content())
+    sam = app.test_client()
+    response = sam.post(
+        link.group(1),
+        data={"new_password": "my very own words", "new_password_again": "my very own words"},
+    )
+    assert response.status_code == 303
+
+
+def test_when_the_mail_cannot_go_the_link_is_shown_with_the_reason(app, admin, actors, smtp):
+    app.config.update(MAIL_PASSWORD_LINKS=True, MAIL_PORT=free_port())
+    page = words_of(admin.post(f"/admin/people/{actors.report.id}/reset-password"))
+    assert "The link could not be mailed: could not reach the mail server" in page
+    assert "/password/" in page

@@ -3,6 +3,7 @@ administrators reach them, and nothing here reads one-on-one content."""
 
 import datetime
 import math
+import smtplib
 
 from flask import (
     Blueprint,
@@ -20,6 +21,7 @@ from wtforms.validators import ValidationError
 from pmweb import access, accounts, formatting, ids, limits
 from pmweb.org import csv_import, forms, queries, service
 from pmweb.org.service import OrgError
+from pmweb.prep.digest import Links, Mailer, MailServerUnavailable, MailSettings
 
 bp = Blueprint("org", __name__, url_prefix="/admin")
 
@@ -88,14 +90,45 @@ def create_person():
     return _link_page(person, token, created=True)
 
 
+def _mail_links(links, purpose):
+    """Mail each (person, token) its one-time link when mail is on. Returns {person id:
+    why it could not be mailed} for those whose link must be shown instead; without
+    mail, that is everyone, with no reason."""
+    if not current_app.config["MAIL_PASSWORD_LINKS"]:
+        return {person.id: None for person, _ in links}
+    settings = MailSettings.from_config(current_app.config)
+    expires_at = access.now() + accounts.LINK_LIFETIME[purpose]
+    # From BASE_URL, never from the request's Host header, which a client chooses.
+    addresses = Links(current_app.url_map, current_app.config["BASE_URL"])
+    unsent = {}
+    try:
+        with Mailer(settings) as mailer:
+            for person, token in links:
+                url = addresses.password_link(token)
+                mail = accounts.password_link_mail(
+                    person, url, purpose, expires_at, settings.sender
+                )
+                try:
+                    mailer.send(mail)
+                except (OSError, smtplib.SMTPException) as error:
+                    unsent[person.id] = f"the mail could not be sent ({error})"
+    except MailServerUnavailable as unavailable:
+        for person, _ in links:
+            unsent.setdefault(person.id, str(unavailable))
+    return unsent
+
+
 def _link_page(person, token, created):
+    purpose = "welcome" if created else "reset"
+    unsent = _mail_links([(person, token)], purpose)
     response = make_response(
         render_template(
             "org/credentials.html",
             person=person,
-            token=token,
+            token=token if person.id in unsent else None,
+            why_shown=unsent.get(person.id),
             created=created,
-            expires_at=access.now() + accounts.LINK_LIFETIME["welcome" if created else "reset"],
+            expires_at=access.now() + accounts.LINK_LIFETIME[purpose],
         )
     )
     # The link is a credential until used: no cache keeps the page.
@@ -292,11 +325,14 @@ def confirm_import():
         flash(f"Nothing was imported: {error}", "error")
         return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
     service.log_admin_action(current_user, "Imported people from CSV", f"{len(created)} accounts")
+    unsent = _mail_links(created, "welcome")
     response = make_response(
         render_template(
             "org/import_done.html",
             plan=plan,
-            created=created,
+            to_pass_on=[(person, token) for person, token in created if person.id in unsent],
+            mailed=len(created) - len(unsent),
+            why_shown=next((why for why in unsent.values() if why), None),
             link_days=accounts.LINK_LIFETIME["welcome"].days,
         )
     )
