@@ -90,6 +90,11 @@ def create_app(config=None):
     return app
 
 
+BUSY_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Busy · pmweb</title>"
+    "<h1>pmweb is busy</h1><p>Too many people at once. Try again in a few seconds.</p>"
+)
+
 ERROR_PAGES = {
     400: ("Something went wrong with that request", "Reload the page and try again."),
     404: ("Not found", "There is nothing here, or it isn't yours to see."),
@@ -100,7 +105,8 @@ ERROR_PAGES = {
 
 
 def _register_error_pages(app):
-    from flask import render_template
+    from flask import make_response, render_template
+    from playhouse.pool import MaxConnectionsExceeded
 
     from pmweb import access, limits
     from pmweb.htmx import is_partial_request, render_page
@@ -137,6 +143,15 @@ def _register_error_pages(app):
         return at_the_top(response) if is_partial_request() else response
 
     app.register_error_handler(access.ReadOnly, read_only)
+
+    def busy(error):
+        # Every pooled connection is in use: come back in a moment, rather than a 500.
+        # The page is plain, with nothing that would need the database.
+        response = make_response(BUSY_PAGE, 503)
+        response.headers["Retry-After"] = "5"
+        return response
+
+    app.register_error_handler(MaxConnectionsExceeded, busy)
 
     # Reads the loaders let a request make are written down as its response leaves.
     app.after_request(access.write_down_reads)

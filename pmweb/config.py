@@ -49,6 +49,11 @@ LIVE_STREAM_SECONDS = 300
 # (the development server makes a thread per request). gunicorn.conf.py sets it from
 # its thread count.
 LIVE_MAX_STREAMS = None
+# Open live pages one signed-in browser, and one person across browsers, may hold in a
+# process: a few tabs each. More is asked to come back later (429), so one person
+# cannot take the room everyone else's pages need.
+LIVE_STREAMS_PER_SESSION = 6
+LIVE_STREAMS_PER_PERSON = 12
 
 # The weekly digest mail (`flask --app pmweb digest`). The SMTP server it is handed to:
 MAIL_SERVER = "localhost"

@@ -41,6 +41,10 @@ class BaseModel(Model):
 POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
 
 
+def pool_size():
+    return POOL["max_connections"]
+
+
 def close_pool():
     """Closes every pooled connection: at the end of a test, before a database is
     dropped."""

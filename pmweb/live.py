@@ -8,6 +8,8 @@ One interface, two brokers, chosen by ``LIVE_BACKEND`` (``auto`` picks by databa
 in-process fan-out for a single server process (the SQLite default) and PostgreSQL
 LISTEN/NOTIFY for several processes or hosts."""
 
+import collections
+import contextlib
 import datetime
 import itertools
 import logging
@@ -19,7 +21,7 @@ from collections import defaultdict
 
 from flask import Response, current_app
 
-from pmweb.db import connected, db
+from pmweb.db import connected, db, pool_size
 from pmweb.models import MeetingPresence, User, utcnow
 
 # The parts of a meeting page that change on their own.
@@ -215,6 +217,7 @@ def init_app(app):
     else:
         broker = InProcessBroker()
     app.extensions["pmweb_live"] = broker
+    app.extensions["pmweb_stream_quota"] = StreamQuota()
 
 
 def broker(app=None):
@@ -230,10 +233,90 @@ def too_many_streams():
     return None
 
 
-def stream_response(body):
+class StreamQuota:
+    """How many live pages each signed-in browser and each person holds open in this
+    process. A stream is counted from the moment its response is made until it is
+    closed, whether or not its body was ever read (a HEAD request)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._by_session = collections.Counter()
+        self._by_person = collections.Counter()
+
+    def reserve(self, user_id, session_token, per_session, per_person):
+        """A release function for a stream that fits the quota, or None."""
+        with self._lock:
+            if (
+                self._by_session[session_token] >= per_session
+                or self._by_person[user_id] >= per_person
+            ):
+                return None
+            self._by_session[session_token] += 1
+            self._by_person[user_id] += 1
+        released = threading.Event()
+
+        def release():
+            if released.is_set():
+                return
+            released.set()
+            with self._lock:
+                for counter, key in ((self._by_session, session_token), (self._by_person, user_id)):
+                    counter[key] -= 1
+                    if counter[key] <= 0:
+                        del counter[key]
+
+        return release
+
+
+def stream_response(body, user_id, session_token):
+    """The response of a live stream, or 429 (this browser or person has enough open)
+    or 503 (this process has) with Retry-After: the page comes back by itself."""
+    busy = too_many_streams()
+    if busy is not None:
+        return busy
+    config = current_app.config
+    release = current_app.extensions["pmweb_stream_quota"].reserve(
+        user_id,
+        session_token,
+        config["LIVE_STREAMS_PER_SESSION"],
+        config["LIVE_STREAMS_PER_PERSON"],
+    )
+    if release is None:
+        return Response(
+            "You have many live pages open; close some. Retrying.", 429, {"Retry-After": "30"}
+        )
     response = Response(body, mimetype="text/event-stream")
     response.headers["X-Accel-Buffering"] = "no"
+    response.call_on_close(release)
     return response
+
+
+# Streams check access and presence with short connections of their own. However many
+# streams are open, they use at most this share of the pool at once, so ordinary
+# requests always find a connection.
+STREAM_SHARE_OF_POOL = 0.5
+
+
+@contextlib.contextmanager
+def stream_connection():
+    """A connection for a stream's short checks, waiting (in the stream's own thread)
+    for the streams' share of the pool rather than taking an ordinary request's."""
+    with _stream_slots():
+        with connected():
+            yield
+
+
+_slots = None
+_slots_lock = threading.Lock()
+
+
+def _stream_slots():
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            size = max(1, int(pool_size() * STREAM_SHARE_OF_POOL))
+            _slots = threading.BoundedSemaphore(size)
+    return _slots
 
 
 def publish(meeting_id, part):
@@ -260,7 +343,7 @@ class OpenPage:
         self._seen_at = 0.0
 
     def arrive(self):
-        with connected():
+        with stream_connection():
             self._mark_present()
             self._forget_departed()
             self.broker.publish(self.meeting_id, "presence")
@@ -268,7 +351,7 @@ class OpenPage:
     def still_allowed(self):
         """Checks access again, and every heartbeat keeps this page's presence fresh and
         clears what pages that went away without a word left behind."""
-        with connected():
+        with stream_connection():
             if not self.may_continue():
                 return False
             if time.monotonic() - self._seen_at >= self.heartbeat:
@@ -278,7 +361,7 @@ class OpenPage:
             return True
 
     def leave(self):
-        with connected():
+        with stream_connection():
             MeetingPresence.delete().where(MeetingPresence.stream == self.stream).execute()
             self.broker.publish(self.meeting_id, "presence")
 
@@ -364,7 +447,7 @@ def week_event_stream(broker, pair_of_meeting, open_meetings, may_continue, hear
     subscription = broker.subscribe(list(pair_of_meeting))
 
     def still_allowed():
-        with connected():
+        with stream_connection():
             return may_continue()
 
     def names_of(changes):
@@ -378,7 +461,7 @@ def week_event_stream(broker, pair_of_meeting, open_meetings, may_continue, hear
         if any(part == "meeting" for _, part in changes):
             # Meetings only ever join: a late signal of one no longer open still finds
             # its pair.
-            with connected():
+            with stream_connection():
                 pair_of_meeting.update(open_meetings())
             broker.follow(subscription, list(pair_of_meeting))
         return names

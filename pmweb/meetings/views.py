@@ -351,9 +351,6 @@ def live_updates(meeting_id):
     is held while the stream is open."""
     meeting = access.get_followable_meeting_or_404(current_user, meeting_id).meeting
     user_id, token = current_user.id, current_user.session_token
-    busy = live.too_many_streams()
-    if busy is not None:
-        return busy
     page = live.OpenPage(
         live.broker(),
         meeting.id,
@@ -362,7 +359,9 @@ def live_updates(meeting_id):
         heartbeat=current_app.config["LIVE_HEARTBEAT_SECONDS"],
     )
     return live.stream_response(
-        live.event_stream(page, lifetime=current_app.config["LIVE_STREAM_SECONDS"])
+        live.event_stream(page, lifetime=current_app.config["LIVE_STREAM_SECONDS"]),
+        user_id,
+        token,
     )
 
 

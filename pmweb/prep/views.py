@@ -87,9 +87,6 @@ def live_updates():
     pair_ids = {pair.id for pair in access.current_one_on_ones_of(user)}
     if not pair_ids:
         return Response(status=204)
-    busy = live.too_many_streams()
-    if busy is not None:
-        return busy
 
     def open_meetings():
         return queries.open_meetings_of(access.current_one_on_ones_of(user))
@@ -105,7 +102,9 @@ def live_updates():
             ),
             heartbeat=config["LIVE_HEARTBEAT_SECONDS"],
             lifetime=config["LIVE_STREAM_SECONDS"],
-        )
+        ),
+        user.id,
+        user.session_token,
     )
 
 
