@@ -6,6 +6,8 @@ otherwise); a view that takes more, like the CSV import, says how much with
 ``takes_up_to``. A request over its bound is refused with 413 before its form is read.
 """
 
+from typing import NamedTuple
+
 from flask import request
 
 # What a form sends besides its largest field: the CSRF token, its other fields and,
@@ -15,12 +17,19 @@ FORM_ROOM = 16 * 1024
 TOO_MUCH = "That was more text than pmweb takes at once. Shorten it and send it again."
 
 
-def takes_up_to(limit, too_much=TOO_MUCH):
-    """Lets a view's requests send up to ``limit`` bytes, and says ``too_much`` to a
+class BodyLimit(NamedTuple):
+    """What a view takes: how many bytes, and what to tell a request that sends more."""
+
+    most_bytes: int
+    too_much: str
+
+
+def takes_up_to(most_bytes, too_much=TOO_MUCH):
+    """Lets a view's requests send up to ``most_bytes``, and says ``too_much`` to a
     request that sends more."""
 
     def allow(view):
-        view.body_limit = (limit, too_much)
+        view.body_limit = BodyLimit(most_bytes, too_much)
         return view
 
     return allow
@@ -35,7 +44,7 @@ def too_much_message(app):
     """What to tell a request refused for its size: the view's own words, if it has
     any."""
     found = _body_limit(app)
-    return found[1] if found else TOO_MUCH
+    return found.too_much if found else TOO_MUCH
 
 
 def init_app(app):
@@ -47,4 +56,4 @@ def init_app(app):
         if found is not None:
             # Flask's MAX_FORM_MEMORY_SIZE (500 kB) bounds each field of a multipart
             # form on its own: a view that takes more takes it in one field too.
-            request.max_content_length = request.max_form_memory_size = found[0]
+            request.max_content_length = request.max_form_memory_size = found.most_bytes

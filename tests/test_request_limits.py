@@ -145,8 +145,8 @@ def test_a_file_over_the_imports_own_bound_is_refused_in_the_imports_words(clien
 def test_the_import_takes_the_largest_file_it_reads_and_no_more(app):
     from pmweb.org import views
 
-    limit, _ = views.preview_import.body_limit
-    assert views.confirm_import.body_limit[0] == limit
+    limit = views.preview_import.body_limit.most_bytes
+    assert views.confirm_import.body_limit.most_bytes == limit
     # Every character of the largest CSV in UTF-8's widest form, plus the form around it.
     assert csv_import.MAX_BYTES == 4 * csv_import.MAX_CHARACTERS
     assert csv_import.MAX_BYTES < limit <= csv_import.MAX_BYTES + 64 * 1024
