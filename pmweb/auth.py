@@ -24,13 +24,13 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from pmweb import accounts
 from pmweb.db import PreparedQuery, db, write_transaction
+from pmweb.forms import BoundedForm
 from pmweb.htmx import htmx
 from pmweb.models import LoginFailure, User, UserSession, utcnow
 from pmweb.passwords import hash_password, password_problem, verify_password
@@ -230,12 +230,12 @@ def wait_before_checking(seconds):
     db.connect()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BoundedForm):
     email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(BoundedForm):
     current_password = PasswordField(
         "Current password",
         validators=[InputRequired(message="Enter your current password."), Length(max=256)],
@@ -354,7 +354,7 @@ def change_password():
 # --- choosing a password with a one-time link --------------------------------------
 
 
-class ChoosePasswordForm(FlaskForm):
+class ChoosePasswordForm(BoundedForm):
     new_password = PasswordField(
         "New password", validators=[InputRequired(message="Choose a password.")]
     )
