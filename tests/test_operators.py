@@ -364,3 +364,15 @@ def test_when_the_mail_cannot_go_the_link_is_shown_with_the_reason(app, admin, a
     page = words_of(admin.post(f"/admin/people/{actors.report.id}/reset-password"))
     assert "The link could not be mailed: could not reach the mail server" in page
     assert "/password/" in page
+
+
+def test_after_a_reset_the_persons_old_sessions_reach_nothing(app, admin, actors, login, planted):
+    sam = login(actors.report, as_client=app.test_client())
+    admin.post(f"/admin/people/{actors.report.id}/reset-password")
+    for url in reachable_get_urls(app, actors):
+        response = sam.get(url)
+        if url == "/login" or "/password/" in url or ".ics" in url:
+            continue  # pages for anyone, and a feed's address is its own credential
+        assert response.status_code in (302, 404), url
+        body = response.get_data(as_text=True)
+        assert not any(canary in body for canary in planted.values()), url

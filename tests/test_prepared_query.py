@@ -21,6 +21,7 @@ from pmweb.growth import service as growth
 from pmweb.growth.service import StepTerms
 from pmweb.meetings import service
 from pmweb.models import Meeting, ReportingLine, User, UserSession, utcnow
+from pmweb.sharing import service as sharing
 from tests.test_access import GOAL_TERMS
 
 
@@ -282,6 +283,10 @@ class Seeded:
         self.last_meeting = actors.pair.meetings.order_by(Meeting.scheduled_for.desc()).first()
         self.other_meeting = actors.other_pair.meetings.order_by(Meeting.scheduled_for).first()
 
+        sharing.give_grant(report, actors.other_employee, "meetings", 7, one_on_one=actors.pair)
+        self.now = utcnow()
+        self.later = self.now + datetime.timedelta(days=8)
+
         UserSession.create(token="open-session", user=manager)
         UserSession.create(token="ended-session", user=report, ended_at=utcnow())
         UserSession.create(token="deactivated-session", user=actors.hr)
@@ -335,10 +340,13 @@ CASES = {
         (lambda s: (s.completed_meeting.id, s.actors.manager.id), SOME),
         (lambda s: (s.completed_meeting.id, s.actors.report.id), NONE),
     ],
-    "pmweb.access.meetings._any_meeting": [
-        (lambda s: (s.other_meeting.id, s.today), SOME),
-        (lambda s: (s.completed_meeting.id, s.long_ago), SOME),
-        (lambda s: (s.next_meeting.id + 10_000, s.today), NONE),
+    # Sam shares the records of his one-on-one with Alex (see Seeded).
+    "pmweb.access.meetings._granted_meeting": [
+        (lambda s: (s.actors.other_employee.id, s.completed_meeting.id, s.today, s.now), SOME),
+        (lambda s: (s.actors.other_employee.id, s.completed_meeting.id, s.today, s.later), NONE),
+        (lambda s: (s.actors.other_employee.id, s.other_meeting.id, s.today, s.now), NONE),
+        (lambda s: (s.actors.hr.id, s.completed_meeting.id, s.today, s.now), NONE),
+        (lambda s: (s.actors.other_employee.id, s.next_meeting.id + 10_000, s.today, s.now), NONE),
     ],
     "pmweb.auth._open_session": [
         (lambda s: ("open-session",), SOME),

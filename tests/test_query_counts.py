@@ -151,3 +151,27 @@ def test_a_feedback_page_renders_a_bounded_amount_however_often_feedback_was_cor
     # Their page shows what it says now and five earlier wordings: 60 kB of text.
     assert wordings < 6 * 10_000 + 20_000
     assert wordings_queries == once[1][1]
+
+
+def test_an_outsiders_not_found_costs_the_same_whether_or_not_the_thing_exists(
+    client, actors, login
+):
+    """Both paths do the same work, so the time of a 404 does not tell an outsider
+    that a meeting, one-on-one or person exists."""
+    login(actors.other_manager)
+    missing = 10**9
+    pairs = [
+        (f"/meetings/{actors.meeting.id}", f"/meetings/{missing}"),
+        (f"/one-on-ones/{actors.pair.id}", f"/one-on-ones/{missing}"),
+        (f"/people/{actors.report.id}/plan", f"/people/{missing}/plan"),
+        (f"/people/{actors.report.id}/feedback", f"/people/{missing}/feedback"),
+    ]
+    for existing, absent in pairs:
+        assert not_found_queries(client, existing) == not_found_queries(client, absent), existing
+
+
+def not_found_queries(client, url):
+    with count_queries(only_select=True) as counter:
+        response = client.get(url)
+    assert response.status_code == 404
+    return counter.count

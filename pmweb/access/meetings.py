@@ -23,10 +23,11 @@ from pmweb.access.common import (
     Manager,
     ReadOnly,
     first_or_404,
+    now,
     require_edit,
     today,
 )
-from pmweb.access.grants import active_grant, record_read
+from pmweb.access.grants import record_read
 from pmweb.access.handoffs import SEES_EVERYTHING, current_line_of, since_for_manager
 from pmweb.auth import session_is_open
 from pmweb.db import PreparedQuery
@@ -252,9 +253,34 @@ def _visible_meeting(user_id: int, meeting_id: int, day: datetime.date):
     return _meetings_of(user_id, day).where(Meeting.id == meeting_id)
 
 
+# An outsider's meeting is looked for together with their grant, in one query: a
+# meeting that exists but is not theirs costs what a missing one costs, so the time
+# of a 404 does not tell them which it was.
 @PreparedQuery
-def _any_meeting(meeting_id: int, day: datetime.date):
-    return _meetings(day).where(Meeting.id == meeting_id)
+def _granted_meeting(user_id: int, meeting_id: int, day: datetime.date, now: datetime.datetime):
+    return (
+        _with_meetings_grant(_meetings(day), user_id, now)
+        .where(Meeting.id == meeting_id)
+        .order_by(Grant.expires_at.desc())
+    )
+
+
+def _with_meetings_grant(query, user_id, now):
+    """``query`` of one-on-ones (or their meetings) with ``user_id``'s active grant of
+    their meeting records (``one_on_one.grant``); one-on-ones without one drop out."""
+    return query.select_extend(Grant).join_from(
+        OneOnOne,
+        Grant,
+        on=(
+            (Grant.one_on_one == OneOnOne.id)
+            & (Grant.employee == OneOnOne.employee)
+            & (Grant.grantee == user_id)
+            & (Grant.scope == "meetings")
+            & Grant.revoked_at.is_null()
+            & (Grant.expires_at > now)
+        ),
+        attr="grant",
+    )
 
 
 @PreparedQuery
@@ -300,10 +326,13 @@ def get_one_on_one_for_reading_or_404(user, one_on_one_id):
     pair = one_on_ones_visible_to(user).where(OneOnOne.id == one_on_one_id).first()
     grant = None
     if pair is None:
-        pair = first_or_404(_pairs(today()).where(OneOnOne.id == one_on_one_id))
-        grant = active_grant(user.id, pair.employee_id, "meetings", pair.id)
-        if grant is None:
-            abort(404)
+        # With the grant, in one query: see ``_granted_meeting``.
+        pair = first_or_404(
+            _with_meetings_grant(_pairs(today()), user.id, now())
+            .where(OneOnOne.id == one_on_one_id)
+            .order_by(Grant.expires_at.desc())
+        )
+        grant = pair.grant
     found = _pair_access(pair, user.id, grant)
     if grant:
         record_read(user.id, pair.employee_id, "one-on-one history", grant)
@@ -346,11 +375,8 @@ def get_meeting_for_reading_or_404(user, meeting_id):
     meeting = _visible_meeting.first(user.id, meeting_id, today())
     grant = None
     if meeting is None:
-        meeting = first_or_404(_any_meeting, meeting_id, today())
-        pair = meeting.one_on_one
-        grant = active_grant(user.id, pair.employee_id, "meetings", pair.id)
-        if grant is None:
-            abort(404)
+        meeting = first_or_404(_granted_meeting, user.id, meeting_id, today(), now())
+        grant = meeting.one_on_one.grant
     found = _meeting_access(meeting, user.id, grant)
     if grant:
         record_read(user.id, found.pair.employee_id, _meeting_read(meeting), grant)
