@@ -25,6 +25,7 @@ graceful_timeout = 5
 keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("PMWEB_ACCESS_LOG")
+logger_class = "pmweb.serving.RedactingLogger"
 
 
 def on_starting(server):

@@ -9,6 +9,8 @@ import datetime
 import email
 import email.policy
 import re
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -20,7 +22,7 @@ from pmweb.org.service import OrgError
 from pmweb.sharing import handoffs
 from tests import test_canary, test_digest
 from tests.conftest import PASSWORD
-from tests.servers import free_port
+from tests.servers import Gunicorn, free_port
 from tests.test_canary import fetch_all, reachable_get_urls
 
 # Canaries in every kind of Sam's content, written while Dana was his manager.
@@ -376,3 +378,26 @@ def test_after_a_reset_the_persons_old_sessions_reach_nothing(app, admin, actors
         assert response.status_code in (302, 404), url
         body = response.get_data(as_text=True)
         assert not any(canary in body for canary in planted.values()), url
+
+
+# --- no log line opens a way in ---------------------------------------------------------------
+
+
+def test_the_access_log_never_holds_a_password_link(app, actors, tmp_path):
+    token = org.reset_password(actors.report)
+    server = Gunicorn(tmp_path, app.config["DATABASE_URL"], app.config["SECRET_KEY"])
+    access_log = tmp_path / "access.log"
+    server.env["PMWEB_ACCESS_LOG"] = str(access_log)
+    server.start()
+    try:
+        link = f"{server.url}/password/{token}"
+        with urllib.request.urlopen(link) as response:
+            assert response.status == 200
+        request = urllib.request.Request(link, data=b"new_password=x", headers={"Referer": link})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request)  # refused (no CSRF token), but logged
+    finally:
+        server.stop()
+    logged = access_log.read_text()
+    assert logged.count("/password/[redacted]") >= 3  # two request lines and a Referer
+    assert token not in logged
