@@ -501,3 +501,52 @@ def test_the_giver_deletes_her_draft(client, actors, login):
     assert client.get(f"/feedback/{draft.id}/edit").status_code == OK_PAGE
     assert client.post(f"/feedback/{draft.id}/delete").status_code == DONE
     assert Feedback.get_or_none(Feedback.id == draft.id) is None
+
+
+# --- a new manager, before the employee chose what to carry over ------------------------
+#
+# The administrator hands Sam to Morgan through the organisation's rules. Morgan is now
+# Sam's manager, and everything of Sam's in the table above was written before: Morgan
+# gets what an outsider gets, except on the pages of Sam's as a manager — his goals,
+# plan and feedback pages and what Morgan adds there — where every earlier goal, step,
+# win and feedback is not found, and the plan's texts are Sam's alone.
+AS_SAMS_MANAGER_NOW = {
+    "goals.overview": OK_PAGE,
+    "goals.new_goal": OK_PAGE,
+    "goals.propose_goal": DONE,
+    "growth.plan": OK_PAGE,
+    "growth.save_plan": READ_ONLY,
+    "growth.add_step": DONE,
+    "growth.plan_history": OK_PAGE,
+    "growth.printable_plan": OK_PAGE,
+    "growth.plan_pdf": OK_PAGE,
+    "growth.record_win": DONE,
+    "growth.feedback": OK_PAGE,
+    "growth.give_feedback": DONE,
+    # Morgan manages someone now, so keeps the objectives like any manager.
+    "goals.create_objective": DONE,
+    "goals.edit_objective": OK_PAGE,
+    "goals.change_objective": DONE,
+    "goals.archive_objective": DONE,
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e in POLICY if e != "static"))
+def test_policy_for_a_new_manager_before_the_carry_over(app, client, actors, login, endpoint):
+    from pmweb.org import service as org
+    from tests.conftest import make_user
+
+    method, data, expected = POLICY[endpoint]
+    world = World(actors)
+    morgan = make_user("Morgan Lee")
+    org.start_reporting_line(morgan, actors.report, datetime.date.today(), "UTC", by=actors.admin)
+    login(morgan)
+    (rule,) = rules_by_endpoint(app)[endpoint]
+    with app.test_request_context():
+        url = app.url_for(endpoint, **{arg: world.ids[arg] for arg in rule.arguments})
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={k: _fill(v, world) for k, v in data.items()})
+    outcome = AS_SAMS_MANAGER_NOW.get(endpoint, expected["other_manager"])
+    assert response.status_code == outcome, response.get_data(as_text=True)[:500]
