@@ -125,11 +125,15 @@ def choose_password(token, password, now=None):
             )
         User.update(password_hash=hash_password(password)).where(User.id == link.user_id).execute()
         end_sessions_of(link.user_id)
+        # Whoever made the link may have used it: the event names them, so a password
+        # chosen by someone else is seen for what it is.
+        made_by = User.get_or_none(User.id == link.created_by_id) if link.created_by_id else None
         record_event(
             link.user_id,
             link.user_id,
             "Chose a password with a one-time link"
-            + (" (a new account)" if link.purpose == "welcome" else " (after a reset)"),
+            + (" (a new account)" if link.purpose == "welcome" else " (after a reset)")
+            + f" made by {made_by.name if made_by else 'the command line'}",
             now,
         )
     return link.user

@@ -375,21 +375,23 @@ def _link_page(token, form, link, status=200):
     response = make_response(
         render_template("auth/choose_password.html", token=token, form=form, link=link), status
     )
-    # The address is a credential until used: no cache keeps it.
+    # The address is a credential until used: no cache keeps it, and no request the
+    # page makes (its style sheets, its own form) carries it in a Referer.
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @bp.route("/password/<token>")
 def password_link(token):
-    link = accounts.usable_link(token[:100])
+    link = accounts.usable_link(token)
     return _link_page(token, ChoosePasswordForm(formdata=None), link, 200 if link else 404)
 
 
 @bp.route("/password/<token>", methods=["POST"])
 def choose_password(token):
     form = ChoosePasswordForm()
-    link = accounts.usable_link(token[:100])
+    link = accounts.usable_link(token)
     if link is None:
         return _link_page(token, form, None, 404)
     if not form.validate():

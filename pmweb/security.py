@@ -52,7 +52,8 @@ def init_app(app):
         headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
-        headers["Referrer-Policy"] = "same-origin"
+        # A page whose address is a credential (a password link) sets no-referrer.
+        headers.setdefault("Referrer-Policy", "same-origin")
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
         if request.is_secure:

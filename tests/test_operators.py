@@ -194,7 +194,7 @@ def test_a_reset_is_shown_to_the_person_with_every_sign_in_since(app, admin, act
     )
     account = words_of(intruder.get("/account"))
     assert "Ada Admin Reset your password" in account
-    assert "Chose a password with a one-time link (after a reset)" in account
+    assert "Chose a password with a one-time link (after a reset) made by Ada Admin" in account
     assert "203.0.113.7 Firefox on Linux This browser" in account
 
 
@@ -401,3 +401,28 @@ def test_the_access_log_never_holds_a_password_link(app, actors, tmp_path):
     logged = access_log.read_text()
     assert logged.count("/password/[redacted]") >= 3  # two request lines and a Referer
     assert token not in logged
+
+
+def test_a_line_cannot_end_on_or_after_the_next_ones_first_day(admin, actors):
+    line = hand_sam_to_hana(actors, admin)
+    earlier = ReportingLine.get(
+        (ReportingLine.employee == actors.report.id) & (ReportingLine.manager == actors.manager.id)
+    )
+    with pytest.raises(OrgError, match="must end before then"):
+        org.end_reporting_line(earlier, line.starts_on)
+    assert ReportingLine.get_by_id(earlier.id).ends_on < line.starts_on
+
+
+def test_a_rename_by_the_import_is_told_to_the_person(admin, actors):
+    csv_text = "email,name,manager_email\nsam@example.com,Samuel Okafor,\n"
+    assert (
+        admin.post("/admin/people/import/confirm", data={"csv_text": csv_text}).status_code == 200
+    )
+    assert [e.what for e in accounts.events_of(actors.report)] == ["Renamed you to Samuel Okafor"]
+
+
+def test_a_link_page_sends_its_address_nowhere(app, actors):
+    token = org.reset_password(actors.report)
+    response = app.test_client().get(f"/password/{token}")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"

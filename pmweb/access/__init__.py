@@ -87,11 +87,8 @@ from pmweb.access.growth import (
 from pmweb.access.handoffs import (
     EVERYTHING,
     NOTHING,
-    SEES_EVERYTHING,
-    Since,
     own_current_handoff,
     sees_plan_texts,
-    since_for_reports,
 )
 from pmweb.access.meetings import (
     can_delete_talking_point,
@@ -112,6 +109,7 @@ from pmweb.access.meetings import (
     growth_role_in_listed_one_on_one,
     growth_role_in_meeting,
     growth_since_in_meeting,
+    growth_sinces_of_listed_one_on_ones,
     is_participant,
     one_on_ones_to_export,
     one_on_ones_to_share,

@@ -70,11 +70,6 @@ class Owned(NamedTuple):
     owner: OwnerAccess
 
 
-def current_manager_id(employee_id, day=None):
-    line = current_line_of(employee_id, day)
-    return line.manager_id if line else None
-
-
 def _owner(user, employee_id, scope=None, what=None):
     """How ``user`` stands to the employee: one of the pair, or (with ``scope``) a
     grantee of that scope; None if neither. A grantee's read is recorded as ``what``."""

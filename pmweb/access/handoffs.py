@@ -28,11 +28,9 @@ class Since(NamedTuple):
     plan: datetime.datetime = EVERYTHING
     feedback: datetime.datetime = EVERYTHING
 
-    def sees_all_of(self, scope):
-        return getattr(self, scope) == EVERYTHING
-
 
 SEES_EVERYTHING = Since()
+SEES_NOTHING = Since(NOTHING, NOTHING, NOTHING)
 
 
 def _with_handoff(lines):
@@ -49,15 +47,15 @@ def _handoff_or_none(line):
     return line
 
 
-def current_line_of(employee_id, day=None):
-    """The employee's current reporting line with its handoff (``line.handoff``, or
-    None), in one query."""
-    return _handoff_or_none(
-        _with_handoff(ReportingLine.current_on(day or today()))
-        .where(ReportingLine.employee == employee_id)
-        .order_by(ReportingLine.starts_on.desc())
-        .first()
+def current_line_of(employee_id, day=None, manager_id=None):
+    """The employee's current reporting line (to ``manager_id``, if given) with its
+    handoff (``line.handoff``, or None), in one query."""
+    lines = _with_handoff(ReportingLine.current_on(day or today())).where(
+        ReportingLine.employee == employee_id
     )
+    if manager_id is not None:
+        lines = lines.where(ReportingLine.manager == manager_id)
+    return _handoff_or_none(lines.order_by(ReportingLine.starts_on.desc()).first())
 
 
 def since_for_manager(line):

@@ -28,7 +28,13 @@ from pmweb.access.common import (
     today,
 )
 from pmweb.access.grants import record_read
-from pmweb.access.handoffs import SEES_EVERYTHING, current_line_of, since_for_manager
+from pmweb.access.handoffs import (
+    SEES_EVERYTHING,
+    SEES_NOTHING,
+    current_line_of,
+    since_for_manager,
+    since_for_reports,
+)
 from pmweb.auth import session_is_open
 from pmweb.db import PreparedQuery
 from pmweb.models import (
@@ -166,7 +172,28 @@ def growth_since_in_meeting(found):
     before the pair's reporting line began (see ``handoffs``)."""
     if growth_role_in_meeting(found) != MANAGER:
         return SEES_EVERYTHING
-    return since_for_manager(current_line_of(found.pair.employee_id))
+    # The handoff of this pair's own line: never another manager's.
+    line = current_line_of(found.pair.employee_id, manager_id=found.pair.manager_id)
+    return since_for_manager(line)
+
+
+def growth_sinces_of_listed_one_on_ones(user, pairs):
+    """{pair id: what ``user`` sees of its employee's goals and plan} for pairs listed
+    by ``current_one_on_ones_of`` and the like, in one query: everything for the
+    employee, the handoff's cut for their current manager; None for anyone else."""
+    reports = [p.employee_id for p in pairs if growth_role_in_listed_one_on_one(user, p) == MANAGER]
+    as_manager = since_for_reports(user.id, reports) if reports else {}
+    sinces = {}
+    for pair in pairs:
+        role = growth_role_in_listed_one_on_one(user, pair)
+        if role == EMPLOYEE:
+            sinces[pair.id] = SEES_EVERYTHING
+        elif role == MANAGER:
+            # A report with no line found now shows nothing rather than everything.
+            sinces[pair.id] = as_manager.get(pair.employee_id, SEES_NOTHING)
+        else:
+            sinces[pair.id] = None
+    return sinces
 
 
 def _growth_role(user_id, pair, line_is_current):

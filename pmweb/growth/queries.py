@@ -97,11 +97,12 @@ def wins_of(employee_id, since, goals_since, limit=None):
     return list(query.limit(limit) if limit else query)
 
 
-def history_of(plan, since, shows_texts):
+def history_of(plan, since, shows_texts, shows_goals):
     """Every change to the plan the viewer may see, newest first, with who made it.
     Seen from a handoff's cut (``since`` not EVERYTHING), that is the changes to steps
-    added since, and to the texts if the viewer sees them: a change of anything older
-    would show what came before."""
+    added since: a change of anything older would show what came before. Changes of
+    the texts only with ``shows_texts``, and of a step's goal (which name goals) only
+    with ``shows_goals``."""
     if plan.id is None:
         return []
     query = (
@@ -115,6 +116,10 @@ def history_of(plan, since, shows_texts):
         if shows_texts:
             seen |= PlanChange.step.is_null() & (PlanChange.step_title == "")
         query = query.where(seen)
+    if not shows_texts:
+        query = query.where(PlanChange.step_title != "")
+    if not shows_goals:
+        query = query.where(PlanChange.what != "goal_id")
     return list(query)
 
 

@@ -236,13 +236,15 @@ def plan_history(employee_id):
     )
     plan = service.plan_of(owner.employee.id)
     plan_since, goals_since = _sinces(owner)
+    shows_texts = access.may_see_plan_texts(owner)
     return render_template(
         "growth/history.html",
         **_owner_context(owner),
-        changes=queries.history_of(plan, plan_since, access.may_see_plan_texts(owner)),
-        shows_plan_texts=access.may_see_plan_texts(owner),
         # A change of a step's goal names goals: only for a viewer who sees them all.
-        shows_goal_changes=goals_since == access.EVERYTHING,
+        changes=queries.history_of(
+            plan, plan_since, shows_texts, shows_goals=goals_since == access.EVERYTHING
+        ),
+        shows_plan_texts=shows_texts,
         labels=service.PLAN_FIELDS | service.STEP_FIELDS,
     )
 

@@ -216,13 +216,20 @@ def _action_items(found):
 
 
 def _goals(found):
-    shown = access.growth_role_in_meeting(found) is not None
-    since = access.growth_since_in_meeting(found).goals if shown else access.NOTHING
+    if access.growth_role_in_meeting(found) is None:
+        return {
+            "goals": None,
+            "earlier_goal_titles": [],
+            "goal_errors": {},
+            "confidences": CheckIn.CONFIDENCES,
+        }
+    since = access.growth_since_in_meeting(found).goals
     employee_id = found.pair.employee_id
     return {
-        "goals": _goals_for_meeting(employee_id, since, access.today()) if shown else None,
+        "goals": _goals_for_meeting(employee_id, since, access.today()),
+        # Cut at a handoff: the earlier agreed goals' titles, all there is of them.
         "earlier_goal_titles": goal_queries.earlier_goal_titles(employee_id, since)
-        if shown and since != access.EVERYTHING
+        if since != access.EVERYTHING
         else [],
         "goal_errors": {},
         "confidences": CheckIn.CONFIDENCES,

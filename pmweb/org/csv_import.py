@@ -260,6 +260,7 @@ def apply_import(plan, today, timezone, by=None):
             else:
                 if row.renames:
                     User.update(name=row.name).where(User.id == row.user.id).execute()
+                    accounts.record_event(row.user.id, by_id, f"Renamed you to {row.name}")
                 users[row.email] = row.user
         for row in _managers_first(plan.rows):
             manager = users.get(row.manager_email) or User.get(User.email == row.manager_email)

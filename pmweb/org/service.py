@@ -104,9 +104,10 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
             "You cannot make yourself someone's manager. Another administrator, "
             "or the command line, must start this reporting line."
         )
-    if _is_above(employee, manager, starts_on):
-        raise OrgError(f"{manager.name} already reports (directly or not) to {employee.name}.")
     with write_transaction():
+        # Inside the transaction: two lines started at once must not build a cycle.
+        if _is_above(employee, manager, starts_on):
+            raise OrgError(f"{manager.name} already reports (directly or not) to {employee.name}.")
         current = current_line_of(employee, starts_on)
         if current is not None and current.manager_id == manager.id:
             raise OrgError(f"{employee.name} already reports to {manager.name}.")
@@ -133,11 +134,29 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
 
 
 def end_reporting_line(line, ends_on, by=None):
+    """``line`` ends on ``ends_on``. Never on or after a later line's first day: two
+    current lines would give the employee two managers at once, each reading by the
+    other's handoff."""
     if ends_on < line.starts_on:
         raise OrgError("A reporting line cannot end before it starts.")
     with write_transaction():
+        later = (
+            ReportingLine.select()
+            .where(
+                (ReportingLine.employee == line.employee_id)
+                & (ReportingLine.starts_on > line.starts_on)
+                & (ReportingLine.id != line.id)
+            )
+            .order_by(ReportingLine.starts_on)
+            .first()
+        )
+        if later is not None and ends_on >= later.starts_on:
+            raise OrgError(
+                f"{line.employee.name} reports to {later.manager.name} from "
+                f"{formatting.dated(later.starts_on)}: this line must end before then."
+            )
+        ReportingLine.update(ends_on=ends_on).where(ReportingLine.id == line.id).execute()
         line.ends_on = ends_on
-        line.save()
         _tell_both(line, by, f"ends on {formatting.dated(ends_on)}")
 
 

@@ -99,16 +99,14 @@ def week_cards(user, pairs):
     notes = {note.meeting_id: note for note in access.private_notes_of(user, next_ids)}
     last_held = _last_held(ids)
     items = open_action_items(ids, today_of)
-    # What the user, as their manager, sees of each report's goals and plan.
-    sinces = access.since_for_reports(user.id, [pair.employee_id for pair in pairs])
+    sinces = access.growth_sinces_of_listed_one_on_ones(user, pairs)
     cards = []
     for pair in pairs:
         today = today_of[pair.id]
         start = midnight(week_of(today))
         meeting = next_meetings.get(pair.id)
         agenda = agendas.get(meeting.id, []) if meeting else []
-        role = access.growth_role_in_listed_one_on_one(user, pair)
-        since = sinces.get(pair.employee_id, access.SEES_EVERYTHING) if role else None
+        since = sinces[pair.id]
         cards.append(
             Card(
                 pair=pair,
@@ -130,9 +128,9 @@ def week_cards(user, pairs):
                 added=[point for point in agenda if point.from_date is None],
                 items=items.get(pair.id, []),
                 goals_due=_goals_due(pair.employee_id, since, last_held.get(pair.id))
-                if role
+                if since
                 else None,
-                steps_due=_steps_due(pair.employee_id, since, today) if role else None,
+                steps_due=_steps_due(pair.employee_id, since, today) if since else None,
                 private_note=notes.get(meeting.id) if meeting else None,
                 last_held=last_held.get(pair.id),
             )

@@ -151,7 +151,9 @@ def data_of(user):
             "history": [
                 _row(change, "step_title", "what", "before", "after", "changed_at")
                 | {"by": change.author.name}
-                for change in growth_queries.history_of(plan, access.EVERYTHING, True)
+                for change in growth_queries.history_of(
+                    plan, access.EVERYTHING, shows_texts=True, shows_goals=True
+                )
             ],
         },
         "feedback": [
