@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 
 
 def person(server, name, is_admin=False):
+    # The browser tests share one server: a name of its own, so no other test picks
+    # this person from a list by name.
     with on_server(server):
         return org.create_user(
             f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.com",
@@ -44,7 +46,7 @@ def test_a_new_manager_sees_what_sam_carries_over_and_sam_sees_her_reads(sign_in
             FeedbackTerms(kind="praise", body="Superb incident review"),
             send=True,
         )
-    hana = person(server, "Hana Berg")
+    hana = person(server, "Hana Lindqvist")
     admin = person(server, "Ada Admin", is_admin=True)
 
     ada = sign_in(admin)
@@ -54,7 +56,7 @@ def test_a_new_manager_sees_what_sam_carries_over_and_sam_sees_her_reads(sign_in
     start_line.locator("select[name=manager]").select_option(str(hana.id))
     start_line.locator("input[name=starts_on]").fill(datetime.date.today().isoformat())
     ada.get_by_role("button", name="Start reporting line").click()
-    expect(ada.locator(".flash")).to_contain_text("reports to Hana Berg")
+    expect(ada.locator(".flash")).to_contain_text("reports to Hana Lindqvist")
     screenshot(ada, "handoff-admin")
 
     hana_page = sign_in(hana)
@@ -71,9 +73,9 @@ def test_a_new_manager_sees_what_sam_carries_over_and_sam_sees_her_reads(sign_in
 
     sam = sign_in(pair.employee)
     banner = sam.locator("#handoff-to-decide")
-    expect(banner).to_contain_text("Hana Berg is your manager from")
+    expect(banner).to_contain_text("Hana Lindqvist is your manager from")
     expect(sam.locator("#account-changes")).to_contain_text("Ada Admin")
-    expect(sam.locator("#account-changes")).to_contain_text("Your reporting line to Hana Berg")
+    expect(sam.locator("#account-changes")).to_contain_text("Your reporting line to Hana Lindqvist")
     screenshot(sam, "handoff-home")
     banner.get_by_role("button", name="Choose what to carry over").click()
     sam.get_by_role("group", name="Your goals").get_by_label("Keep to myself").check()
@@ -89,6 +91,6 @@ def test_a_new_manager_sees_what_sam_carries_over_and_sam_sees_her_reads(sign_in
     expect(hana_page.get_by_text("Superb incident review")).to_have_count(0)
 
     sam.goto("/sharing/reads")
-    row = sam.get_by_role("row", name="Hana Berg")
+    row = sam.get_by_role("row", name="Hana Lindqvist")
     expect(row.first).to_contain_text("what you carried over to them as your manager")
     screenshot(sam, "handoff-reads")
