@@ -306,6 +306,8 @@ def stream_connection():
             yield
 
 
+# Per process, as the pool is that they are a share of; made on first use, when the
+# pool's size is known.
 _slots = None
 _slots_lock = threading.Lock()
 

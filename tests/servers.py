@@ -1,16 +1,22 @@
 """Real server processes for tests: pmweb in gunicorn, started from the repository
 as production starts it (reading gunicorn.conf.py)."""
 
+import contextlib
+import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +44,7 @@ class Gunicorn:
     """pmweb in a real gunicorn process on a fixed port, which a test may stop and
     start again: pages open in the browser then reconnect to the same address."""
 
-    def __init__(self, folder, database_url, secret, name="server", workers=1):
+    def __init__(self, folder, database_url, secret, name="server", workers=1, threads=64):
         self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -49,12 +55,13 @@ class Gunicorn:
             # Every open meeting page holds a thread; a closed one frees it at the next
             # heartbeat, so tests that open many pages need them often.
             "PMWEB_LIVE_HEARTBEAT_SECONDS": "1",
+            # Through gunicorn.conf.py, which keeps a share of them for ordinary requests.
+            "PMWEB_THREADS": str(threads),
         }
         self.process = None
 
     def start(self):
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers)]
-        command += ["--threads", "64"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "1", "wsgi:app"]
         with self.log.open("a") as output:
             # A session of its own, so kill() can reach the workers too.
@@ -87,3 +94,57 @@ class Gunicorn:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+class Visitor:
+    """A signed-in person talking HTTP to one server, CSRF token and cookie included."""
+
+    def __init__(self, server, email):
+        self.port = server.port
+        self.cookie = ""
+        _, page = self.request("GET", "/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        form = {"csrf_token": token, "email": email, "password": PASSWORD}
+        status, _ = self.request("POST", "/login", form=form)
+        assert status == 303, "sign-in failed"
+        _, page = self.request("GET", "/")
+        self.csrf_token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+
+    def open(self, method, path, form=None, headers=None, timeout=10):
+        """The connection and its response, unread: the caller closes both."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        headers = {"Cookie": self.cookie} | (headers or {})
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("pmweb_session="):
+                self.cookie = value.split(";", 1)[0]
+        return connection, response
+
+    def request(self, method, path, form=None, headers=None):
+        connection, response = self.open(method, path, form, headers)
+        with contextlib.closing(connection):
+            return response.status, response.read().decode()
+
+    def post(self, path, form):
+        headers = HTMX | {"X-CSRFToken": self.csrf_token}
+        status, _ = self.request("POST", path, form=form, headers=headers)
+        return status
+
+    @contextlib.contextmanager
+    def stream(self, meeting_id):
+        connection, response = self.open("GET", f"/meetings/{meeting_id}/live", timeout=5)
+        with contextlib.closing(connection), contextlib.closing(response):
+            assert response.status == 200
+            yield response
+
+    def get_part(self, meeting_id, part):
+        _, body = self.request("GET", f"/meetings/{meeting_id}?part={part}", headers=HTMX)
+        return body

@@ -6,13 +6,16 @@ import datetime
 
 import pytest
 
+from pmweb import accounts
 from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
 from pmweb.growth import service as growth
 from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings import service
 from pmweb.models import ActionItem, CalendarFeed, Feedback, Question, ReportingLine
+from pmweb.org import service as org
 from pmweb.sharing import service as sharing
+from tests.conftest import PASSWORD, make_user
 
 GOAL_TERMS = Terms(
     title="Raise NPS",
@@ -361,7 +364,7 @@ POLICY = {
     "org.create_person": (
         "POST",
         {"email": "new.person@example.com", "name": "New Person"},
-        only_admin(OK_PAGE),  # shows the new password once
+        only_admin(OK_PAGE),  # shows the one-time link to choose a password
     ),
     "org.deactivate_person": ("POST", {}, only_admin(DONE)),
     "org.reactivate_person": ("POST", {}, only_admin(DONE)),
@@ -382,7 +385,7 @@ POLICY = {
     "org.confirm_import": (
         "POST",
         {"csv_text": "email,name,manager_email\nnew@example.com,New Person,\n"},
-        only_admin(OK_PAGE),  # shows the new passwords once
+        only_admin(OK_PAGE),  # shows each new person's one-time link
     ),
 }
 
@@ -538,9 +541,6 @@ AS_SAMS_MANAGER_NOW = {
 
 @pytest.mark.parametrize("endpoint", sorted(e for e in POLICY if e != "static"))
 def test_policy_for_a_new_manager_before_the_carry_over(app, client, actors, login, endpoint):
-    from pmweb.org import service as org
-    from tests.conftest import make_user
-
     expected = POLICY[endpoint][2]
     world = World(actors)
     morgan = make_user("Morgan Lee")
@@ -549,3 +549,50 @@ def test_policy_for_a_new_manager_before_the_carry_over(app, client, actors, log
     response = _request(app, client, world, endpoint)
     outcome = AS_SAMS_MANAGER_NOW.get(endpoint, expected["other_manager"])
     assert response.status_code == outcome, response.get_data(as_text=True)[:500]
+
+
+# --- the administrator's own ways in, closed on every route -------------------------------
+#
+# An administrator who has just made Morgan Sam's manager and reset Dana's and Sam's
+# passwords holds nothing more than before: on every route the administrator's column.
+# Whoever was signed in before a reset holds nothing at all: the anonymous column, until
+# the person chooses a new password with their link and signs in again.
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e in POLICY if e != "static"))
+def test_policy_for_the_administrator_after_appointing_and_resetting(
+    app, client, actors, login, endpoint
+):
+    world = World(actors)
+    login(actors.admin)
+    morgan = make_user("Morgan Lee")
+    org.start_reporting_line(morgan, actors.report, datetime.date.today(), "UTC", by=actors.admin)
+    org.reset_password(actors.manager, by=actors.admin)
+    org.reset_password(actors.report, by=actors.admin)
+    response = _request(app, client, world, endpoint)
+    outcome = POLICY[endpoint][2]["admin"]
+    assert response.status_code == outcome, response.get_data(as_text=True)[:500]
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e in POLICY if e != "static"))
+@pytest.mark.parametrize("actor", PARTICIPANTS)
+def test_policy_for_a_session_from_before_a_password_reset(
+    app, client, actors, login, endpoint, actor
+):
+    world = World(actors)
+    person = getattr(actors, actor)
+    stale = login(person, as_client=app.test_client())
+    token = org.reset_password(person, by=actors.admin)
+    response = _request(app, stale, world, endpoint)
+    outcome = POLICY[endpoint][2]["anonymous"]
+    if outcome == LOGIN:
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == outcome
+
+    # The same words as before, so that the table's change-of-password request holds.
+    accounts.choose_password(token, PASSWORD)
+    login(person)
+    response = _request(app, client, world, endpoint)
+    assert response.status_code == POLICY[endpoint][2][actor], endpoint

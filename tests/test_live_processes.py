@@ -3,71 +3,15 @@ process reaches a page whose stream another process serves; on SQLite, where sig
 stay inside one process, gunicorn refuses to start several workers."""
 
 import contextlib
-import http.client
 import os
-import re
 import subprocess
 import sys
 import time
-import urllib.parse
 import uuid
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.servers import ROOT, Gunicorn
-
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
-
-
-class Visitor:
-    """A signed-in person talking HTTP to one server, CSRF token and cookie included."""
-
-    def __init__(self, server, email):
-        self.port = server.port
-        self.cookie = ""
-        _, page = self.request("GET", "/login")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        form = {"csrf_token": token, "email": email, "password": PASSWORD}
-        status, _ = self.request("POST", "/login", form=form)
-        assert status == 303, "sign-in failed"
-        _, page = self.request("GET", "/")
-        self.csrf_token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
-
-    def _send(self, method, path, form=None, headers=None, timeout=10):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        headers = {"Cookie": self.cookie} | (headers or {})
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("pmweb_session="):
-                self.cookie = value.split(";", 1)[0]
-        return connection, response
-
-    def request(self, method, path, form=None, headers=None):
-        connection, response = self._send(method, path, form, headers)
-        with contextlib.closing(connection):
-            return response.status, response.read().decode()
-
-    def post(self, path, form):
-        headers = HTMX | {"X-CSRFToken": self.csrf_token}
-        status, _ = self.request("POST", path, form=form, headers=headers)
-        return status
-
-    @contextlib.contextmanager
-    def stream(self, meeting_id):
-        connection, response = self._send("GET", f"/meetings/{meeting_id}/live", timeout=5)
-        with contextlib.closing(connection), contextlib.closing(response):
-            assert response.status == 200
-            yield response
-
-    def get_part(self, meeting_id, part):
-        _, body = self.request("GET", f"/meetings/{meeting_id}?part={part}", headers=HTMX)
-        return body
+from tests.servers import ROOT, Gunicorn, Visitor
 
 
 def next_event(stream, within):
