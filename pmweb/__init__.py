@@ -44,10 +44,12 @@ def create_app(config=None):
         org,
         prep,
         security,
+        serving,
         sharing,
         urls,
     )
 
+    serving.redact_logs_of(app)
     limits.init_app(app)
     ids.init_app(app)
     db.init_app(app)

@@ -403,6 +403,25 @@ def test_the_access_log_never_holds_a_password_link(app, actors, tmp_path):
     assert token not in logged
 
 
+def test_the_apps_own_log_of_a_failure_never_holds_a_password_link(
+    app, actors, caplog, monkeypatch
+):
+    token = org.reset_password(actors.report)
+
+    def failing(given, now=None):
+        raise RuntimeError(f"the database went away looking up {given}")
+
+    monkeypatch.setattr(accounts, "usable_link", failing)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: logged, answered 500
+    with caplog.at_level("ERROR"):
+        assert app.test_client().get(f"/password/{token}").status_code == 500
+    logged = "\n".join(
+        f"{record.getMessage()}\n{record.exc_text or ''}" for record in caplog.records
+    )
+    assert "Exception on /password/[redacted] [GET]" in logged
+    assert "looking up" in logged and token not in logged
+
+
 def test_a_line_cannot_end_on_or_after_the_next_ones_first_day(admin, actors):
     line = hand_sam_to_hana(actors, admin)
     earlier = ReportingLine.get(
