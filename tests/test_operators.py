@@ -293,6 +293,25 @@ def test_the_new_managers_reads_of_what_was_carried_over_are_listed(app, admin, 
     assert "Hana Berg Development plan what you carried over to them as your manager" in reads
 
 
+def test_each_carried_over_goal_the_new_manager_opens_is_recorded_and_a_new_one_is_not(
+    app, admin, actors, login
+):
+    from pmweb.goals import service as goals
+    from tests.test_access import GOAL_TERMS
+
+    earlier = goals.propose_goal(actors.report, actors.report, "employee", GOAL_TERMS)
+    line = hand_sam_to_hana(actors, admin)
+    handoffs.carry_over(Handoff.get(Handoff.line == line.id).id, actors.report.id, {"goals"})
+    AccessRecord.delete().execute()
+    later_terms = dataclasses.replace(GOAL_TERMS, title="Mentor two engineers")
+    later = goals.propose_goal(actors.report, actors.report, "employee", later_terms)
+    hana = login(actors.hr, as_client=app.test_client())
+    assert hana.get(f"/goals/{earlier.id}/edit").status_code == 200
+    assert hana.get(f"/goals/{later.id}/edit").status_code == 200
+    recorded = [(r.what, r.through_handoff) for r in AccessRecord.select()]
+    assert recorded == [("goal “Raise NPS”", True)]
+
+
 # --- a grant of one scope shows nothing of another ---------------------------------------
 
 
@@ -366,6 +385,13 @@ def test_when_the_mail_cannot_go_the_link_is_shown_with_the_reason(app, admin, a
     page = words_of(admin.post(f"/admin/people/{actors.report.id}/reset-password"))
     assert "The link could not be mailed: could not reach the mail server" in page
     assert "/password/" in page
+
+
+def test_a_shown_link_is_at_the_address_people_use_not_the_requests_host(app, admin, actors):
+    app.config["BASE_URL"] = "https://pmweb.example.com/team"
+    page = words_of(admin.post(f"/admin/people/{actors.report.id}/reset-password"))
+    assert re.search(r"https://pmweb\.example\.com/team/password/[\w-]{20,}", page), page
+    assert "//localhost/" not in page  # the request's own host
 
 
 def test_after_a_reset_the_persons_old_sessions_reach_nothing(app, admin, actors, login, planted):

@@ -37,7 +37,8 @@ def choose_password(client, link, password=NEW_PASSWORD):
 
 
 def current_manager(user):
-    line = service.current_line_of(user, datetime.date.today())
+    line = ReportingLine.current_on(datetime.date.today()).where(ReportingLine.employee == user)
+    line = line.first()
     return line.manager if line else None
 
 

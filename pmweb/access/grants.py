@@ -36,9 +36,16 @@ def record_read(actor_id, employee_id, what, grant=None, through_handoff=False):
         "read_at": now(),
     }
     if has_request_context():
-        g.setdefault("reads", []).append(read)
+        queued = g.setdefault("reads", [])
+        # The page's loaders may each note the same read: it is one read.
+        if not any(_same_read(read, earlier) for earlier in queued):
+            queued.append(read)
     else:
         AccessRecord.create(**read)
+
+
+def _same_read(one, other):
+    return all(one[key] == other[key] for key in ("actor", "employee", "what", "grant"))
 
 
 def forget_reads():

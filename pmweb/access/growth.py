@@ -12,6 +12,7 @@ The loaders hand views an ``OwnerAccess``: the employee and how the viewer stand
 them. Whether that standing may change things is asked here, so a read-only role can
 join without a view changing."""
 
+import datetime
 from typing import NamedTuple
 
 from flask import abort
@@ -61,6 +62,9 @@ class OwnerAccess(NamedTuple):
     grant: Grant | None = None  # the grant a GRANTEE reads through
     # What a MANAGER sees of the employee's content from before their line began.
     since: Since = SEES_EVERYTHING
+    # What a MANAGER has from before this moment is theirs to see only because the
+    # employee carried it over: each read of it is recorded for the employee to see.
+    carried_before: datetime.datetime | None = None
 
 
 class Owned(NamedTuple):
@@ -87,8 +91,13 @@ def _owner(user, employee_id, scope=None, what=None):
         record_read(user.id, employee_id, what or Grant.SCOPES[scope], grant)
     elif role == MANAGER and scope is not None and _carried_over(line, scope):
         record_read(user.id, employee_id, what or Grant.SCOPES[scope], through_handoff=True)
-    since = since_for_manager(line) if role == MANAGER else SEES_EVERYTHING
-    return OwnerAccess(employee, user.id, role, manager_id, grant, since)
+    if role != MANAGER:
+        return OwnerAccess(employee, user.id, role, manager_id, grant)
+    handoff = line.handoff
+    carried_before = handoff.content_since if handoff and handoff.chosen_by_employee else None
+    return OwnerAccess(
+        employee, user.id, role, manager_id, grant, since_for_manager(line), carried_before
+    )
 
 
 def _carried_over(line, scope):
@@ -99,11 +108,13 @@ def _carried_over(line, scope):
     return handoff is not None and handoff.chosen_by_employee and handoff.carries(scope)
 
 
-def _require_seen(created_at, owner, scope):
+def _require_seen(created_at, owner, scope, what):
     """Something the employee had before their manager's line began, and did not carry
-    over, is not found for that manager."""
+    over, is not found for that manager; what they carried over is recorded as read."""
     if created_at < getattr(owner.since, scope):
         abort(404)
+    if owner.carried_before is not None and created_at < owner.carried_before:
+        record_read(owner.viewer_id, owner.employee.id, what, through_handoff=True)
 
 
 def _role(user, employee_id, manager_id):
@@ -132,7 +143,7 @@ def get_goal_or_404(user, goal_id):
     since their line began, or the employee carried their goals over)."""
     goal = first_or_404(Goal.select().where(Goal.id == goal_id))
     owner = get_goal_owner_or_404(user, goal.employee_id)
-    _require_seen(goal.created_at, owner, "goals")
+    _require_seen(goal.created_at, owner, "goals", f"goal “{goal.title}”")
     return Owned(goal, owner)
 
 
@@ -146,8 +157,9 @@ def get_goal_for_reading_or_404(user, goal_id):
     """Like ``get_goal_or_404``, for reading only: a grantee of the employee's goals
     reads it too, and the read is recorded."""
     goal = first_or_404(Goal.select().where(Goal.id == goal_id))
-    owner = get_growth_owner_or_404(user, goal.employee_id, "goals", f"goal “{goal.title}”")
-    _require_seen(goal.created_at, owner, "goals")
+    what = f"goal “{goal.title}”"
+    owner = get_growth_owner_or_404(user, goal.employee_id, "goals", what)
+    _require_seen(goal.created_at, owner, "goals", what)
     return Owned(goal, owner)
 
 
@@ -264,7 +276,7 @@ def get_plan_step_or_404(user, step_id):
         .where(PlanStep.id == step_id)
     )
     owner = get_growth_owner_or_404(user, step.plan.employee_id, "plan")
-    _require_seen(step.created_at, owner, "plan")
+    _require_seen(step.created_at, owner, "plan", Grant.SCOPES["plan"])
     return Owned(step, owner)
 
 
@@ -327,7 +339,7 @@ def require_feedback_sendable(feedback, owner):
 def get_win_or_404(user, win_id):
     win = first_or_404(Win.select().where(Win.id == win_id))
     owner = get_growth_owner_or_404(user, win.employee_id, "plan")
-    _require_seen(win.recorded_at, owner, "plan")
+    _require_seen(win.recorded_at, owner, "plan", Grant.SCOPES["plan"])
     return Owned(win, owner)
 
 

@@ -84,7 +84,7 @@ def _id(user):
     return user.id if user is not None else None
 
 
-def current_line_of(employee, day):
+def _line_on(employee, day):
     return ReportingLine.current_on(day).where(ReportingLine.employee == employee).first()
 
 
@@ -108,7 +108,7 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
         # Inside the transaction: two lines started at once must not build a cycle.
         if _is_above(employee, manager, starts_on):
             raise OrgError(f"{manager.name} already reports (directly or not) to {employee.name}.")
-        current = current_line_of(employee, starts_on)
+        current = _line_on(employee, starts_on)
         if current is not None and current.manager_id == manager.id:
             raise OrgError(f"{employee.name} already reports to {manager.name}.")
         later = (
@@ -178,7 +178,7 @@ def _is_above(boss, person, day):
         if person.id == boss.id:
             return True
         seen.add(person.id)
-        line = current_line_of(person, day)
+        line = _line_on(person, day)
         person = line.manager if line else None
     return False
 

@@ -98,8 +98,7 @@ def _mail_links(links, purpose):
         return {person.id: None for person, _ in links}
     settings = MailSettings.from_config(current_app.config)
     expires_at = access.now() + accounts.LINK_LIFETIME[purpose]
-    # From BASE_URL, never from the request's Host header, which a client chooses.
-    addresses = Links(current_app.url_map, current_app.config["BASE_URL"])
+    addresses = _addresses()
     unsent = {}
     try:
         with Mailer(settings) as mailer:
@@ -118,6 +117,12 @@ def _mail_links(links, purpose):
     return unsent
 
 
+def _addresses():
+    """Links as people will follow them: from BASE_URL, never from the request's Host
+    header, which a client chooses (and which is the proxy's own behind one)."""
+    return Links(current_app.url_map, current_app.config["BASE_URL"])
+
+
 def _link_page(person, token, created):
     purpose = "welcome" if created else "reset"
     unsent = _mail_links([(person, token)], purpose)
@@ -125,7 +130,7 @@ def _link_page(person, token, created):
         render_template(
             "org/credentials.html",
             person=person,
-            token=token if person.id in unsent else None,
+            link=_addresses().password_link(token) if person.id in unsent else None,
             why_shown=unsent.get(person.id),
             created=created,
             expires_at=access.now() + accounts.LINK_LIFETIME[purpose],
@@ -326,11 +331,16 @@ def confirm_import():
         return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
     service.log_admin_action(current_user, "Imported people from CSV", f"{len(created)} accounts")
     unsent = _mail_links(created, "welcome")
+    addresses = _addresses()
     response = make_response(
         render_template(
             "org/import_done.html",
             plan=plan,
-            to_pass_on=[(person, token) for person, token in created if person.id in unsent],
+            to_pass_on=[
+                (person, addresses.password_link(token))
+                for person, token in created
+                if person.id in unsent
+            ],
             mailed=len(created) - len(unsent),
             why_shown=next((why for why in unsent.values() if why), None),
             link_days=accounts.LINK_LIFETIME["welcome"].days,
