@@ -12,8 +12,9 @@ from pmweb.goals.service import Terms
 from pmweb.growth import service as growth
 from pmweb.growth.service import FeedbackTerms, StepTerms
 from pmweb.meetings import service
-from pmweb.models import ActionItem, CalendarFeed, Feedback, Question, ReportingLine
+from pmweb.models import ActionItem, CalendarFeed, Feedback, Handoff, Question, ReportingLine
 from pmweb.org import service as org
+from pmweb.sharing import handoffs
 from pmweb.sharing import service as sharing
 from tests.conftest import PASSWORD, make_user
 
@@ -548,6 +549,56 @@ def test_policy_for_a_new_manager_before_the_carry_over(app, client, actors, log
     login(morgan)
     response = _request(app, client, world, endpoint)
     outcome = AS_SAMS_MANAGER_NOW.get(endpoint, expected["other_manager"])
+    assert response.status_code == outcome, response.get_data(as_text=True)[:500]
+
+
+# --- the same new manager, once Sam carried everything over ------------------------------
+#
+# Morgan then works on Sam's earlier goals, plan and feedback as Dana did — except that
+# Dana's feedback stays Dana's to word and send (read-only for Morgan, as for Sam).
+CARRIED_OVER_TO_MORGAN = [
+    "goals.goal",
+    "goals.edit_goal",
+    "goals.change_goal",
+    "goals.agree",
+    "goals.check_in",
+    "goals.propose_closing",
+    "goals.agree_to_close",
+    "goals.withdraw_closing",
+    "growth.save_plan",
+    "growth.step",
+    "growth.change_step",
+    "growth.set_step_status",
+    "growth.remove_step",
+    "growth.remove_win",
+    "growth.feedback_wordings",
+    "growth.delete_feedback",
+]
+ONLY_DANA_WORDS_HER_FEEDBACK = [
+    "growth.edit_feedback",
+    "growth.change_feedback",
+    "growth.send_feedback",
+]
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e in POLICY if e != "static"))
+def test_policy_for_a_new_manager_after_the_carry_over(app, client, actors, login, endpoint):
+    expected = POLICY[endpoint][2]
+    world = World(actors)
+    morgan = make_user("Morgan Lee")
+    line = org.start_reporting_line(
+        morgan, actors.report, datetime.date.today(), "UTC", by=actors.admin
+    )
+    handoff = Handoff.get(Handoff.line == line.id)
+    handoffs.carry_over(handoff.id, actors.report.id, {"goals", "plan", "feedback"})
+    login(morgan)
+    response = _request(app, client, world, endpoint)
+    if endpoint in CARRIED_OVER_TO_MORGAN:
+        outcome = expected["manager"]
+    elif endpoint in ONLY_DANA_WORDS_HER_FEEDBACK:
+        outcome = READ_ONLY
+    else:
+        outcome = AS_SAMS_MANAGER_NOW.get(endpoint, expected["other_manager"])
     assert response.status_code == outcome, response.get_data(as_text=True)[:500]
 
 
