@@ -59,8 +59,15 @@ def browser(user_agent):
     return name or system or (user_agent[:80] or "unknown")
 
 
+def sentence_start(text):
+    """``text`` starting a sentence: its first letter in capitals, the rest as written.
+    (Jinja's ``capitalize`` lowercases the rest, titles people wrote included.)"""
+    return text[:1].upper() + text[1:]
+
+
 def init_app(app):
     app.jinja_env.filters.update(
+        sentence_start=sentence_start,
         day=day,
         short_day=short_day,
         long_day=long_day,

@@ -5,6 +5,7 @@ typed, so the person can fix it, but never more of a field than the field may ho
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from playhouse.shortcuts import model_to_dict
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import Length
@@ -31,6 +32,14 @@ class BoundedForm(FlaskForm):
         """Checks of several fields at once, after each field's own: they add their
         errors to the fields, and say whether they passed."""
         return True
+
+
+def stored_values(row):
+    """A stored row's values as its edit form's fields name them, a foreign key by its
+    id: an edit form opens showing what is stored. (Given the row itself as ``obj``,
+    WTForms would hand a select the related row, which matches none of its options, and
+    the browser would send the first option instead.)"""
+    return model_to_dict(row, recurse=False)
 
 
 def longest(field):

@@ -149,6 +149,21 @@ def test_check_in_bad_input_gets_a_message(client, actors, login, agreed):
     assert CheckIn.select().count() == 0
 
 
+def test_the_next_check_in_starts_from_the_last_confidence(client, actors, login, agreed):
+    from tests.test_edit_round_trips import AsSubmitted
+
+    goals.check_in(agreed, actors.report, 33.0, "at_risk")
+    login(actors.manager)
+    meeting = actors.meeting.id
+    for page_url, action in (
+        (f"/goals/{agreed.id}", f"/goals/{agreed.id}/check-ins"),
+        (f"/meetings/{meeting}", f"/meetings/{meeting}/goals/{agreed.id}/check-ins"),
+    ):
+        parser = AsSubmitted()
+        parser.feed(client.get(page_url).get_data(as_text=True))
+        assert dict(parser.forms[action])["confidence"] == "at_risk", page_url
+
+
 def test_the_goal_page_charts_progress_and_flags_a_goal_behind_pace(client, actors, login, agreed):
     Goal.update(created_at=datetime.datetime.now() - datetime.timedelta(days=60)).execute()
     goals.check_in(agreed, actors.report, 33.0, "on_track")

@@ -12,10 +12,12 @@ import subprocess
 import pytest
 
 from pmweb.growth import service as growth
+from pmweb.meetings.service import local_now
 from pmweb.models import (
     DevelopmentPlan,
     Feedback,
     FeedbackRevision,
+    Meeting,
     PlanChange,
     PlanStep,
     PrivateNote,
@@ -312,6 +314,8 @@ def test_bad_win_input_gets_a_clear_message(client, actors, login, data, message
 
 
 def test_praise_with_a_win_is_sent_and_the_win_recorded(client, actors, login):
+    today = local_now(actors.pair).replace(hour=0, minute=1, second=0)
+    Meeting.update(scheduled_for=today).where(Meeting.id == actors.meeting.id).execute()
     login(actors.manager)
     response = client.post(
         f"/people/{actors.report.id}/feedback",
@@ -500,6 +504,36 @@ def test_bad_feedback_gets_a_clear_message_and_nothing_is_stored(
     )
     assert response.status_code == 422
     assert message in text_of(response)
+    assert Feedback.select().count() == 0
+
+
+def test_feedback_comes_only_from_a_meeting_held_or_held_today(client, actors, login):
+    Meeting.delete().execute()
+    now = local_now(actors.pair)
+    held, today, skipped, coming = (
+        Meeting.create(one_on_one=actors.pair.id, scheduled_for=at, status=status)
+        for at, status in (
+            (now - datetime.timedelta(days=7), "done"),
+            (now.replace(hour=23, minute=59, second=0), "upcoming"),
+            (now - datetime.timedelta(days=14), "skipped"),
+            (now + datetime.timedelta(days=1), "upcoming"),
+        )
+    )
+    login(actors.manager)
+    page = client.get(f"/people/{actors.report.id}/feedback").get_data(as_text=True)
+    offered = set(
+        re.findall(
+            r'<option value="(\d+)"', page.split('name="meeting"', 1)[1].split("</select>")[0]
+        )
+    )
+    assert offered == {"0", str(held.id), str(today.id)}
+    for unheld in (skipped, coming):
+        response = client.post(
+            f"/people/{actors.report.id}/feedback",
+            data=feedback_form(meeting=str(unheld.id)),
+            headers=HTMX,
+        )
+        assert response.status_code == 422
     assert Feedback.select().count() == 0
 
 

@@ -2,6 +2,7 @@
 with one person, who reads it (read-only, nothing else) until it expires or Sam
 revokes it; every read is on Sam's "Who has seen my data" page."""
 
+import dataclasses
 import datetime
 import html
 from html.parser import HTMLParser
@@ -415,3 +416,17 @@ def test_a_plan_grant_does_not_open_the_goals_its_steps_and_wins_are_for(client,
     sharing.give_grant(actors.report, actors.hr, "goals", 7)
     assert "GOAL-TITLE" in text_of(client.get(f"/people/{actors.report.id}/plan"))
     sharing.revoke_grant(grant)
+
+
+def test_the_read_log_shows_titles_as_they_were_written(client, actors, login):
+    from pmweb.goals import service as goals
+    from tests.test_access import GOAL_TERMS
+
+    terms = dataclasses.replace(GOAL_TERMS, title="raise the onboarding NPS for EMEA")
+    goal = goals.propose_goal(actors.report, actors.report, "employee", terms)
+    sharing.give_grant(actors.report, actors.hr, "goals", 7)
+    login(actors.hr)
+    assert client.get(f"/goals/{goal.id}").status_code == 200
+    login(actors.report)
+    reads = text_of(client.get("/sharing/reads"))
+    assert "Goal “raise the onboarding NPS for EMEA”" in reads

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pmweb import access, live
+from pmweb.forms import stored_values
 from pmweb.goals import forms, progress, queries, service
 from pmweb.htmx import render_page
 from pmweb.meetings.forms import choices
@@ -154,7 +155,10 @@ def _goal_context(goal, owner, **overrides):
         "expected": progress.expected_value(goal, today) if goal.status == "agreed" else None,
         "behind": progress.is_behind(goal, latest and latest.value, today),
         "chart_data": progress.chart(goal, check_ins, today),
-        "check_in_form": forms.CheckInForm(goal, formdata=None),
+        # Confidence starts where the last check-in left it, as in the meeting.
+        "check_in_form": forms.CheckInForm(
+            goal, formdata=None, confidence=latest.confidence if latest else "on_track"
+        ),
         "close_form": forms.CloseForm(formdata=None, version=goal.version),
         "stale": False,
         "refusal": None,
@@ -335,7 +339,7 @@ def create_objective():
 @bp.route("/objectives/<int:objective_id>/edit")
 def edit_objective(objective_id):
     objective = access.get_objective_to_maintain_or_404(current_user, objective_id)
-    form = forms.ObjectiveForm(formdata=None, obj=objective, owner=objective.owner_id)
+    form = forms.ObjectiveForm(formdata=None, data=stored_values(objective))
     form.owner.choices = _owner_choices()
     return render_template("goals/objective.html", objective=objective, form=form)
 

@@ -7,6 +7,7 @@ from peewee import JOIN, Case, fn
 
 from pmweb.access.handoffs import EVERYTHING
 from pmweb.db import PreparedQuery
+from pmweb.meetings.service import local_now
 from pmweb.models import (
     DevelopmentPlan,
     Feedback,
@@ -204,13 +205,26 @@ def goal_titles(employee_id, since):
 
 
 def meetings_to_link(employee_id, manager_id, limit=12):
-    """The employee's recent and coming meetings with their current manager."""
+    """The employee's meetings with their current manager that feedback can come
+    from: those held, and today's (in the pair's own time), most recent first. Not one
+    that has not happened yet, nor one that was skipped."""
     if manager_id is None:
         return []
+    between_them = (OneOnOne.employee == employee_id) & (OneOnOne.manager == manager_id)
+    pair = OneOnOne.select().where(between_them).order_by(OneOnOne.id.desc()).first()
+    if pair is None:
+        return []
+    tomorrow = datetime.datetime.combine(
+        local_now(pair).date() + datetime.timedelta(days=1), datetime.time()
+    )
     return list(
         Meeting.select(Meeting.id, Meeting.scheduled_for)
         .join(OneOnOne)
-        .where((OneOnOne.employee == employee_id) & (OneOnOne.manager == manager_id))
+        .where(
+            between_them
+            & (Meeting.status != "skipped")
+            & ((Meeting.status == "done") | (Meeting.scheduled_for < tomorrow))
+        )
         .order_by(Meeting.scheduled_for.desc())
         .limit(limit)
     )

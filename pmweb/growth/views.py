@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from pmweb import access, ids, live
+from pmweb.forms import stored_values
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
 from pmweb.growth import forms, pdf, queries, service
@@ -81,7 +82,7 @@ def _plan_context(owner, **overrides):
         "steps": queries.steps_of(employee_id, plan_since, goals_since),
         "wins": queries.wins_of(employee_id, plan_since, goals_since, limit=10),
         "may_change": access.may_change_growth(owner),
-        "plan_form": forms.PlanForm(formdata=None, obj=plan),
+        "plan_form": forms.PlanForm(formdata=None, data=stored_values(plan)),
         "step_form": forms.StepForm(goals, formdata=None),
         "win_form": forms.WinForm(goals, access.today(), formdata=None),
         "statuses": forms.PlanStep.STATUSES,
@@ -170,7 +171,7 @@ def _step_page(step, owner, form, status=200, theirs=None):
 def step(step_id):
     shown, owner = access.get_plan_step_or_404(current_user, step_id)
     form = forms.StepForm(
-        _step_goals(shown, owner), formdata=None, obj=shown, goal=shown.goal_id or 0
+        _step_goals(shown, owner), formdata=None, data=stored_values(shown), goal=shown.goal_id or 0
     )
     return _step_page(shown, owner, form)
 
@@ -474,7 +475,7 @@ def edit_feedback(feedback_id):
     form = _feedback_form(
         owner,
         item=item,
-        obj=item,
+        data=stored_values(item),
         meeting=item.meeting_id or 0,
         goal=item.goal_id or 0,
         step=item.step_id or 0,

@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from pmweb import access, accounts, formatting, ids, live
+from pmweb.forms import stored_values
 from pmweb.goals import forms as goal_forms
 from pmweb.goals import progress as goal_progress
 from pmweb.goals import queries as goal_queries
@@ -91,7 +92,7 @@ def _pair_context(found, **overrides):
         "pages": max(1, math.ceil(total / per_page)),
         "query_text": query_text,
         "results": queries.search(pair, query_text) if query_text else None,
-        "cadence_form": forms.CadenceForm(formdata=None, obj=pair),
+        "cadence_form": forms.CadenceForm(formdata=None, data=stored_values(pair)),
         "can_edit": access.can_edit_one_on_one(found),
         "saved": False,
     }
