@@ -229,7 +229,10 @@ POLICY = {
         only_participants(DONE),
     ),
     "meetings.mark_action_item_done": ("POST", {"done": "1"}, only_participants(DONE)),
+    "meetings.confirm_completion": ("GET", None, only_participants(OK_PAGE)),
     "meetings.complete_meeting": ("POST", {}, only_participants(DONE)),
+    # The world's meeting is not completed: there is nothing to reopen.
+    "meetings.reopen_meeting": ("POST", {}, only_participants(READ_ONLY)),
     "meetings.reschedule_meeting": ("POST", {"at": "{an_hour_later}"}, only_participants(DONE)),
     "meetings.skip_meeting": ("POST", {}, only_participants(DONE)),
     # Preparation: each person's own week, questions, calendar feed and team numbers.

@@ -436,3 +436,84 @@ def test_each_live_part_shows_outsiders_nothing_and_readers_no_private_part(
     body = text_of(client.get(url, headers=HTMX))
     for private in ("Dana's own", "is here", "A milestones goal", "Shipped search", "<form"):
         assert private not in body, private
+
+
+# --- completing, in order and with a confirmation; reopening --------------------------------
+
+
+def test_completing_asks_first_and_says_what_will_move(dana, actors):
+    meeting = actors.meeting
+    service.set_discussed(service.add_talking_point(meeting, actors.manager.id, "Roadmap"), True)
+    service.add_talking_point(meeting, actors.report.id, "On-call load")
+    service.add_action_item(meeting, actors.manager.id, actors.report.id, "Write the RFC", None)
+    following = list(actors.pair.meetings.order_by(Meeting.scheduled_for))[1]
+    for headers in ({}, HTMX):
+        page = text_of(dana.get(f"/meetings/{meeting.id}/complete", headers=headers))
+        assert "Complete this meeting?" in page
+        assert "1 talking point not marked discussed moves to the meeting of" in page
+        assert f"{following.scheduled_for:%a} {following.scheduled_for.day}" in page
+        assert "On-call load" in page and "Roadmap" not in page
+        assert "1 open action item stays open" in page
+        assert f'action="/meetings/{meeting.id}/complete"' in page
+    assert Meeting.get_by_id(meeting.id).status == "upcoming"  # asking changed nothing
+    # The meeting page offers the question, not the completion itself.
+    page = text_of(dana.get(f"/meetings/{meeting.id}"))
+    assert f'href="/meetings/{meeting.id}/complete"' in page
+    assert f'action="/meetings/{meeting.id}/complete"' not in page
+
+
+def test_a_later_meeting_is_not_completed_before_an_earlier_one(dana, actors):
+    first, second, *_ = actors.pair.meetings.order_by(Meeting.scheduled_for)
+    page = text_of(dana.get(f"/meetings/{second.id}"))
+    assert "comes first" in page and f'href="/meetings/{second.id}/complete"' not in page
+    for headers in ({}, HTMX):
+        response = dana.post(f"/meetings/{second.id}/complete", headers=headers)
+        assert response.status_code == 409
+        assert f"The meeting of {first.scheduled_for:%a} {first.scheduled_for.day}" in text_of(
+            response
+        )
+    assert Meeting.get_by_id(second.id).status == "upcoming"
+
+
+def test_either_person_reopens_a_meeting_just_completed(client, actors, login, dana):
+    meeting = actors.meeting
+    dana.post(f"/meetings/{meeting.id}/talking-points", data={"text": "Carry me"})
+    assert dana.post(f"/meetings/{meeting.id}/complete").status_code == 303
+    sam = login(actors.report, as_client=client.application.test_client())
+    page = text_of(sam.get(f"/meetings/{meeting.id}"))
+    assert "Reopen meeting" in page and "Either of you can reopen it until" in page
+    response = sam.post(f"/meetings/{meeting.id}/reopen")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    assert Meeting.get_by_id(meeting.id).status == "upcoming"
+    assert TalkingPoint.select().where(TalkingPoint.carried_from.is_null(False)).count() == 0
+
+
+def test_reopening_after_the_time_is_up_says_why_and_changes_nothing(dana, actors):
+    meeting = actors.meeting
+    dana.post(f"/meetings/{meeting.id}/complete")
+    long_ago = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(
+        hours=1
+    )
+    Meeting.update(completed_at=long_ago).where(Meeting.id == meeting.id).execute()
+    assert "Reopen meeting" not in text_of(dana.get(f"/meetings/{meeting.id}"))
+    response = dana.post(f"/meetings/{meeting.id}/reopen", follow_redirects=True)
+    assert "can be reopened for 30 minutes" in text_of(response)
+    assert Meeting.get_by_id(meeting.id).status == "done"
+
+
+def test_a_former_manager_cannot_reopen(dana, actors):
+    meeting = actors.meeting
+    dana.post(f"/meetings/{meeting.id}/complete")
+    ReportingLine.update(ends_on=datetime.date.today() - datetime.timedelta(days=1)).execute()
+    assert dana.post(f"/meetings/{meeting.id}/reopen").status_code == 409
+    assert Meeting.get_by_id(meeting.id).status == "done"
+
+
+def test_a_meeting_skipped_ahead_of_its_day_is_still_coming_up(dana, actors):
+    first, second, *_ = actors.pair.meetings.order_by(Meeting.scheduled_for)
+    service.skip_meeting(second, actors.manager.id, service.local_now(actors.pair))
+    page = text_of(dana.get(f"/one-on-ones/{actors.pair.id}"))
+    coming_up, past = page.split("Past meetings", 1)
+    assert f'href="/meetings/{second.id}"' in coming_up and "Skipped" in coming_up
+    assert f'href="/meetings/{second.id}"' not in past

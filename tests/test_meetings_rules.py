@@ -267,3 +267,108 @@ def test_a_point_change_racing_completion_lands_before_it_or_not_at_all(app, act
 
     left, arrived = carried_agenda(meeting, Meeting.get_by_id(next_id))
     assert left == arrived
+
+
+# --- which meetings may be completed, and reopening one ---------------------------------
+
+
+def meetings_in_order(pair):
+    return list(pair.meetings.order_by(Meeting.scheduled_for))
+
+
+def test_meetings_are_completed_in_order_the_next_one_early_included(actors):
+    first, second, *_ = meetings_in_order(actors.pair)
+    now = service.local_now(actors.pair)
+    with pytest.raises(service.CompletionRefused, match="comes first"):
+        service.complete_meeting(second, actors.manager, now=now)
+    assert Meeting.get_by_id(second.id).status == "upcoming"
+    # The next meeting, held before its day, may be.
+    assert first.scheduled_for > now
+    service.complete_meeting(first, actors.manager, now=now)
+    assert Meeting.get_by_id(first.id).status == "done"
+
+
+def test_a_meeting_whose_day_passed_unheld_holds_nothing_up(actors):
+    first, second, *_ = meetings_in_order(actors.pair)
+    a_week_later = first.scheduled_for + datetime.timedelta(days=7, hours=1)
+    assert service.why_not_completable(second, a_week_later) is None
+    service.complete_meeting(second, actors.manager, now=a_week_later)
+    assert Meeting.get_by_id(second.id).status == "done"
+    assert Meeting.get_by_id(first.id).status == "upcoming"  # still there to complete or skip
+
+
+def test_the_preview_says_what_completing_will_do(actors):
+    first, second, *_ = meetings_in_order(actors.pair)
+    discussed = service.add_talking_point(first, actors.manager.id, "Roadmap")
+    service.set_discussed(discussed, True)
+    service.add_talking_point(first, actors.report.id, "On-call load")
+    service.add_action_item(first, actors.manager.id, actors.report.id, "Write the RFC", None)
+    moving, to, staying_open = service.completion_preview(first, service.local_now(actors.pair))
+    assert [point.text for point in moving] == ["On-call load"]
+    assert (to.id, staying_open) == (second.id, 1)
+
+
+def complete_with_points(actors):
+    first, second, *_ = meetings_in_order(actors.pair)
+    service.set_discussed(service.add_talking_point(first, actors.manager.id, "Roadmap"), True)
+    service.add_talking_point(first, actors.report.id, "On-call load")
+    service.add_talking_point(second, actors.manager.id, "Already there")
+    service.complete_meeting(first, actors.manager, now=service.local_now(actors.pair))
+    return Meeting.get_by_id(first.id), second
+
+
+def test_reopening_undoes_the_carry_forward_exactly(actors):
+    first, second = complete_with_points(actors)
+    assert agenda_texts(second) == ["On-call load", "Already there"]
+    left = service.reopen_meeting(first)
+    assert left == {second.id}
+    reopened = Meeting.get_by_id(first.id)
+    assert (reopened.status, reopened.completed_at, reopened.completed_by_id) == (
+        "upcoming",
+        None,
+        None,
+    )
+    assert agenda_texts(reopened) == ["Roadmap", "On-call load"]
+    assert agenda_texts(second) == ["Already there"]
+    # And it can be completed again, carrying the same point once more.
+    service.complete_meeting(reopened, actors.report, now=service.local_now(actors.pair))
+    assert agenda_texts(second) == ["On-call load", "Already there"]
+
+
+def test_reopening_is_refused_once_a_carried_point_changed_or_the_time_is_up(actors):
+    first, second = complete_with_points(actors)
+    [carried] = [p for p in second.talking_points if p.carried_from_id]
+    service.edit_talking_point(carried, "On-call load, and the pager", 1)
+    with pytest.raises(service.CompletionRefused, match="has changed since"):
+        service.reopen_meeting(first)
+    assert Meeting.get_by_id(first.id).status == "done"
+    assert TalkingPoint.get_or_none(TalkingPoint.id == carried.id) is not None
+
+    later = first.completed_at + service.REOPENABLE_FOR + datetime.timedelta(seconds=1)
+    with pytest.raises(service.CompletionRefused, match="30 minutes"):
+        service.reopen_meeting(first, now=later)
+
+
+def test_reopening_is_refused_once_a_later_meeting_was_completed(actors):
+    first, second = complete_with_points(actors)
+    [carried] = [p for p in second.talking_points if p.carried_from_id]
+    service.set_discussed(carried, True)
+    service.complete_meeting(second, actors.manager, now=service.local_now(actors.pair))
+    with pytest.raises(service.CompletionRefused):
+        service.reopen_meeting(first)
+
+
+def test_reopening_and_completing_at_once_leave_one_consistent_agenda(app, actors):
+    first, second = complete_with_points(actors)
+    for _ in range(3):
+        at_the_same_moment(
+            app,
+            lambda: service.reopen_meeting(first),
+            lambda: service.complete_meeting(
+                first, actors.report, now=service.local_now(actors.pair)
+            ),
+            tolerated=(service.CompletionRefused,),
+        )
+        status = Meeting.get_by_id(first.id).status
+        carried = [p for p in Meeting.get_by_id(second.id).talking_points if p.carried_from_id]
+        assert len(carried) == (1 if status == "done" else 0)

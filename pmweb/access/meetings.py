@@ -106,6 +106,19 @@ def can_edit_meeting(found):
     return can_edit_one_on_one(found) and not found.meeting.is_closed
 
 
+def can_reopen_meeting(found):
+    """Either of the pair may reopen a meeting they completed (for a short while, which
+    the rules keep), while the one-on-one lasts."""
+    return can_edit_one_on_one(found) and found.meeting.is_done
+
+
+def require_meeting_reopenable(found):
+    require_edit(
+        can_reopen_meeting(found),
+        ENDED if found.meeting.is_done else "This meeting is not completed.",
+    )
+
+
 def can_delete_talking_point(found, point):
     return point.author_id == found.viewer_id and can_edit_meeting(found)
 

@@ -225,29 +225,38 @@ def overdue_counts(today_of):
     return {row.one_on_one_id: row.n for row in rows}
 
 
-def past_meetings(pair, page, per_page):
-    """Held and skipped meetings, newest first, with how many talking points each had."""
+def _coming(today):
+    """Meetings still ahead as of the pair's ``today``: those to be held, and those
+    skipped whose day has not come (a holiday skipped in advance is still ahead)."""
+    from_today = Meeting.scheduled_for >= datetime.datetime.combine(today, datetime.time())
+    return (Meeting.status == "upcoming") | ((Meeting.status == "skipped") & from_today)
+
+
+def past_meetings(pair, today, page, per_page):
+    """Held meetings, and skipped ones whose day has passed, newest first, with how
+    many talking points each had."""
     points = TalkingPoint.select(fn.COUNT(TalkingPoint.id)).where(
         TalkingPoint.meeting == Meeting.id
     )
     query = (
         Meeting.select(Meeting, points.alias("point_count"))
-        .where((Meeting.one_on_one == pair.id) & (Meeting.status != "upcoming"))
+        .where((Meeting.one_on_one == pair.id) & ~_coming(today))
         .order_by(Meeting.scheduled_for.desc())
     )
     total = query.count()
     return list(query.paginate(page, per_page)), total
 
 
-def upcoming_meetings(pair):
+def upcoming_meetings(pair, today):
     """Every meeting still to be held, the past ones nobody completed or skipped
-    included, each with how many talking points it has."""
+    included, and those skipped ahead of their day, each with how many talking points
+    it has."""
     points = TalkingPoint.select(fn.COUNT(TalkingPoint.id)).where(
         TalkingPoint.meeting == Meeting.id
     )
     return list(
         Meeting.select(Meeting, points.alias("point_count"))
-        .where((Meeting.one_on_one == pair.id) & (Meeting.status == "upcoming"))
+        .where((Meeting.one_on_one == pair.id) & _coming(today))
         .order_by(Meeting.scheduled_for)
     )
 

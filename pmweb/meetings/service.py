@@ -283,11 +283,14 @@ def skip_meeting(meeting, skipped_by, now):
     )
 
 
-def _close(meeting, now, hand_over, status, **stamp):
+def _close(meeting, now, hand_over, status, before=None, **stamp):
     """Closes an upcoming meeting as ``status`` and has ``hand_over`` pass its open
     business to the pair's following meeting, which it returns. Only the call that
-    flips the status hands anything over, so repeating or racing it does no harm."""
+    flips the status hands anything over, so repeating or racing it does no harm.
+    ``before(row)``, given the meeting as it is now, may refuse first."""
     with _changing_schedule(meeting.one_on_one_id):
+        if before is not None:
+            before(Meeting.get_by_id(meeting.id))
         claimed = (
             Meeting.update(status=status, **stamp)
             .where((Meeting.id == meeting.id) & (Meeting.status == "upcoming"))
@@ -500,16 +503,147 @@ def set_action_item_done(item, done, meeting, now=None):
 # --- completing a meeting ------------------------------------------------------
 
 
+class CompletionRefused(Exception):
+    """The meeting can't be completed or reopened now; the message says why."""
+
+
+# How long after completing a meeting either person may reopen it: long enough to
+# undo a mistaken click or add what was forgotten, short enough that the next
+# meeting's agenda has not yet been worked on.
+REOPENABLE_FOR = datetime.timedelta(minutes=30)
+
+
 def complete_meeting(meeting, completed_by, now=None):
     """Marks the meeting done and carries every undiscussed talking point into the
     pair's next meeting, ahead of what is already there. Returns the next meeting.
 
+    Meetings are completed in order (``why_not_completable``).
+
     Safe to repeat and to race: only the call that flips the status carries points
     forward, and a point can be carried only once (unique ``carried_from``)."""
     now = now or local_now(meeting.one_on_one)
+
+    def not_in_the_future(current):
+        if current.status == "upcoming" and (refusal := why_not_completable(current, now)):
+            raise CompletionRefused(refusal)
+
     return _close(
-        meeting, now, _carry_forward, "done", completed_at=utcnow(), completed_by=completed_by
+        meeting,
+        now,
+        _carry_forward,
+        "done",
+        before=not_in_the_future,
+        completed_at=utcnow(),
+        completed_by=completed_by,
     )
+
+
+def why_not_completable(meeting, now):
+    """Why an upcoming meeting can't be completed at ``now`` (the pair's time), or None.
+    Meetings are held in order: the pair's next meeting may be completed (early, when
+    they met before its day), a later one not while an earlier one is still to come.
+    One whose day passed unheld holds nothing up: it can be completed or skipped later."""
+    earlier = (
+        Meeting.select(Meeting.scheduled_for)
+        .where(
+            (Meeting.one_on_one == meeting.one_on_one_id)
+            & (Meeting.status == "upcoming")
+            & (Meeting.scheduled_for < meeting.scheduled_for)
+            & (Meeting.scheduled_for >= start_of_day(now))
+        )
+        .order_by(Meeting.scheduled_for)
+        .first()
+    )
+    if earlier is not None:
+        return (
+            f"The meeting of {formatting.day(earlier.scheduled_for)} comes first: this one, "
+            f"on {formatting.long_day(meeting.scheduled_for)}, has not happened yet. "
+            "Complete or skip that one first, or move this one to today."
+        )
+    return None
+
+
+def completion_preview(meeting, now):
+    """What completing the meeting now would do: the undiscussed points that move and
+    the meeting they move to (None when a new one would be planned), and the number of
+    action items that stay open."""
+    moving = list(
+        TalkingPoint.select(TalkingPoint.id, TalkingPoint.text)
+        .where((TalkingPoint.meeting == meeting.id) & (TalkingPoint.discussed == False))  # noqa: E712
+        .order_by(TalkingPoint.position)
+    )
+    staying_open = (
+        ActionItem.select()
+        .where((ActionItem.one_on_one == meeting.one_on_one_id) & ActionItem.done_at.is_null())
+        .count()
+    )
+    return moving, _following_open_meeting(meeting, now), staying_open
+
+
+def in_zone(moment, timezone):
+    """A stored UTC moment as wall-clock time in ``timezone``."""
+    local = moment.replace(tzinfo=datetime.UTC).astimezone(ZoneInfo(timezone))
+    return local.replace(tzinfo=None)
+
+
+def reopen_until(meeting):
+    """Until when a completed meeting may be reopened (a UTC moment), or None."""
+    if meeting.status != "done" or meeting.completed_at is None:
+        return None
+    return meeting.completed_at + REOPENABLE_FOR
+
+
+def reopen_meeting(meeting, now=None):
+    """Opens a meeting completed moments ago again and undoes its carry-forward
+    exactly: each point carried from it leaves the meeting it went to, which keeps
+    everything else. Refused once a carried point was changed there (reopening would
+    lose that change), after ``REOPENABLE_FOR``, or when a later meeting of the pair
+    was completed since."""
+    now = now or utcnow()
+    with _changing_schedule(meeting.one_on_one_id):
+        current = Meeting.get_by_id(meeting.id)
+        until = reopen_until(current)
+        if until is None:
+            raise CompletionRefused("This meeting is not completed.")
+        if now > until:
+            completed = in_zone(current.completed_at, current.one_on_one.timezone)
+            raise CompletionRefused(
+                f"A meeting can be reopened for {REOPENABLE_FOR.seconds // 60} minutes after "
+                f"it was completed; this one was completed at {formatting.time(completed)}."
+            )
+        completed_since = (
+            Meeting.select()
+            .where(
+                (Meeting.one_on_one == current.one_on_one_id)
+                & (Meeting.status == "done")
+                & (Meeting.scheduled_for > current.scheduled_for)
+            )
+            .exists()
+        )
+        if completed_since:
+            raise CompletionRefused("A later meeting of this one-on-one was completed since.")
+        Original = TalkingPoint.alias()
+        carried = list(
+            TalkingPoint.select(TalkingPoint, Meeting)
+            .join(Original, on=(TalkingPoint.carried_from == Original.id))
+            .switch(TalkingPoint)
+            .join(Meeting, on=(TalkingPoint.meeting == Meeting.id))
+            .where(Original.meeting == current.id)
+        )
+        for point in carried:
+            if point.version != 1 or point.discussed or point.meeting.status != "upcoming":
+                raise CompletionRefused(
+                    f"“{point.text}”, carried from this meeting, has changed since in the next "
+                    "one: reopening would undo that. Add what you forgot to the next meeting."
+                )
+        TalkingPoint.delete().where(TalkingPoint.id.in_([p.id for p in carried])).execute()
+        Meeting.update(
+            status="upcoming",
+            completed_at=None,
+            completed_by=None,
+            schedule_version=Meeting.schedule_version + 1,
+        ).where(Meeting.id == current.id).execute()
+        return {point.meeting.id for point in carried}
 
 
 def _carry_forward(meeting, next_meeting):

@@ -79,14 +79,15 @@ def _pair_context(found, **overrides):
     per_page = current_app.config["MEETINGS_PER_PAGE"]
     page = ids.page_from_query(per_page)
     query_text = request.args.get("q", "").strip()[:200]
-    meetings, total = queries.past_meetings(pair, page, per_page)
+    today = service.local_today(pair)
+    meetings, total = queries.past_meetings(pair, today, page, per_page)
     context = {
         "pair": pair,
         "other": pair.other(current_user),
         "grant": found.grant,
         "line_is_current": found.line_is_current,
-        "upcoming": queries.upcoming_meetings(pair),
-        "today": access.today(),
+        "upcoming": queries.upcoming_meetings(pair, today),
+        "today": today,
         "meetings": meetings,
         "page": page,
         "pages": max(1, math.ceil(total / per_page)),
@@ -156,13 +157,16 @@ def _every_block(found):
 
 def _header(found):
     previous, following = queries.neighbours(found.meeting)
+    meeting = found.meeting
+    until = service.reopen_until(meeting) if access.can_reopen_meeting(found) else None
     return {
         "previous_meeting": previous,
         "next_meeting": following,
         "grant": found.grant,
-        "reschedule_form": forms.RescheduleForm(
-            formdata=None, meta=BLANK, at=found.meeting.scheduled_for
-        ),
+        # The local time until which this completed meeting may be reopened.
+        "reopenable_until": service.in_zone(until, found.pair.timezone)
+        if until and access.now() <= until
+        else None,
     }
 
 
@@ -258,7 +262,35 @@ def _private_note(found):
     }
 
 
-SECTIONS = (_talking_points, _shared_notes, _action_items, _goals, _development, _private_note)
+def _completion(found, confirming=False):
+    """The end of the page: completing the meeting (and, when ``confirming``, what
+    that will do), moving or skipping it."""
+    meeting = found.meeting
+    now = service.local_now(found.pair)
+    refusal = service.why_not_completable(meeting, now) if not meeting.is_closed else None
+    preview = None
+    if confirming and refusal is None:
+        moving, following, staying_open = service.completion_preview(meeting, now)
+        preview = {"moving": moving, "to": following, "staying_open": staying_open}
+    return {
+        "reschedule_form": forms.RescheduleForm(
+            formdata=None, meta=BLANK, at=meeting.scheduled_for
+        ),
+        "completion_refusal": refusal,
+        "completion": preview,
+        "reopenable_for_minutes": service.REOPENABLE_FOR.seconds // 60,
+    }
+
+
+SECTIONS = (
+    _talking_points,
+    _shared_notes,
+    _action_items,
+    _goals,
+    _development,
+    _private_note,
+    _completion,
+)
 LOADERS_OF_BLOCK = {
     "meeting_body": (_header, _presence, *SECTIONS),
     "presence": (_presence,),
@@ -268,6 +300,7 @@ LOADERS_OF_BLOCK = {
     "goals": (_goals,),
     "development": (_development,),
     "private_note": (_private_note,),
+    "completion": (_completion,),
 }
 WHOLE_PAGE = (_header, _no_presence, *SECTIONS)
 
@@ -326,6 +359,7 @@ BLOCK_OF_PART = {
     "plan": "development",
     "meeting": "meeting_body",
     "presence": "presence",
+    "completion": "completion",
 }
 
 
@@ -486,6 +520,17 @@ def mark_action_item_done(meeting_id, item_id):
     return _updated(found, "action_items", f"action-item-{item.id}", part="actions")
 
 
+@bp.route("/meetings/<int:meeting_id>/complete")
+def confirm_completion(meeting_id):
+    """What completing the meeting will do, with the button that does it: in place of
+    the Complete button for htmx, a page of its own otherwise."""
+    found = access.get_editable_meeting_or_404(current_user, meeting_id)
+    context = _meeting_context(found, (_completion,)) | _completion(found, confirming=True)
+    if is_partial_request():
+        return render_page(MEETING_PAGE, "completion", **context)
+    return render_template("meetings/confirm_completion.html", **context)
+
+
 @bp.route("/meetings/<int:meeting_id>/complete", methods=["POST"])
 def complete_meeting(meeting_id):
     found = access.get_meeting_or_404(current_user, meeting_id)
@@ -493,12 +538,33 @@ def complete_meeting(meeting_id):
     meeting = found.meeting
     if not forms.CompleteForm().validate():
         abort(400)
-    next_meeting = service.complete_meeting(meeting, current_user.id)
+    try:
+        next_meeting = service.complete_meeting(meeting, current_user.id)
+    except service.CompletionRefused as refusal:
+        return _render(found, "completion", 409, completion_refusal=str(refusal))
     live.publish(meeting.id, "meeting")
     # The carried points arrive on the next meeting's agenda, which may be open too.
     live.publish(next_meeting.id, "agenda")
     # A plain form post on purpose: the whole page changes to the next meeting.
     return redirect(_meeting_url(next_meeting), code=303)
+
+
+@bp.route("/meetings/<int:meeting_id>/reopen", methods=["POST"])
+def reopen_meeting(meeting_id):
+    """Opens a meeting completed moments ago again, its carry-forward undone."""
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    access.require_meeting_reopenable(found)
+    if not forms.CompleteForm().validate():
+        abort(400)
+    try:
+        left = service.reopen_meeting(found.meeting)
+    except service.CompletionRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(_meeting_url(found.meeting), code=303)
+    live.publish(found.meeting.id, "meeting")
+    for meeting_id_left in left:
+        live.publish(meeting_id_left, "agenda")
+    return redirect(_meeting_url(found.meeting), code=303)
 
 
 @bp.route("/meetings/<int:meeting_id>/reschedule", methods=["POST"])

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import HeldRequest
 from tests.browser.test_meeting_page import (
     add_talking_point,
+    complete_meeting,
     expect_agenda,
     open_meeting,
     remember_this_page,
@@ -85,7 +86,7 @@ def test_what_the_other_is_typing_is_kept(dana_and_sam):
 
 def test_completing_turns_the_other_page_read_only(dana_and_sam):
     dana, sam = dana_and_sam
-    dana.get_by_role("button", name="Complete meeting").click()
+    complete_meeting(dana)
     expect(sam.get_by_text("This meeting is completed and read-only.")).to_be_visible(
         timeout=LIVE_ARRIVAL
     )

@@ -42,6 +42,13 @@ def open_meeting(page, pair):
     expect(page.get_by_role("heading", name="Talking points")).to_be_visible()
 
 
+def complete_meeting(page):
+    """Completing asks first, saying what moves on; then it completes."""
+    page.get_by_role("button", name="Complete meeting…").click()
+    expect(page.get_by_role("heading", name="Complete this meeting?")).to_be_visible()
+    page.get_by_role("button", name="Complete meeting", exact=True).click()
+
+
 def remember_this_page(page):
     """Marks the loaded document: a full reload would lose the mark."""
     page.evaluate("window.pmwebSamePage = true")
@@ -80,7 +87,13 @@ def test_dana_runs_a_meeting_and_finds_the_open_point_in_the_next_one(sign_in, p
     held_on = page.get_by_role("heading", level=1).inner_text()
     screenshot(page, "meeting-before-completing")
 
-    page.get_by_role("button", name="Complete meeting").click()
+    page.get_by_role("button", name="Complete meeting…").click()
+    confirmation = page.locator("#complete-meeting")
+    expect(confirmation).to_contain_text("1 talking point not marked discussed moves to")
+    expect(confirmation).to_contain_text("Hiring plan for Q1")
+    assert is_same_page(page), "the question comes in place, without a reload"
+    screenshot(page, "meeting-asking-to-complete")
+    confirmation.get_by_role("button", name="Complete meeting", exact=True).click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text(held_on)
     carried = talking_point(page, "Hiring plan for Q1")
     expect(carried).to_be_visible()
@@ -106,10 +119,25 @@ def test_the_core_flow_works_without_javascript(sign_in, pair):
     page.get_by_role("button", name="Add action item").click()
     expect(page.locator("li.action-item", has_text="Book the offsite venue")).to_be_visible()
 
-    page.get_by_role("button", name="Complete meeting").click()
+    complete_meeting(page)
     expect(talking_point(page, "Career conversation")).to_be_visible()
     expect(talking_point(page, "Team offsite")).to_have_count(0)
     expect(page.locator("li.action-item", has_text="Book the offsite venue")).to_be_visible()
+
+
+def test_a_meeting_completed_too_soon_is_reopened_with_its_points(sign_in, pair):
+    page = sign_in(pair.manager)
+    open_meeting(page, pair)
+    held_on = page.get_by_role("heading", level=1).inner_text()
+    add_talking_point(page, "Forgotten before completing")
+    complete_meeting(page)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(held_on)
+    page.get_by_role("link", name=re.compile("^←")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(held_on)
+    page.get_by_role("button", name="Reopen meeting").click()
+    expect(page.get_by_role("button", name="Complete meeting…")).to_be_visible()
+    expect(talking_point(page, "Forgotten before completing")).to_be_visible()
+    screenshot(page, "meeting-reopened")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
