@@ -186,7 +186,9 @@ def test_the_plan_keeps_its_texts(client, actors, login, linked):
 
 def test_a_one_on_ones_rhythm_keeps_its_day_and_time(client, actors, login):
     pair = actors.pair
-    OneOnOne.update(cadence="biweekly", weekday=3).where(OneOnOne.id == pair.id).execute()
+    OneOnOne.update(cadence="biweekly", weekday=3, time_of_day=datetime.time(10, 10)).where(
+        OneOnOne.id == pair.id
+    ).execute()
     login(actors.manager)
     before = stored(OneOnOne, pair.id)
     response = submit_unchanged(

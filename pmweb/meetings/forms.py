@@ -11,7 +11,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -165,7 +164,27 @@ class RescheduleForm(BoundedForm):
     )
 
 
+# The times a rhythm offers, written the 24-hour way as everywhere in pmweb (a time
+# input shows the browser's own 12-hour clock in some places).
+QUARTER_HOURS = [datetime.time(hour, minute) for hour in range(24) for minute in (0, 15, 30, 45)]
+
+
+def _time_of_day(value):
+    if isinstance(value, datetime.time):
+        return value
+    return datetime.datetime.strptime(value, "%H:%M").time()
+
+
 class CadenceForm(BoundedForm):
     cadence = SelectField("How often", choices=choices(OneOnOne.CADENCES.items()))
     weekday = SelectField("On", coerce=int, choices=choices(enumerate(WEEKDAYS)))
-    time_of_day = TimeField("At", validators=[InputRequired(message="Pick a time.")])
+    time_of_day = SelectField(
+        "At", coerce=_time_of_day, validators=[InputRequired(message="Pick a time.")]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        times = set(QUARTER_HOURS)
+        if isinstance(self.time_of_day.object_data, datetime.time):
+            times.add(self.time_of_day.object_data)  # a rhythm set at 10:10 keeps it
+        self.time_of_day.choices = choices((f"{at:%H:%M}", f"{at:%H:%M}") for at in sorted(times))

@@ -114,7 +114,8 @@ def set_cadence(pair_id):
         found, "This one-on-one has ended; its schedule can no longer be changed."
     )
     pair = found.pair
-    form = forms.CadenceForm()
+    # Given what is stored, so the pair's own time stays on offer, on the grid or not.
+    form = forms.CadenceForm(data=stored_values(pair))
     if not form.validate():
         return render_page(
             PAIR_PAGE, "cadence", status=422, **_pair_context(found, cadence_form=form)
