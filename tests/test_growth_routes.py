@@ -573,6 +573,8 @@ def test_the_printable_plan_shows_the_plan_steps_goals_and_wins(client, actors, 
     login(actors.report)
     response = client.get(f"/people/{actors.report.id}/plan/print")
     page = text_of(response)
+    # Its own icon, so the browser does not ask for a /favicon.ico that is not there.
+    assert 'rel="icon" href="/static/favicon.svg"' in page
     for text in (
         "Lead a platform team",
         "Finish the SRE course",

@@ -21,6 +21,11 @@ def test_sam_and_dana_agree_on_a_goal_and_track_it_in_their_meeting(sign_in, pai
     sam.get_by_label("Why it matters").fill("New customers who struggle early leave early.")
     due = datetime.date.today() + datetime.timedelta(days=90)
     sam.get_by_label("Due").fill(due.isoformat())
+    expect(sam.locator("textarea[name=milestones]")).to_be_hidden()
+    sam.get_by_role("radio", name="Milestones").check()
+    expect(sam.get_by_label("From")).to_be_hidden()
+    expect(sam.locator("textarea[name=milestones]")).to_be_visible()
+    sam.get_by_role("radio", name="A number").check()
     sam.get_by_label("From").fill("32")
     sam.get_by_label("To", exact=True).fill("45")
     sam.get_by_label("Unit").fill("NPS")
@@ -68,3 +73,33 @@ def test_sam_and_dana_agree_on_a_goal_and_track_it_in_their_meeting(sign_in, pai
     expect(sam.locator(".progress-summary .big")).to_have_text("38 NPS")
     expect(sam.get_by_text("Survey response rate is low")).to_be_visible()
     screenshot(sam, "goal-page")
+
+
+def test_a_milestone_list_has_one_mark_per_milestone_inside_its_card(sign_in, server, pair):
+    import dataclasses
+
+    from pmweb.goals import service as goals
+    from pmweb.models import User
+    from tests.browser.conftest import on_server
+    from tests.test_access import GOAL_TERMS
+
+    terms = dataclasses.replace(
+        GOAL_TERMS, measure="milestones", milestones=("Interview five customers", "Ship a fix")
+    )
+    with on_server(server):
+        sam = User.get_by_id(pair.employee.id)
+        goal = goals.propose_goal(sam, sam, "employee", terms)
+        goals.agree(goal, "manager", pair.manager.id, 1, pair.manager.id)
+    page = sign_in(pair.employee)
+    page.goto(f"/goals/{goal.id}")
+    milestones = page.locator("ul.milestones > li")
+    expect(milestones).to_have_count(2)
+    for index in range(2):
+        style = milestones.nth(index).evaluate("li => getComputedStyle(li).listStyleType")
+        assert style == "none"
+    card = page.locator("ul.milestones").evaluate(
+        "ul => ul.closest('section, article, .card').getBoundingClientRect().left"
+    )
+    first = milestones.first.evaluate("li => li.getBoundingClientRect().left")
+    assert first >= card
+    screenshot(page, "goal-with-milestones")
