@@ -99,6 +99,18 @@ def test_this_week_shows_what_waits_for_each_meeting(dana, actors, today):
     assert f"/meetings/{following.id}" in page
 
 
+def test_each_cards_links_say_whose_meetings_they_are(dana, actors):
+    page = text_of(dana.get("/this-week"))
+    assert '<nav aria-label="Meetings with Sam">' in page
+    day = actors.meeting.scheduled_for
+    visible = f"{day:%a} {day.day} {day:%b}"
+    assert (
+        f'<span class="visually-hidden">The meeting of </span>{visible}'
+        '<span class="visually-hidden"> with Sam</span>'
+    ) in page
+    assert "All meetings with Sam and the rhythm" in page
+
+
 def test_an_employee_sees_only_their_own_one_on_one(client, actors, login):
     login(actors.report)
     page = text_of(client.get("/this-week"))

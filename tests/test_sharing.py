@@ -430,3 +430,12 @@ def test_the_read_log_shows_titles_as_they_were_written(client, actors, login):
     login(actors.report)
     reads = text_of(client.get("/sharing/reads"))
     assert "Goal “raise the onboarding NPS for EMEA”" in reads
+
+
+def test_the_sharing_form_says_who_is_ones_manager_and_who_administers(client, actors, login):
+    login(actors.report)
+    page = text_of(client.get("/sharing"))
+    assert "Dana Reyes (your manager)" in page
+    assert "Ada Admin (an administrator)" in page
+    assert "Hana Berg<" in page  # anyone else, by name alone
+    assert "An administrator sees nothing of yours unless you share it" in page

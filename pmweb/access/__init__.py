@@ -87,6 +87,7 @@ from pmweb.access.growth import (
 from pmweb.access.handoffs import (
     EVERYTHING,
     NOTHING,
+    current_line_of,
     own_current_handoff,
     sees_plan_texts,
 )

@@ -55,9 +55,12 @@ class GrantForm(BoundedForm):
         validators=[Length(max=1000, message="Keep the message under 1,000 characters.")],
     )
 
-    def __init__(self, people, pairs, *args, **kwargs):
+    def __init__(self, people, pairs, *args, manager_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.grantee.choices = choices([(0, "Choose a person")] + [(p.id, p.name) for p in people])
+        self.grantee.choices = choices(
+            [(0, "Choose a person")]
+            + [(person.id, _as_grantee(person, manager_id)) for person in people]
+        )
         self.pairs = {pair.id: pair for pair in pairs}
         self.one_on_one.choices = choices(
             [(0, "—")] + [(pair.id, f"With {pair.manager.name}") for pair in pairs]
@@ -76,13 +79,28 @@ def _own_one_on_ones():
     return list(access.one_on_ones_to_share(current_user))
 
 
+def _as_grantee(person, manager_id):
+    """A person on offer, with what sharing with them means when it is not plain."""
+    if person.id == manager_id:
+        return f"{person.name} (your manager)"
+    if person.is_admin:
+        return f"{person.name} (an administrator)"
+    return person.name
+
+
 def _grant_form(formdata=None):
-    return GrantForm(_people_to_share_with(), _own_one_on_ones(), formdata=formdata)
+    line = access.current_line_of(current_user.id)
+    return GrantForm(
+        _people_to_share_with(),
+        _own_one_on_ones(),
+        formdata=formdata,
+        manager_id=line.manager_id if line else None,
+    )
 
 
 def _people_to_share_with():
     return list(
-        User.select(User.id, User.name)
+        User.select(User.id, User.name, User.is_admin)
         .where((User.id != current_user.id) & User.deactivated_at.is_null())
         .order_by(fn.LOWER(User.name))
     )
