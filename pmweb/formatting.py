@@ -1,6 +1,12 @@
 """How dates, times and long texts read on every page: "Tue 3 Nov", "3 Nov 2026", "10:00",
 and Markdown rendered safe."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from flask import g
+from flask_login import current_user
+
 from pmweb import markdown
 
 
@@ -24,9 +30,23 @@ def time(value):
     return f"{value:%H:%M}" if value else ""
 
 
-def moment(value):
-    """A stored moment (UTC) as "3 Nov 2026, 10:00 UTC"."""
-    return f"{dated(value)}, {time(value)} UTC" if value else ""
+def moment(value, timezone="UTC"):
+    """A stored moment (UTC) as wall-clock time in ``timezone``: "3 Nov 2026, 10:00 GMT"."""
+    if not value:
+        return ""
+    local = value.replace(tzinfo=datetime.UTC).astimezone(ZoneInfo(timezone))
+    return f"{dated(local)}, {time(local)} {local.tzname()}"
+
+
+def viewer_timezone():
+    """The time zone the signed-in person meets in (their newest one-on-one's), which
+    their pages show moments in; UTC for anyone else. Looked up once a request."""
+    if "viewer_timezone" not in g:
+        from pmweb.meetings.queries import timezone_of
+
+        known = current_user.is_authenticated and timezone_of(current_user.id)
+        g.viewer_timezone = known or "UTC"
+    return g.viewer_timezone
 
 
 # The names a browser's User-Agent gives itself, checked in this order: Edge and Opera
@@ -73,7 +93,7 @@ def init_app(app):
         long_day=long_day,
         dated=dated,
         time=time,
-        moment=moment,
+        moment=lambda value: moment(value, viewer_timezone()),
         browser=browser,
         markdown=markdown.render,
     )

@@ -8,6 +8,7 @@ import html
 import re
 import shutil
 import subprocess
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -102,7 +103,8 @@ def test_both_shape_the_plan_and_every_change_is_kept(client, actors, login):
     page = text_of(client.get(f"/people/{actors.report.id}/plan"))
     assert "Lead a platform team" in page and "<li>Calm under pressure</li>" in page
     history = words_of(client.get(f"/people/{actors.report.id}/plan/history"))
-    assert history.count("UTC · Sam Okafor") == 3 and "UTC · Dana Reyes" in history
+    zone = datetime.datetime.now(ZoneInfo(actors.pair.timezone)).tzname()  # the pair's
+    assert history.count(f"{zone} · Sam Okafor") == 3 and f"{zone} · Dana Reyes" in history
     assert "Delegation and saying no." in history and "Changed the growth areas" in history
     assert [c.what for c in PlanChange.select().order_by(PlanChange.id)] == [
         "aspiration",

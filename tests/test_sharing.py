@@ -439,3 +439,17 @@ def test_the_sharing_form_says_who_is_ones_manager_and_who_administers(client, a
     assert "Ada Admin (an administrator)" in page
     assert "Hana Berg<" in page  # anyone else, by name alone
     assert "An administrator sees nothing of yours unless you share it" in page
+
+
+def test_the_read_log_tells_the_time_where_the_person_meets(client, actors, login):
+    from pmweb.models import OneOnOne
+
+    OneOnOne.update(timezone="Asia/Tokyo").where(OneOnOne.id == actors.pair.id).execute()
+    AccessRecord.create(
+        actor=actors.hr.id,
+        employee=actors.report.id,
+        what="Development plan",
+        read_at=datetime.datetime(2026, 12, 1, 15, 0),
+    )
+    login(actors.report)
+    assert "2 Dec 2026, 00:00 JST" in text_of(client.get("/sharing/reads"))

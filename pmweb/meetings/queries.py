@@ -232,6 +232,17 @@ def _coming(today):
     return (Meeting.status == "upcoming") | ((Meeting.status == "skipped") & from_today)
 
 
+def timezone_of(user_id):
+    """The time zone of the person's newest one-on-one, as either of its pair; None
+    for someone in none."""
+    return (
+        OneOnOne.select(OneOnOne.timezone)
+        .where((OneOnOne.employee == user_id) | (OneOnOne.manager == user_id))
+        .order_by(OneOnOne.id.desc())
+        .scalar()
+    )
+
+
 def past_meetings(pair, today, page, per_page):
     """Held meetings, and skipped ones whose day has passed, newest first, with how
     many talking points each had."""
