@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app pmweb
 VENDOR := static/vendor
 
-.PHONY: setup run test lint bench bench-live clean
+.PHONY: setup system-packages run test lint bench bench-live clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,12 @@ run: setup
 # One test process per core: each starts its own PostgreSQL, app server and Chromium.
 PYTEST_ARGS ?= -n auto
 
-test: setup
+# What the tests need of the system (Chromium, PostgreSQL, poppler, fonts...), installed
+# when missing: as root, with sudo, or else the apt-get line to run is printed.
+system-packages:
+	./.ci/system-packages
+
+test: system-packages setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
