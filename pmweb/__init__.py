@@ -36,6 +36,7 @@ def create_app(config=None):
         formatting,
         goals,
         growth,
+        health,
         htmx,
         ids,
         limits,
@@ -62,6 +63,7 @@ def create_app(config=None):
     htmx.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(org.bp)
     app.register_blueprint(meetings.bp)

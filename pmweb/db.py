@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import click
-from flask import current_app, g
+from flask import current_app, g, request
 from peewee import DatabaseProxy, Model, SqliteDatabase
 from playhouse.db_url import parse as parse_database_url
 from playhouse.migrations import Runner
@@ -100,11 +100,18 @@ def locked(query):
     return query if is_sqlite() else query.for_update()
 
 
+# Routes that answer without a request's connection: health checks, which must answer
+# (and say so) when the database does not, and take their own connection when needed.
+OWN_CONNECTION = {"health.healthz", "health.readyz"}
+
+
 def init_app(app):
     db.initialize(database_from_url(app.config["DATABASE_URL"], app.instance_path))
 
     @app.before_request
     def open_connection():
+        if request.endpoint in OWN_CONNECTION:
+            return
         # Close at teardown only what this request opened: a CLI command or test
         # that already holds the connection keeps it.
         g.opened_database_connection = db.connect(reuse_if_open=True)

@@ -113,6 +113,10 @@ class InProcessBroker:
     def close(self):
         """Stops delivering; nothing to release in process."""
 
+    def is_ready(self):
+        """Whether signals reach this process's subscribers: always, in-process."""
+        return True
+
     def subscriber_count(self):
         """Open streams, each counted once however many meetings it follows."""
         with self._lock:
@@ -130,6 +134,7 @@ class PostgresBroker(InProcessBroker):
         self._connect = connect
         self._listener = None
         self._listening = threading.Event()
+        self._connected = threading.Event()  # listening now, not reconnecting
         self._closed = threading.Event()
 
     def publish(self, meeting_id, part):
@@ -139,7 +144,7 @@ class PostgresBroker(InProcessBroker):
         self._start_listening()
         return super().subscribe(meeting_ids)
 
-    def _start_listening(self):
+    def _start_listening(self, wait=10):
         with self._lock:
             if self._listener is None:
                 self._listener = threading.Thread(
@@ -147,7 +152,13 @@ class PostgresBroker(InProcessBroker):
                 )
                 self._listener.start()
         # A subscriber must not miss a signal sent just after it subscribed.
-        self._listening.wait(timeout=10)
+        self._listening.wait(timeout=wait)
+
+    def is_ready(self):
+        """Whether this process's listener is connected: starts it if nobody has
+        subscribed yet, and waits a moment for it."""
+        self._start_listening(wait=0)
+        return self._connected.wait(timeout=2)
 
     def close(self):
         self._closed.set()
@@ -164,11 +175,13 @@ class PostgresBroker(InProcessBroker):
                         # open page of this process fetches everything again.
                         self.deliver_to_everyone("resync")
                     self._listening.set()
+                    self._connected.set()
                     while not self._closed.is_set():
                         for notification in connection.notifies(timeout=1):
                             meeting_id, _, part = notification.payload.partition(":")
                             self.deliver(int(meeting_id), part)
             except Exception:  # noqa: BLE001 -- the listener outlives a database restart
+                self._connected.clear()
                 if self._closed.is_set():
                     return
                 logger.exception("live updates: lost the PostgreSQL listener; reconnecting")

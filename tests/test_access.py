@@ -177,6 +177,9 @@ def goal_form(**changes):
 # endpoint: (method, form data, expected outcome per actor)
 POLICY = {
     "static": ("GET", None, None),  # public files; checked separately below
+    # For a load balancer: anyone, signed in or not, gets the same plain answer.
+    "health.healthz": ("GET", None, {actor: OK_PAGE for actor in ACTORS}),
+    "health.readyz": ("GET", None, {actor: OK_PAGE for actor in ACTORS}),
     "auth.login": ("GET", None, {a: 302 for a in ACTORS} | {"anonymous": OK_PAGE}),
     "auth.logout": ("POST", {}, everyone_signed_in(DONE)),
     "auth.password": ("GET", None, everyone_signed_in(OK_PAGE)),
