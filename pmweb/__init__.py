@@ -80,6 +80,9 @@ def create_app(config=None):
     from pmweb.prep import digest
 
     digest.register_cli(app)
+    from pmweb import backups
+
+    backups.register_cli(app)
 
     _register_error_pages(app)
 
