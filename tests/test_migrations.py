@@ -1,10 +1,14 @@
 """The migrations build exactly the schema the models describe."""
 
+import datetime
+
 from peewee import SqliteDatabase
 from playhouse.schema_diff import diff_models
 
 from pmweb.db import db, migration_runner
-from pmweb.models import MODELS
+from pmweb.models import MODELS, TalkingPoint
+from pmweb.passwords import hash_password
+from tests.conftest import PASSWORD
 
 
 def test_migrations_on_an_empty_database_match_the_models(app):
@@ -33,3 +37,113 @@ def test_sqlite_runs_with_wal_and_foreign_keys(app):
     if isinstance(db.obj, SqliteDatabase):
         assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_a_database_from_the_first_release_upgrades_with_its_data(app, client):
+    """The README's upgrade procedure on a database created at the first migration,
+    with people, a pair, a meeting and its agenda in it: `db upgrade`, and everything
+    is there and works, the established pair's manager seeing what they saw before."""
+    runner = migration_runner()
+    while len([m for m in runner.status() if m.applied]) > 1:
+        runner.down()
+    now = datetime.datetime(2026, 11, 2, 9, 0)
+    tomorrow = datetime.datetime.combine(datetime.date.today(), datetime.time(10)) + (
+        datetime.timedelta(days=1)
+    )
+    # The first release's tables, written as it wrote them.
+    first_release_rows = {
+        "user": [
+            {"id": 1, "email": "dana@example.com", "name": "Dana Reyes"},
+            {"id": 2, "email": "sam@example.com", "name": "Sam Okafor"},
+        ],
+        "one_on_one": [
+            {
+                "id": 1,
+                "manager_id": 1,
+                "employee_id": 2,
+                "cadence": "weekly",
+                "weekday": tomorrow.weekday(),
+                "time_of_day": datetime.time(10),
+                "duration_minutes": 30,
+                "timezone": "Europe/London",
+                "created_at": now,
+            },
+        ],
+        "reporting_line": [
+            {"id": 1, "manager_id": 1, "employee_id": 2, "starts_on": datetime.date(2026, 1, 5)},
+        ],
+        "meeting": [
+            {
+                "id": 1,
+                "one_on_one_id": 1,
+                "scheduled_for": tomorrow,
+                "status": "upcoming",
+                "shared_notes": "Kept from the first release",
+                "shared_notes_version": 1,
+            },
+        ],
+        "talking_point": [
+            {
+                "id": 1,
+                "meeting_id": 1,
+                "author_id": 2,
+                "position": 1,
+                "discussed": False,
+                "text": "Career growth, raised before the upgrade",
+                "version": 1,
+                "created_at": now,
+            },
+        ],
+        "private_note": [
+            {
+                "id": 1,
+                "meeting_id": 1,
+                "author_id": 1,
+                "updated_at": now,
+                "body": "Dana's own note, before the upgrade",
+            },
+        ],
+    }
+    for person in first_release_rows["user"]:
+        person |= {"password_hash": hash_password(PASSWORD), "is_admin": False, "created_at": now}
+    with db.atomic():
+        for table, rows in first_release_rows.items():
+            for row in rows:
+                columns = ", ".join(row)
+                values = ", ".join([db.param] * len(row))
+                db.execute_sql(
+                    f'INSERT INTO "{table}" ({columns}) VALUES ({values})', list(row.values())
+                )
+    if not isinstance(db.obj, SqliteDatabase):  # explicit ids leave the sequences behind
+        for table in (
+            "user",
+            "one_on_one",
+            "reporting_line",
+            "meeting",
+            "talking_point",
+            "private_note",
+        ):
+            db.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                f'(SELECT MAX(id) FROM "{table}"))'
+            )
+
+    assert len(runner.up()) == len(runner.status()) - 1
+    assert not diff_models(db.obj, MODELS)
+
+    client.post("/login", data={"email": "dana@example.com", "password": PASSWORD})
+    page = client.get("/meetings/1").get_data(as_text=True)
+    assert "Career growth, raised before the upgrade" in page
+    assert (
+        "Kept from the first release" in page and "Dana&#39;s own note, before the upgrade" in page
+    )
+    # The established line is carried over, as it was before handoffs existed.
+    assert client.get("/people/2/goals").status_code == 200
+    assert (
+        client.post("/meetings/1/talking-points", data={"text": "After the upgrade"}).status_code
+        == 303
+    )
+    assert [p.text for p in TalkingPoint.select().order_by(TalkingPoint.position)] == [
+        "Career growth, raised before the upgrade",
+        "After the upgrade",
+    ]
