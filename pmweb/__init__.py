@@ -44,6 +44,7 @@ def create_app(config=None):
         meetings,
         org,
         prep,
+        request_log,
         security,
         serving,
         sharing,
@@ -51,6 +52,8 @@ def create_app(config=None):
     )
 
     serving.redact_logs_of(app)
+    # First, so that its after_request runs last and logs the final status.
+    request_log.init_app(app)
     limits.init_app(app)
     ids.init_app(app)
     db.init_app(app)

@@ -75,3 +75,7 @@ MAIL_PASSWORD_LINKS = False
 # Where people reach pmweb, for the links in mail: a command has no request to take
 # the address from.
 BASE_URL = "http://localhost:5000"
+
+# Logs as JSON lines on standard error (pmweb/request_log.py): one per request (route
+# template, status, duration, user id, never what anyone typed), and the app's errors.
+LOG_JSON = True

@@ -114,6 +114,8 @@ def app(database_url):
             "DATABASE_URL": database_url,
             # Live streams end at once unless a test asks for longer.
             "LIVE_STREAM_SECONDS": 0,
+            # Tests read the logs they check through handlers of their own.
+            "LOG_JSON": False,
         }
     )
     upgrade()
