@@ -6,9 +6,14 @@ memory and no CPU (bench/README.md has the measurements behind these numbers).
 Every setting can be overridden on the command line or by the environment below."""
 
 import os
+import tempfile
 
-from pmweb import config as defaults
-from pmweb import live
+# Each worker counts its metrics in files here, which a scrape of any worker adds up
+# (pmweb/metrics.py). Set before pmweb is imported: the metrics library reads it then.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="pmweb-metrics-"))
+
+from pmweb import config as defaults  # noqa: E402
+from pmweb import live  # noqa: E402
 
 bind = os.environ.get("PMWEB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
@@ -34,3 +39,10 @@ def on_starting(server):
         os.environ.get("DATABASE_URL", defaults.DATABASE_URL),
     )
     live.refuse_lost_events(backend, server.cfg.workers)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    # A worker that is gone no longer counts its open streams.
+    multiprocess.mark_process_dead(worker.pid)

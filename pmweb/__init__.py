@@ -42,6 +42,7 @@ def create_app(config=None):
         limits,
         live,
         meetings,
+        metrics,
         org,
         prep,
         request_log,
@@ -67,6 +68,7 @@ def create_app(config=None):
     security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(org.bp)
     app.register_blueprint(meetings.bp)
@@ -118,7 +120,7 @@ def _register_error_pages(app):
     from flask import make_response, render_template
     from playhouse.pool import MaxConnectionsExceeded
 
-    from pmweb import access, limits
+    from pmweb import access, limits, metrics
     from pmweb.htmx import is_partial_request, render_page
 
     def at_the_top(response):
@@ -157,6 +159,7 @@ def _register_error_pages(app):
     def busy(error):
         # Every pooled connection is in use: come back in a moment, rather than a 500.
         # The page is plain, with nothing that would need the database.
+        metrics.POOL_EXHAUSTED.inc()
         response = make_response(BUSY_PAGE, 503)
         response.headers["Retry-After"] = "5"
         return response

@@ -28,7 +28,7 @@ from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from pmweb import accounts
+from pmweb import accounts, metrics
 from pmweb.db import PreparedQuery, db, write_transaction
 from pmweb.forms import BoundedForm
 from pmweb.htmx import htmx
@@ -296,6 +296,7 @@ def login():
         address = request.remote_addr or ""
         attempt = start_attempt(email, address)
         if minutes := attempt.refused_for_minutes:
+            metrics.SIGN_IN_FAILURES.inc()
             form.password.errors.append(
                 f"Too many failed sign-ins. Try again in {minutes} "
                 f"minute{'s' if minutes > 1 else ''}."
@@ -311,6 +312,7 @@ def login():
             next_page = same_site_path(request.args.get("next"))
             return redirect(next_page or url_for("meetings.home"), code=303)
         # The attempt stays counted: it was a failure.
+        metrics.SIGN_IN_FAILURES.inc()
         form.password.errors.append("That email and password don't match an active account.")
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status

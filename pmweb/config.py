@@ -79,3 +79,6 @@ BASE_URL = "http://localhost:5000"
 # Logs as JSON lines on standard error (pmweb/request_log.py): one per request (route
 # template, status, duration, user id, never what anyone typed), and the app's errors.
 LOG_JSON = True
+
+# A bearer token for Prometheus to scrape /metrics with; unset, /metrics is not there.
+METRICS_TOKEN = None

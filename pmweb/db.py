@@ -5,6 +5,7 @@ import contextlib
 import datetime
 import functools
 import inspect
+import time
 import weakref
 from pathlib import Path
 from urllib.parse import urlparse
@@ -15,6 +16,8 @@ from peewee import DatabaseProxy, Model, SqliteDatabase
 from playhouse.db_url import parse as parse_database_url
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+
+from pmweb import metrics
 
 db = DatabaseProxy()
 
@@ -114,7 +117,9 @@ def init_app(app):
             return
         # Close at teardown only what this request opened: a CLI command or test
         # that already holds the connection keeps it.
+        asked = time.perf_counter()
         g.opened_database_connection = db.connect(reuse_if_open=True)
+        metrics.CONNECTION_WAIT_SECONDS.observe(time.perf_counter() - asked)
 
     @app.teardown_request
     def close_connection(exc):

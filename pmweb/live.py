@@ -21,6 +21,7 @@ from collections import defaultdict
 
 from flask import Response, current_app
 
+from pmweb import metrics
 from pmweb.db import connected, db, pool_size
 from pmweb.models import MeetingPresence, User, utcnow
 
@@ -74,6 +75,7 @@ class InProcessBroker:
     def deliver(self, meeting_id, part):
         with self._lock:
             subscribers = list(self._subscribers.get(meeting_id, ()))
+        metrics.EVENTS_DELIVERED.inc(len(subscribers))
         for subscription in subscribers:
             subscription.signals.put((meeting_id, part))
 
@@ -266,12 +268,14 @@ class StreamQuota:
                 return None
             self._by_session[session_token] += 1
             self._by_person[user_id] += 1
+        metrics.STREAMS_OPEN.inc()
         released = threading.Event()
 
         def release():
             if released.is_set():
                 return
             released.set()
+            metrics.STREAMS_OPEN.dec()
             with self._lock:
                 for counter, key in ((self._by_session, session_token), (self._by_person, user_id)):
                     counter[key] -= 1
@@ -337,6 +341,7 @@ def _stream_slots():
 def publish(meeting_id, part):
     assert part in PARTS, part
     broker().publish(meeting_id, part)
+    metrics.EVENTS_PUBLISHED.labels(part).inc()
 
 
 _event_ids = itertools.count(1)

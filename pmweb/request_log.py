@@ -18,6 +18,7 @@ from flask import g, request
 from flask.logging import default_handler
 from pythonjsonlogger.json import JsonFormatter
 
+from pmweb import metrics
 from pmweb.serving import RedactingFilter
 
 logger = logging.getLogger("pmweb.requests")
@@ -82,14 +83,17 @@ def init_app(app):
         if started is None:  # a request refused before its first hook
             return response
         response.headers["X-Request-Id"] = g.request_id
+        seconds = time.perf_counter() - started
+        route = request.url_rule.rule if request.url_rule else None
+        metrics.observe_request(route, request.method, response.status_code, seconds)
         logger.info(
             "request",
             extra={
                 "request_id": g.request_id,
                 "method": request.method,
-                "route": request.url_rule.rule if request.url_rule else None,
+                "route": route,
                 "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "duration_ms": round(seconds * 1000, 1),
                 "user_id": _user_id(),
             },
         )

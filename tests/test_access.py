@@ -180,6 +180,8 @@ POLICY = {
     # For a load balancer: anyone, signed in or not, gets the same plain answer.
     "health.healthz": ("GET", None, {actor: OK_PAGE for actor in ACTORS}),
     "health.readyz": ("GET", None, {actor: OK_PAGE for actor in ACTORS}),
+    # For Prometheus only, with its bearer token: no session opens it (tests/test_metrics.py).
+    "metrics.metrics": ("GET", None, {actor: MISSING for actor in ACTORS}),
     "auth.login": ("GET", None, {a: 302 for a in ACTORS} | {"anonymous": OK_PAGE}),
     "auth.logout": ("POST", {}, everyone_signed_in(DONE)),
     "auth.password": ("GET", None, everyone_signed_in(OK_PAGE)),
