@@ -488,8 +488,9 @@ def add_action_item(meeting, created_by, owner, text, due):
 
 def set_action_item_done(item, done, meeting, now=None):
     """Ticks an item done in ``meeting``, or reopens it — also one finished in an
-    earlier meeting, which then shows as open in every open meeting of the pair again
-    and no longer in the record of the meeting it was ticked in. Last click wins."""
+    earlier meeting, which then shows as open in every open meeting of the pair again;
+    the record of the meeting it was ticked in no longer lists it as finished there
+    (it wasn't). Last click wins."""
     if done:
         values = {"done_at": now or utcnow(), "done_in_meeting": meeting.id}
     else:
