@@ -233,6 +233,22 @@ POLICY = {
         {"text": "Book the room", "owner": "{report_id}", "due": ""},
         only_participants(DONE),
     ),
+    "meetings.edit_action_item": (
+        "POST",
+        {
+            "text": "Write the RFC, v2",
+            "owner": "{report_id}",
+            "due": "{in_a_month}",
+            "version": "1",
+        },
+        only_participants(DONE),
+    ),
+    # Only Dana, who added the item, may delete it; Sam, its owner, is told why.
+    "meetings.delete_action_item": (
+        "POST",
+        {},
+        only_participants(DONE) | {"report": READ_ONLY},
+    ),
     "meetings.mark_action_item_done": ("POST", {"done": "1"}, only_participants(DONE)),
     "meetings.confirm_completion": ("GET", None, only_participants(OK_PAGE)),
     "meetings.complete_meeting": ("POST", {}, only_participants(DONE)),

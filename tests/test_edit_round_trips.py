@@ -13,7 +13,16 @@ from playhouse.shortcuts import model_to_dict
 from pmweb.goals import service as goals
 from pmweb.growth import service as growth
 from pmweb.growth.service import FeedbackTerms, StepTerms
-from pmweb.models import DevelopmentPlan, Feedback, Goal, Objective, OneOnOne, PlanStep
+from pmweb.meetings import service
+from pmweb.models import (
+    ActionItem,
+    DevelopmentPlan,
+    Feedback,
+    Goal,
+    Objective,
+    OneOnOne,
+    PlanStep,
+)
 from tests.test_access import GOAL_TERMS
 
 # What saving may change even when nothing else does.
@@ -196,3 +205,22 @@ def test_a_one_on_ones_rhythm_keeps_its_day_and_time(client, actors, login):
     )
     assert response.status_code in (200, 303)
     assert stored(OneOnOne, pair.id) == before
+
+
+def test_an_overdue_action_item_keeps_its_owner_and_date(client, actors, login):
+    # Dana owns it (not the first option) and it fell overdue (a date no longer offered).
+    meeting = actors.meeting
+    item = service.add_action_item(
+        meeting,
+        actors.report.id,
+        actors.manager.id,
+        "Sign off the budget",
+        datetime.date(2020, 1, 1),
+    )
+    login(actors.report)
+    before = stored(ActionItem, item.id)
+    response = submit_unchanged(
+        client, f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/action-items/{item.id}/edit"
+    )
+    assert response.status_code == 303
+    assert stored(ActionItem, item.id) == before

@@ -87,7 +87,7 @@ def test_bad_talking_point_is_refused_with_a_message(dana, actors, text, message
 @pytest.mark.parametrize(
     ("due", "message"),
     [
-        ("not-a-date", "Not a valid date value."),
+        ("not-a-date", "Pick a date, or leave the due date empty."),
         ("2020-01-01", "Pick today or a later date."),
         ("9999-12-31", "Pick a date within the next three years."),
     ],
@@ -108,7 +108,7 @@ def test_action_item_owner_must_be_one_of_the_pair(dana, actors):
         data={"text": "Sneaky", "owner": actors.other_employee.id},
     )
     assert response.status_code == 422
-    assert "Not a valid choice" in text_of(response)
+    assert "Pick one of you two as the owner." in text_of(response)
     assert ActionItem.select().count() == 0
 
 
@@ -273,7 +273,10 @@ def test_ticked_action_item_disappears_from_later_meetings(dana, actors):
     dana.post(f"/meetings/{meeting.id}/action-items/{item.id}/done", data={"done": "1"})
     assert "Ship it" in text_of(dana.get(f"/meetings/{meeting.id}"))  # ticked, still in view here
     next_meeting = service.complete_meeting(Meeting.get_by_id(meeting.id), actors.manager)
-    assert "Ship it" not in text_of(dana.get(f"/meetings/{next_meeting.id}"))
+    page = text_of(dana.get(f"/meetings/{next_meeting.id}"))
+    open_items, _, done_before = page.partition('<details class="done-before">')
+    assert "Ship it" not in open_items
+    assert "Ship it" in done_before  # only to reopen it
 
 
 def test_reordering_moves_a_point_up(dana, actors):
@@ -517,3 +520,189 @@ def test_a_meeting_skipped_ahead_of_its_day_is_still_coming_up(dana, actors):
     coming_up, past = page.split("Past meetings", 1)
     assert f'href="/meetings/{second.id}"' in coming_up and "Skipped" in coming_up
     assert f'href="/meetings/{second.id}"' not in past
+
+
+# --- action items: edited in place, deleted by whoever added them, reopened ---------
+
+
+@pytest.fixture
+def item(actors):
+    """Dana's action item for Sam, with no due date yet."""
+    return service.add_action_item(actors.meeting, actors.manager.id, actors.report.id, "RFC", None)
+
+
+def edit_of(actors, item_id, **changes):
+    return (
+        f"/meetings/{actors.meeting.id}/action-items/{item_id}/edit",
+        {"text": "Write the RFC", "owner": actors.report.id, "due": "", "version": "1"} | changes,
+    )
+
+
+def stored_item(item):
+    row = ActionItem.get_by_id(item.id)
+    return row.text, row.owner_id, row.due, row.version
+
+
+def test_an_action_item_is_edited_in_place_and_every_open_meeting_is_told(
+    app, dana, actors, item, today
+):
+    meetings = [m.id for m in actors.pair.meetings.where(Meeting.status == "upcoming")]
+    page = live.broker(app).subscribe(meetings)
+    due = today + datetime.timedelta(days=7)
+    url, data = edit_of(actors, item.id, owner=actors.manager.id, due=due.isoformat())
+
+    response = dana.post(url, data=data, headers=HTMX)
+
+    assert response.status_code == 200
+    body = text_of(response)
+    assert body.lstrip().startswith('<section id="action-items"') and "<html" not in body
+    assert "Write the RFC" in body and f"due {due.day} {due:%b}" in body
+    assert stored_item(item) == ("Write the RFC", actors.manager.id, due, 2)
+    assert sorted(page.next_changes(timeout=1)) == sorted((m, "actions") for m in meetings)
+    page.close()
+
+
+def test_an_action_item_edit_without_javascript_redirects_to_the_item(dana, actors, item):
+    url, data = edit_of(actors, item.id)
+    response = dana.post(url, data=data)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(
+        f"/meetings/{actors.meeting.id}#action-item-{item.id}"
+    )
+    assert "Write the RFC" in text_of(dana.get(f"/meetings/{actors.meeting.id}"))
+
+
+def test_a_stale_action_item_edit_is_refused_showing_both_versions(client, actors, login, item):
+    login(actors.report)
+    url, data = edit_of(actors, item.id, text="Sam's RFC")
+    assert client.post(url, data=data).status_code == 303
+    login(actors.manager)
+    url, data = edit_of(actors, item.id, text="Dana's RFC", owner=actors.manager.id)
+
+    for headers in ({}, HTMX):
+        response = client.post(url, data=data, headers=headers)
+        assert response.status_code == 409
+        body = text_of(response)
+        assert "Sam changed this action item while you were editing." in body
+        assert "Sam&#39;s RFC · Sam · no due date" in body  # theirs
+        assert "Dana&#39;s RFC · Dana · no due date" in body  # mine, still in the form
+        assert 'name="version" value="2"' in body  # "Keep mine" saves over theirs
+    assert stored_item(item) == ("Sam's RFC", actors.report.id, None, 2)
+
+    assert client.post(url, data=data | {"version": "2"}).status_code == 303
+    assert stored_item(item) == ("Dana's RFC", actors.manager.id, None, 3)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"text": ""}, "Write something first."),
+        ({"text": "   "}, "Write something first."),
+        ({"text": "x" * 20_000}, "Keep an action item under 1000 characters."),
+        ({"due": "next Friday"}, "Pick a date, or leave the due date empty."),
+        ({"due": "2020-01-01"}, "Pick today or a later date."),
+        ({"owner": "{outsider}"}, "Pick one of you two as the owner."),
+        ({"owner": "Dana"}, "Pick one of you two as the owner."),
+        ({"version": ""}, "Reload the page and try again."),
+    ],
+)
+def test_bad_action_item_edit_is_refused_with_a_message_and_stores_nothing(
+    dana, actors, item, changes, message
+):
+    if changes.get("owner") == "{outsider}":
+        changes = {"owner": actors.other_employee.id}
+    url, data = edit_of(actors, item.id, **changes)
+    for headers in ({}, HTMX):
+        response = dana.post(url, data=data, headers=headers)
+        assert response.status_code == 422
+        body = text_of(response)
+        assert message in body
+        assert f'<details class="edit-item" id="edit-action-item-{item.id}" open>' in body
+    assert stored_item(item) == ("RFC", actors.report.id, None, 1)
+
+
+def test_an_overdue_action_item_keeps_its_date_when_its_text_changes(dana, actors):
+    late = datetime.date(2020, 1, 1)
+    overdue = service.add_action_item(
+        actors.meeting, actors.manager.id, actors.report.id, "Late", late
+    )
+    url, data = edit_of(actors, overdue.id, text="Late, but on it", due=late.isoformat())
+    assert dana.post(url, data=data).status_code == 303
+    assert stored_item(overdue) == ("Late, but on it", actors.report.id, late, 2)
+
+
+def test_the_person_who_added_an_action_item_deletes_it(app, dana, actors, item):
+    page = live.broker(app).subscribe([actors.meeting.id])
+    response = dana.post(f"/meetings/{actors.meeting.id}/action-items/{item.id}/delete")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/meetings/{actors.meeting.id}#action-items")
+    assert ActionItem.get_or_none(ActionItem.id == item.id) is None
+    assert page.next_changes(timeout=1) == [(actors.meeting.id, "actions")]
+    page.close()
+
+
+def test_the_other_participant_may_not_delete_an_action_item(client, actors, login, item):
+    login(actors.report)
+    page = text_of(client.get(f"/meetings/{actors.meeting.id}"))
+    assert f"/action-items/{item.id}/edit" in page
+    assert f"/action-items/{item.id}/delete" not in page
+    for headers in ({}, HTMX):
+        response = client.post(
+            f"/meetings/{actors.meeting.id}/action-items/{item.id}/delete", headers=headers
+        )
+        assert response.status_code == 409
+        assert "Only the person who added an action item can delete it." in text_of(response)
+    assert ActionItem.get_or_none(ActionItem.id == item.id) is not None
+
+
+def test_an_item_done_in_an_earlier_meeting_is_reopened_from_the_next(dana, actors, item):
+    meeting = actors.meeting
+    service.set_action_item_done(item, True, meeting)
+    next_meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+    url = f"/meetings/{next_meeting.id}/action-items/{item.id}"
+    # Finished there, it is that meeting's record until reopened.
+    response = dana.post(f"{url}/edit", data=edit_of(actors, item.id)[1])
+    assert response.status_code == 409
+    assert "finished in an earlier meeting" in text_of(response)
+
+    response = dana.post(f"{url}/done", data={"done": "0"}, headers=HTMX)
+
+    assert response.status_code == 200
+    open_items, _, done_before = text_of(response).partition('<details class="done-before">')
+    assert f'id="action-item-{item.id}" class="action-item"' in open_items
+    assert f"edit-action-item-{item.id}" in open_items  # editable again
+    assert done_before == ""
+    assert ActionItem.get_by_id(item.id).done_at is None
+    # The completed meeting it was raised in lists it as it is now: open.
+    record = text_of(dana.get(f"/meetings/{meeting.id}?part=actions", headers=HTMX))
+    assert f'id="action-item-{item.id}" class="action-item"' in record
+
+
+@pytest.mark.parametrize("action", ["edit", "delete", "done"])
+def test_an_action_item_of_another_pair_is_not_found_on_any_action(dana, actors, action):
+    other_meeting = actors.other_pair.meetings.get()
+    foreign = service.add_action_item(
+        other_meeting, actors.other_manager.id, actors.other_employee.id, "Theirs", None
+    )
+    data = {"edit": edit_of(actors, foreign.id)[1], "delete": {}, "done": {"done": "1"}}[action]
+    response = dana.post(
+        f"/meetings/{actors.meeting.id}/action-items/{foreign.id}/{action}", data=data
+    )
+    assert response.status_code == 404
+    stored = ActionItem.get_by_id(foreign.id)
+    assert (stored.text, stored.version, stored.done_at) == ("Theirs", 1, None)
+
+
+@pytest.mark.parametrize("action", ["edit", "delete", "done"])
+def test_a_former_manager_changes_no_action_item(dana, actors, item, today, action):
+    ReportingLine.update(ends_on=today - datetime.timedelta(days=1)).execute()
+    data = {"edit": edit_of(actors, item.id)[1], "delete": {}, "done": {"done": "1"}}[action]
+    response = dana.post(
+        f"/meetings/{actors.meeting.id}/action-items/{item.id}/{action}", data=data
+    )
+    assert response.status_code == 409
+    assert "This one-on-one has ended" in text_of(response)
+    stored = ActionItem.get_by_id(item.id)
+    assert (stored.text, stored.version, stored.done_at) == ("RFC", 1, None)
+    page = text_of(dana.get(f"/meetings/{actors.meeting.id}"))
+    assert "/action-items/" not in page  # read-only: no edit, delete or tick

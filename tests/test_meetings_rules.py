@@ -6,8 +6,10 @@ import functools
 
 import pytest
 
+from pmweb import access
 from pmweb.access import ReadOnly
-from pmweb.meetings import service
+from pmweb.access.meetings import MeetingAccess
+from pmweb.meetings import queries, service
 from pmweb.meetings.schedule import first_meeting_time, following_day, next_meeting_time
 from pmweb.models import ActionItem, Meeting, OneOnOne, TalkingPoint
 from tests.conftest import at_the_same_moment
@@ -126,6 +128,142 @@ def test_open_action_items_stay_until_done(actors):
     assert done.done_at is not None and done.done_in_meeting_id == next_meeting.id
     service.set_action_item_done(item, False, next_meeting)
     assert ActionItem.get_by_id(item.id).done_at is None
+
+
+# --- action items: edited with versions, deleted by whoever added them, reopened ---
+
+
+def test_an_action_item_edit_saves_text_owner_and_due_as_a_new_version(actors):
+    item = service.add_action_item(actors.meeting, actors.manager.id, actors.report.id, "RFC", None)
+    due = datetime.date(2026, 12, 18)
+    saved = service.edit_action_item(
+        item, actors.meeting, "Write the RFC", actors.manager.id, due, based_on_version=1
+    )
+    stored = ActionItem.get_by_id(item.id)
+    assert (stored.text, stored.owner_id, stored.due, stored.version) == (
+        "Write the RFC",
+        actors.manager.id,
+        due,
+        2,
+    )
+    assert saved.version == 2
+    assert stored.created_by_id == actors.manager.id
+
+
+def test_an_action_item_edit_based_on_a_stale_version_is_refused(actors):
+    item = service.add_action_item(actors.meeting, actors.manager.id, actors.report.id, "RFC", None)
+    service.edit_action_item(item, actors.meeting, "Dana's RFC", actors.report.id, None, 1)
+    with pytest.raises(service.StaleEdit) as stale:
+        service.edit_action_item(
+            item, actors.meeting, "Sam's RFC", actors.manager.id, datetime.date(2027, 1, 4), 1
+        )
+    assert stale.value.current.text == "Dana's RFC"
+    stored = ActionItem.get_by_id(item.id)
+    assert (stored.text, stored.owner_id, stored.due, stored.version) == (
+        "Dana's RFC",
+        actors.report.id,
+        None,
+        2,
+    )
+
+
+def test_ticking_an_action_item_off_meanwhile_is_no_conflict_for_an_edit(actors):
+    item = service.add_action_item(actors.meeting, actors.manager.id, actors.report.id, "RFC", None)
+    service.set_action_item_done(item, True, actors.meeting)
+    service.edit_action_item(item, actors.meeting, "RFC, sent", actors.report.id, None, 1)
+    stored = ActionItem.get_by_id(item.id)
+    assert stored.text == "RFC, sent" and stored.done_at is not None
+
+
+def test_an_action_item_deleted_meanwhile_is_not_edited_back_into_being(actors):
+    item = service.add_action_item(actors.meeting, actors.manager.id, actors.report.id, "RFC", None)
+    service.delete_action_item(item, actors.meeting)
+    with pytest.raises(ReadOnly, match="deleted meanwhile"):
+        service.edit_action_item(item, actors.meeting, "RFC v2", actors.report.id, None, 1)
+    assert ActionItem.select().count() == 0
+
+
+def test_only_the_person_who_added_an_action_item_may_delete_it(actors):
+    item = service.add_action_item(actors.meeting, actors.manager.id, actors.report.id, "RFC", None)
+    shown = queries.action_items(actors.meeting)
+    as_dana = MeetingAccess(actors.meeting, actors.manager.id, "manager", True)
+    as_sam = MeetingAccess(actors.meeting, actors.report.id, "employee", True)
+    assert access.can_delete_action_item(as_dana, item)
+    assert not access.can_delete_action_item(as_sam, item)  # though he owns it
+    assert access.deletable_action_items(as_dana, shown) == {item.id}
+    assert access.deletable_action_items(as_sam, shown) == set()
+    with pytest.raises(ReadOnly, match="Only the person who added"):
+        access.require_action_item_deletable(as_sam, item)
+
+    service.delete_action_item(item, actors.meeting)
+    assert ActionItem.get_or_none(ActionItem.id == item.id) is None
+
+
+def test_a_former_manager_deletes_nothing(actors):
+    item = service.add_action_item(actors.meeting, actors.manager.id, actors.report.id, "RFC", None)
+    former = MeetingAccess(actors.meeting, actors.manager.id, "manager", False)
+    assert not access.can_delete_action_item(former, item)
+    with pytest.raises(ReadOnly, match="ended"):
+        access.require_action_item_deletable(former, item)
+
+
+def test_a_reopened_action_item_is_open_again_in_every_open_meeting(actors):
+    meeting = actors.meeting
+    item = service.add_action_item(meeting, actors.manager.id, actors.report.id, "RFC", None)
+    service.set_action_item_done(item, True, meeting)
+    next_meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+    later = service.next_meeting_after(next_meeting, now=next_meeting.scheduled_for)
+    assert [i.id for i in queries.action_items(next_meeting)] == []
+    assert [i.id for i in queries.items_done_before(next_meeting)] == [item.id]
+
+    service.set_action_item_done(item, False, next_meeting)
+
+    for open_meeting in (next_meeting, later):
+        shown = queries.action_items(open_meeting)
+        assert [(i.id, i.done_at) for i in shown] == [(item.id, None)]
+        assert queries.items_done_before(open_meeting) == []
+    stored = ActionItem.get_by_id(item.id)
+    assert stored.done_at is None and stored.done_in_meeting_id is None
+
+
+def test_an_item_finished_in_an_earlier_meeting_is_reopened_before_it_changes(actors):
+    meeting = actors.meeting
+    item = service.add_action_item(meeting, actors.manager.id, actors.report.id, "RFC", None)
+    service.set_action_item_done(item, True, meeting)
+    next_meeting = service.complete_meeting(meeting, actors.manager, now=meeting.scheduled_for)
+
+    with pytest.raises(ReadOnly, match="finished in an earlier meeting"):
+        service.edit_action_item(item, next_meeting, "RFC v2", actors.report.id, None, 1)
+    with pytest.raises(ReadOnly, match="finished in an earlier meeting"):
+        service.delete_action_item(item, next_meeting)
+    # The completed meeting's record still lists it as finished there.
+    assert [i.text for i in queries.action_items(Meeting.get_by_id(meeting.id))] == ["RFC"]
+
+    service.set_action_item_done(item, False, next_meeting)
+    service.edit_action_item(item, next_meeting, "RFC v2", actors.report.id, None, 1)
+    assert ActionItem.get_by_id(item.id).text == "RFC v2"
+
+
+ITEM_CHANGES = {
+    "edit": lambda item, meeting: service.edit_action_item(
+        item, meeting, "RFC v2", item.owner_id, None, 1
+    ),
+    "delete": lambda item, meeting: service.delete_action_item(item, meeting),
+}
+
+
+@pytest.mark.parametrize("change", ITEM_CHANGES.values(), ids=ITEM_CHANGES.keys())
+def test_an_action_item_change_checked_before_completion_is_refused_after_it(actors, change):
+    meeting = actors.meeting
+    item = service.add_action_item(meeting, actors.manager.id, actors.report.id, "RFC", None)
+    seen_open = Meeting.get_by_id(meeting.id)
+    service.complete_meeting(meeting, actors.report, now=meeting.scheduled_for)
+
+    with pytest.raises(ReadOnly, match="completed meanwhile"):
+        change(item, seen_open)
+
+    stored = ActionItem.get_by_id(item.id)
+    assert (stored.text, stored.version) == ("RFC", 1)
 
 
 def test_an_edit_based_on_a_stale_version_is_refused(actors):

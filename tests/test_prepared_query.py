@@ -364,6 +364,11 @@ CASES = {
         (lambda s: (s.actors.pair.id, s.next_meeting.id), SOME),
         (lambda s: (s.actors.other_pair.id, s.other_meeting.id), NONE),
     ],
+    # Ticked off in the completed meeting: done before the next one, not before itself.
+    "pmweb.meetings.queries._items_done_before": [
+        (lambda s: (s.actors.pair.id, s.next_meeting.id), SOME),
+        (lambda s: (s.actors.pair.id, s.completed_meeting.id), NONE),
+    ],
     "pmweb.meetings.queries._items_of_completed_meeting": [
         (lambda s: (s.actors.pair.id, s.completed_meeting.id), SOME),
         (lambda s: (s.actors.pair.id, s.other_meeting.id), NONE),

@@ -85,7 +85,7 @@ QUERIES_OF_PART = {
     "notes": 2,  # the shared notes come with the meeting
     "presence": 3,  # who else has the page open
     "agenda": 3,  # the talking points
-    "actions": 3,  # the action items
+    "actions": 4,  # the action items, and those done in earlier meetings, to reopen
     # The manager's own, with what the employee carried over at the handoff: the
     # agreed goals with their latest check-in.
     "goals": 4,

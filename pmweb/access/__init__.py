@@ -92,6 +92,7 @@ from pmweb.access.handoffs import (
     sees_plan_texts,
 )
 from pmweb.access.meetings import (
+    can_delete_action_item,
     can_delete_talking_point,
     can_edit_meeting,
     can_edit_one_on_one,
@@ -99,6 +100,7 @@ from pmweb.access.meetings import (
     can_write_private_note,
     current_one_on_ones_of,
     current_reports_of,
+    deletable_action_items,
     deletable_talking_points,
     get_action_item_of_meeting_or_404,
     get_editable_meeting_or_404,
@@ -118,6 +120,7 @@ from pmweb.access.meetings import (
     one_on_ones_visible_to,
     private_note_of,
     private_notes_of,
+    require_action_item_deletable,
     require_meeting_completable,
     require_meeting_editable,
     require_meeting_reopenable,

@@ -131,6 +131,28 @@ def deletable_talking_points(found, points):
     return {point.id for point in points if point.author_id == found.viewer_id}
 
 
+def can_delete_action_item(found, item):
+    """Only the person who added an action item deletes it: the other may have made
+    plans around it. Changing its text, owner or due date is for both."""
+    return item.created_by_id == found.viewer_id and can_edit_meeting(found)
+
+
+def deletable_action_items(found, items):
+    """Ids of the action items a loaded meeting shows that its viewer may delete."""
+    if not can_edit_meeting(found):
+        return set()
+    return {item.id for item in items if item.created_by_id == found.viewer_id}
+
+
+def require_action_item_deletable(found, item):
+    require_meeting_editable(found)
+    require_edit(
+        can_delete_action_item(found, item),
+        "Only the person who added an action item can delete it. You can change its"
+        " text, owner and due date, or mark it done.",
+    )
+
+
 def can_write_private_note(found):
     # A completed meeting stays open for each person's own reflection; a skipped one
     # handed its notes to the next meeting, where they are written on.

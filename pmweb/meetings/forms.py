@@ -99,6 +99,9 @@ class PrivateNoteForm(BoundedForm):
     version = version_field(Optional())
 
 
+OWNER_OUTSIDE_THE_PAIR = "Pick one of you two as the owner."
+
+
 class ActionItemForm(BoundedForm):
     text = TextAreaField(
         "Action item",
@@ -111,8 +114,17 @@ class ActionItemForm(BoundedForm):
             ),
         ],
     )
-    owner = SelectField("Owner", coerce=int)
-    due = DateField("Due", validators=[Optional()])
+    owner = SelectField(
+        "Owner",
+        coerce=int,
+        invalid_value_message=OWNER_OUTSIDE_THE_PAIR,
+        invalid_choice_message=OWNER_OUTSIDE_THE_PAIR,
+    )
+    due = DateField(
+        "Due",
+        validators=[Optional()],
+        invalid_value_message="Pick a date, or leave the due date empty.",
+    )
 
     def __init__(self, one_on_one, today, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +141,22 @@ class ActionItemForm(BoundedForm):
             raise ValidationError("Pick today or a later date.")
         if field.data and field.data > self.today + datetime.timedelta(days=3 * 366):
             raise ValidationError("Pick a date within the next three years.")
+
+
+class EditActionItemForm(ActionItemForm):
+    """An action item's text, owner and due date, based on the version the page showed."""
+
+    version = version_field(InputRequired())
+
+    def __init__(self, one_on_one, today, stored_due, *args, **kwargs):
+        super().__init__(one_on_one, today, *args, **kwargs)
+        self.stored_due = stored_due
+
+    def validate_due(self, field):
+        # An item that fell overdue keeps its date when only its text or owner changes.
+        if field.data is not None and field.data == self.stored_due:
+            return
+        super().validate_due(field)
 
 
 class DoneForm(BoundedForm):

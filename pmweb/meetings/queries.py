@@ -80,12 +80,16 @@ def agenda(meeting):
 
 @dataclasses.dataclass(slots=True)
 class ShownActionItem:
-    """An action item as the meeting page shows it, with its owner's name."""
+    """An action item as the meeting page shows it, with its owner's name, and what
+    its edit form and delete button need: the version, the owner and who added it."""
 
     id: int
     text: str
     due: datetime.date | None
     done_at: datetime.datetime | None
+    owner_id: int
+    created_by_id: int
+    version: int
     owner_name: str
 
     @property
@@ -99,7 +103,14 @@ class ShownActionItem:
 def _action_items_of(shown):
     return (
         ActionItem.select(
-            ActionItem.id, ActionItem.text, ActionItem.due, ActionItem.done_at, Owner.name
+            ActionItem.id,
+            ActionItem.text,
+            ActionItem.due,
+            ActionItem.done_at,
+            ActionItem.owner,
+            ActionItem.created_by,
+            ActionItem.version,
+            Owner.name,
         )
         .join_from(ActionItem, Owner, on=(ActionItem.owner == Owner.id))
         .where(shown)
@@ -137,6 +148,40 @@ def _items_of_completed_meeting(pair_id: int, meeting_id: int):
 def action_items(meeting):
     shown = _items_of_completed_meeting if meeting.is_closed else _items_of_open_meeting
     return [ShownActionItem(*row) for row in shown.all(meeting.one_on_one_id, meeting.id)]
+
+
+# Enough to undo a tick made by mistake in the last meetings; older ones stay in the
+# records of the meetings they were finished in.
+RECENTLY_DONE = 5
+
+
+@PreparedQuery
+def _items_done_before(pair_id: int, meeting_id: int):
+    return (
+        _action_items_of(
+            (ActionItem.one_on_one == pair_id)
+            & ActionItem.done_at.is_null(False)
+            & (ActionItem.done_in_meeting.is_null() | (ActionItem.done_in_meeting != meeting_id))
+        )
+        .order_by(ActionItem.done_at.desc(), ActionItem.id.desc())
+        .limit(RECENTLY_DONE)
+    )
+
+
+def items_done_before(meeting):
+    """The pair's action items most recently finished outside this meeting, latest
+    first: those an open meeting offers to reopen."""
+    return [
+        ShownActionItem(*row) for row in _items_done_before.all(meeting.one_on_one_id, meeting.id)
+    ]
+
+
+def open_meeting_ids_of_pair(pair_id):
+    """The pair's meetings still to be held: each shows the pair's open action items."""
+    return [
+        meeting.id
+        for meeting in Meeting.open().select(Meeting.id).where(Meeting.one_on_one == pair_id)
+    ]
 
 
 def _neighbour(name, before):

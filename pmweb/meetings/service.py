@@ -490,7 +490,10 @@ def add_action_item(meeting, created_by, owner, text, due):
 
 
 def set_action_item_done(item, done, meeting, now=None):
-    """Ticks an item done in ``meeting`` (or reopens it). Last click wins."""
+    """Ticks an item done in ``meeting``, or reopens it — also one finished in an
+    earlier meeting, which then shows as open in every open meeting of the pair again;
+    the record of the meeting it was ticked in no longer lists it as finished there
+    (it wasn't). Last click wins."""
     if done:
         values = {"done_at": now or utcnow(), "done_in_meeting": meeting.id}
     else:
@@ -498,6 +501,44 @@ def set_action_item_done(item, done, meeting, now=None):
     with write_transaction():
         _require_upcoming(meeting.id)
         ActionItem.update(values).where(ActionItem.id == item.id).execute()
+
+
+def _item_to_change(item_id, meeting_id):
+    """Inside a write transaction: the item as it is now, if the open meeting shows it
+    — open, or ticked off in this meeting — and so may change it. One finished in an
+    earlier meeting belongs to that meeting's record until it is reopened."""
+    current = locked(ActionItem.select().where(ActionItem.id == item_id)).first()
+    if current is None:
+        raise ReadOnly("This action item was deleted meanwhile.")
+    if current.done_at is not None and current.done_in_meeting_id != meeting_id:
+        raise ReadOnly(
+            "This action item was finished in an earlier meeting; reopen it to change it."
+        )
+    return current
+
+
+def edit_action_item(item, meeting, text, owner, due, based_on_version):
+    """Saves an item's text, owner and due date only if nobody changed them since
+    ``based_on_version``; a tick or a reopening in between is no conflict."""
+    with write_transaction():
+        _require_upcoming(meeting.id)
+        current = _item_to_change(item.id, meeting.id)
+        if current.version != based_on_version:
+            raise StaleEdit(current)
+        ActionItem.update(text=text, owner=owner, due=due, version=ActionItem.version + 1).where(
+            (ActionItem.id == item.id) & (ActionItem.version == based_on_version)
+        ).execute()
+        return ActionItem.get_by_id(item.id)
+
+
+def delete_action_item(item, meeting):
+    """Removes the item for good, from every meeting of the pair. Nothing of it is
+    kept: a deletion is for an item that should never have been, and any meeting's
+    record that listed it no longer does."""
+    with write_transaction():
+        _require_upcoming(meeting.id)
+        _item_to_change(item.id, meeting.id)
+        ActionItem.delete().where(ActionItem.id == item.id).execute()
 
 
 # --- completing a meeting ------------------------------------------------------

@@ -213,11 +213,18 @@ def _shared_notes(found):
 
 
 def _action_items(found):
+    items = queries.action_items(found.meeting)
     return {
-        "items": queries.action_items(found.meeting),
+        "items": items,
+        "deletable_items": access.deletable_action_items(found, items),
+        # What may be reopened: only a page that may change the meeting offers it.
+        "items_done_before": queries.items_done_before(found.meeting)
+        if access.can_edit_meeting(found)
+        else [],
         "item_form": forms.ActionItemForm(
             found.pair, access.today(), formdata=None, meta=BLANK, owner=found.pair.employee_id
         ),
+        "item_edit": None,
     }
 
 
@@ -497,6 +504,14 @@ def save_private_note(meeting_id):
     return _updated(found, "private_note", "private-note", part=None)
 
 
+def _action_items_changed(found, anchor):
+    """The answer to a change of the pair's action items, which every open meeting of
+    the pair shows: each of their pages fetches them again."""
+    for meeting_id in queries.open_meeting_ids_of_pair(found.pair.id):
+        live.publish(meeting_id, "actions")
+    return _updated(found, "action_items", anchor, part=None)
+
+
 @bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
 def add_action_item(meeting_id):
     found = access.get_editable_meeting_or_404(current_user, meeting_id)
@@ -506,11 +521,45 @@ def add_action_item(meeting_id):
     service.add_action_item(
         found.meeting, current_user.id, form.owner.data, form.text.data, form.due.data
     )
-    return _updated(found, "action_items", "action-items", part="actions")
+    return _action_items_changed(found, "action-items")
+
+
+@bp.route("/meetings/<int:meeting_id>/action-items/<int:item_id>/edit", methods=["POST"])
+def edit_action_item(meeting_id, item_id):
+    """An item's text, owner and due date, changed in place by either of the pair."""
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    item = access.get_action_item_of_meeting_or_404(found, item_id)
+    access.require_meeting_editable(found)
+    form = forms.EditActionItemForm(found.pair, access.today(), item.due)
+    if not form.validate():
+        return _render(found, "action_items", 422, item_edit={"item_id": item.id, "form": form})
+    try:
+        service.edit_action_item(
+            item,
+            found.meeting,
+            form.text.data,
+            form.owner.data,
+            form.due.data,
+            form.version.data,
+        )
+    except service.StaleEdit as stale:
+        edit = {"item_id": item.id, "form": form, "theirs": stale.current}
+        return _render(found, "action_items", 409, item_edit=edit)
+    return _action_items_changed(found, f"action-item-{item.id}")
+
+
+@bp.route("/meetings/<int:meeting_id>/action-items/<int:item_id>/delete", methods=["POST"])
+def delete_action_item(meeting_id, item_id):
+    found = access.get_meeting_or_404(current_user, meeting_id)
+    item = access.get_action_item_of_meeting_or_404(found, item_id)
+    access.require_action_item_deletable(found, item)
+    service.delete_action_item(item, found.meeting)
+    return _action_items_changed(found, "action-items")
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items/<int:item_id>/done", methods=["POST"])
 def mark_action_item_done(meeting_id, item_id):
+    """Ticks an item off, or reopens it (also one finished in an earlier meeting)."""
     found = access.get_meeting_or_404(current_user, meeting_id)
     item = access.get_action_item_of_meeting_or_404(found, item_id)
     access.require_meeting_editable(found)
@@ -518,7 +567,7 @@ def mark_action_item_done(meeting_id, item_id):
     if not form.validate():
         abort(400)
     service.set_action_item_done(item, form.done.data == "1", found.meeting)
-    return _updated(found, "action_items", f"action-item-{item.id}", part="actions")
+    return _action_items_changed(found, f"action-item-{item.id}")
 
 
 @bp.route("/meetings/<int:meeting_id>/complete")
