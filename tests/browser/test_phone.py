@@ -505,7 +505,14 @@ def test_a_whole_one_on_one_held_from_a_phone(open_as, server):
     assert too_wide(page) is None
     screenshot(page, "phone-meeting-held")
 
-    page.get_by_role("button", name="Complete meeting").tap()
+    page.get_by_role("button", name="Complete meeting…").tap()
+    confirmation = page.locator("#complete-meeting")
+    expect(confirmation).to_contain_text("Complete this meeting?")
+    assert too_wide(page) is None
+    screenshot(page, "phone-meeting-asking-to-complete")
+    complete = confirmation.get_by_role("button", name="Complete meeting", exact=True)
+    assert min(box_of(complete)) >= 44
+    complete.tap()
     expect(page.locator(".badge.upcoming")).to_be_visible()
     with on_server(server):
         held = Meeting.get_by_id(pair.meeting_id)
