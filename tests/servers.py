@@ -109,13 +109,16 @@ class Visitor:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         form = {"csrf_token": token, "email": email, "password": PASSWORD}
         status, _ = self.request("POST", "/login", form=form)
-        assert status == 303, "sign-in failed"
+        assert status == 303, f"sign-in failed: {status} {page[:300]}"
         _, page = self.request("GET", "/")
         self.csrf_token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
 
+    def connect(self, timeout):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
     def open(self, method, path, form=None, headers=None, timeout=10):
         """The connection and its response, unread: the caller closes both."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        connection = self.connect(timeout)
         headers = {"Cookie": self.cookie} | (headers or {})
         body = None
         if form is not None:
