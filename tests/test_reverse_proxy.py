@@ -132,6 +132,7 @@ def test_behind_tls_pages_say_https_and_cookies_are_secure(proxied, actors):
     connection.close()
     assert response.status == 200
     assert response.getheader("Strict-Transport-Security").startswith("max-age=")
+    assert not re.search(r"\d", response.getheader("Server") or "")  # no version said
     assert re.fullmatch(r"[0-9a-f]{32}", response.getheader("X-Request-Id"))  # nginx's id
     cookie = response.getheader("Set-Cookie") or ""
     assert "Secure" in cookie and "HttpOnly" in cookie
