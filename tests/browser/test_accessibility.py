@@ -20,6 +20,7 @@ from pmweb.org import service as org
 from pmweb.sharing import service as sharing
 from tests.browser import axe
 from tests.browser.conftest import PASSWORD, make_pair, on_server
+from tests.browser.test_meeting_page import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -220,14 +221,17 @@ def signed_in_context(browser, live_server, person):
     return context
 
 
-def scan(page, where):
-    """The violations at every width and colour scheme of the page loaded."""
+def scan(page, where, shot=None):
+    """The violations at every width and colour scheme of the page loaded; with
+    ``shot``, a screenshot of each (when PMWEB_SCREENSHOTS names a folder)."""
     problems = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
             problems += axe.describe(axe.violations(page), f"{where} at {width}px, {scheme}")
+            if shot:
+                screenshot(page, f"{shot}-{width}-{scheme}")
     return problems
 
 
@@ -256,7 +260,13 @@ def test_every_page_passes_axe(browser, live_server, world, actor):
             if arrived in scanned or "text/html" not in response.headers.get("content-type", ""):
                 continue
             scanned.add(arrived)
-            problems += scan(page, f"{actor} {path}")
+            # The meeting pages, as Dana sees them, to look at in both schemes.
+            shot = (
+                f"axe-meeting-{arrived.rsplit('/', 1)[-1]}"
+                if (actor == "manager" and arrived.startswith("/meetings/"))
+                else None
+            )
+            problems += scan(page, f"{actor} {path}", shot)
             to_visit += sorted(navigation_links(page, live_server.url) - visited)
     finally:
         context.close()
