@@ -99,3 +99,18 @@ def test_an_edit_crossing_the_others_is_announced(dana_and_sam):
     conflict = sam.get_by_role("alert").filter(has_text="changed this point")
     expect(conflict).to_contain_text("Hiring plan, two roles")
     expect(conflict).to_contain_text("Hiring plan for Q1")
+
+
+def test_this_week_says_which_one_on_one_changed(sign_in, pair):
+    sam = sign_in(pair.employee)
+    sam.goto("/this-week")
+    connected(sam)
+    sam.evaluate(RECORD_ANNOUNCEMENTS)
+    card = sam.locator("article.prep-card", has_text="Dana Reyes")
+    dana = sign_in(pair.manager)
+    open_meeting(dana, pair)
+    add_by_enter(dana, "Quarterly priorities")
+    expect(card).to_contain_text("Quarterly priorities", timeout=LIVE_ARRIVAL)
+    sam.wait_for_function("() => window.pmwebAnnounced.length > 0", timeout=LIVE_ARRIVAL)
+    sam.wait_for_timeout(1500)
+    assert announced(sam) == ["Your one-on-one with Dana Reyes changed."]
