@@ -154,13 +154,23 @@
   const savesWhenAsked = new WeakMap();
   const shownBefore = new WeakMap();
 
+  // Whether a save of the person's own is on its way. One whose form left the page
+  // before its answer came (a refresh replaced the list) is not waited for: its last
+  // events go to the detached form, and would never be heard.
+  function savingNow() {
+    for (const ctx of ownSavesOnTheirWay) {
+      if (!(ctx.sourceElement && ctx.sourceElement.isConnected)) ownSavesOnTheirWay.delete(ctx);
+    }
+    return ownSavesOnTheirWay.size > 0;
+  }
+
   document.addEventListener("htmx:before:request", (event) => {
     const ctx = event.detail.ctx;
     if (ctx.request.method !== "GET") {
       ownSavesSent += 1;
       ownSavesOnTheirWay.add(ctx);
     } else if (partNameOf(ctx) !== null) {
-      savesWhenAsked.set(ctx, ownSavesOnTheirWay.size ? -1 : ownSavesSent);
+      savesWhenAsked.set(ctx, savingNow() ? -1 : ownSavesSent);
     }
   });
 
@@ -174,7 +184,7 @@
 
   document.addEventListener("htmx:before:swap", (event) => {
     const ctx = event.detail.ctx;
-    if (savesWhenAsked.get(ctx) === ownSavesSent && !ownSavesOnTheirWay.size) {
+    if (savesWhenAsked.get(ctx) === ownSavesSent && !savingNow()) {
       shownBefore.set(ctx, shownIn(ctx.sourceElement));
     }
   });
