@@ -8,6 +8,7 @@ import html
 import re
 import shutil
 import subprocess
+import zlib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -617,6 +618,35 @@ def test_the_plan_downloads_as_a_pdf_on_a4_or_letter(client, actors, login, full
     ).stdout.decode()
     assert "Finish the SRE course" in text and "Cut p95 latency in half" in text
     assert "DRAFT-NOT-FOR-PAPER" not in text and "PRIVATE-NOT-FOR-PAPER" not in text
+
+
+def pdf_objects(data):
+    """The PDF's bytes with every compressed stream inflated: WeasyPrint keeps the
+    document catalog in a compressed object stream."""
+    inflated = []
+    for stream in re.finditer(rb"(?<!end)stream\r?\n(.*?)endstream", data, re.S):
+        # A decompressor object, not zlib.decompress: the end of line before
+        # "endstream" is not part of the data, and may or may not be there.
+        try:
+            inflated.append(zlib.decompressobj().decompress(stream.group(1)))
+        except zlib.error:
+            pass  # a stream of another filter (an image, a font) holds no catalog
+    return data + b"".join(inflated)
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_its_language(client, actors, login, full_plan):
+    login(actors.report)
+    data = client.get(f"/people/{actors.report.id}/plan.pdf").data
+    objects = pdf_objects(data)
+    assert b"/StructTreeRoot" in objects and b"/MarkInfo" in objects
+    assert re.findall(rb"/Lang\s*\(([^)]*)\)", objects) == [b"en"]
+    assert b"pdfuaid" in objects  # the PDF/UA identification in its metadata
+    if not shutil.which("pdfinfo"):
+        unavailable("pdfinfo (poppler-utils) is not installed")
+    info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True)
+    lines = info.stdout.decode().splitlines()
+    assert "Tagged:          yes" in lines
+    assert any(line.startswith("Title:") and "Development plan" in line for line in lines)
 
 
 # --- after review: sending, drafts and links across a change of manager ------------------

@@ -27,8 +27,10 @@ def render(html, paper, static_folder, static_url):
             "libpango-1.0-0 libpangoft2-1.0-0). The printable view still prints."
         )
     fetcher = StaticFilesOnly(pathlib.Path(static_folder), static_url)
+    # PDF/UA-1: a tagged PDF (headings, lists, tables and reading order for a screen
+    # reader) with the page's language and title; PDF 1.7, which every reader opens.
     return HTML(string=html, base_url="http://pmweb.invalid/", url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(string=f"@page {{ size: {paper}; }}")]
+        stylesheets=[CSS(string=f"@page {{ size: {paper}; }}")], pdf_variant="pdf/ua-1"
     )
 
 

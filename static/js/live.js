@@ -1,5 +1,6 @@
 // The live pages (a meeting, This week): keeps what the person is typing out of the way
-// of live refreshes, and shows the state of the page's connection.
+// of live refreshes, tells a screen reader what the other person changed, and shows the
+// state of the page's connection.
 (() => {
   "use strict";
 
@@ -35,6 +36,169 @@
   // answer's attributes. [hx-morph-skip] keeps its meaning on these pages.
   htmx.config.morphSkip = "[hx-morph-skip], #live [data-typed-since]";
 
+  // --- what the other person changed, for a screen reader -------------------------
+  //
+  // One polite live region (#live-changes, in the page's never-swapped #live) says what
+  // changed, once per burst: a person adding three points in a row is one "Sam changed
+  // the agenda", said when the burst has settled. Streams say only "this part changed",
+  // and also after one's own saves; a part whose refetch brings nothing new is not
+  // mentioned, so one's own changes (already on the page from the save's answer) never
+  // are.
+
+  // What the parts of a meeting page are called; a This week card says whose it is.
+  const PART_NAMES = {
+    "talking-points": "the agenda",
+    "shared-notes": "the shared notes",
+    "action-items": "the action items",
+    goals: "the goals",
+    development: "the development plan",
+    "meeting-body": "the meeting",
+  };
+  // A burst ends after this long without a change, or this long after it began.
+  const BURST_QUIET_MS = 1000;
+  const BURST_LONGEST_MS = 3000;
+
+  const announcer = (() => {
+    let changed = [];
+    let typedOver = null;
+    let quietTimer = null;
+    let longestTimer = null;
+
+    function listed(names) {
+      if (names.length < 2) return names.join("");
+      return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+    }
+
+    function say() {
+      clearTimeout(quietTimer);
+      clearTimeout(longestTimer);
+      quietTimer = longestTimer = null;
+      const region = document.getElementById("live-changes");
+      const live = document.getElementById("live");
+      if (!region || !live) return;
+      const who = live.dataset.otherName;
+      const sentences = [];
+      if (changed.length) {
+        const what = listed(changed);
+        sentences.push(who ? `${who} changed ${what}.` : `${what[0].toUpperCase()}${what.slice(1)} changed.`);
+      }
+      if (typedOver) sentences.push(typedOver);
+      changed = [];
+      typedOver = null;
+      // Emptied first, so that the same words said again are announced again.
+      region.textContent = "";
+      requestAnimationFrame(() => {
+        region.textContent = sentences.join(" ");
+      });
+    }
+
+    function note() {
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(say, BURST_QUIET_MS);
+      if (longestTimer === null) longestTimer = setTimeout(say, BURST_LONGEST_MS);
+    }
+
+    return {
+      changed(name) {
+        if (!changed.includes(name)) changed.push(name);
+        note();
+      },
+      typedOver(notice) {
+        typedOver = notice;
+        note();
+      },
+    };
+  })();
+
+  // Said when a form being typed in was changed meanwhile: which one, and what saving does.
+  const EDITED_NAMES = { "talking-points": "the talking point", "shared-notes": "the shared notes" };
+
+  function typedOverNotice(form) {
+    if ("ownNote" in form.dataset) return "Your private note changed elsewhere: saving will show you both versions.";
+    const section = form.closest("section[id]");
+    const what = (section && EDITED_NAMES[section.id]) || "what";
+    const who = document.getElementById("live").dataset.otherName || "The other person";
+    return `${who} changed ${what} you are editing: saving will show you both versions.`;
+  }
+
+  // What a part shows, for telling whether a refetch changed it: its text and the
+  // values, states and versions in its fields. Who else is here has its own region, and
+  // a CSRF token is signed anew (with its time) at every rendering.
+  function shownIn(part) {
+    const copy = part.cloneNode(true);
+    for (const unsaid of copy.querySelectorAll("#presence, [name=csrf_token]")) unsaid.remove();
+    const shown = [copy.textContent.replace(/\s+/g, " ")];
+    for (const element of copy.querySelectorAll("[value], [aria-pressed], [checked], [selected]")) {
+      shown.push(element.getAttribute("value"), element.getAttribute("aria-pressed"),
+        element.hasAttribute("checked"), element.hasAttribute("selected"));
+    }
+    return shown.join("\u0000");
+  }
+
+  // The name of what a refetch asked for by the stream shows, or null for requests the
+  // person made themselves (a save, "Take theirs").
+  function partNameOf(ctx) {
+    const event = ctx.sourceEvent;
+    const part = ctx.sourceElement;
+    if (!event || !isLive(event.target) || event.type === "presence" || !(part instanceof Element)) return null;
+    if (part.id in PART_NAMES) return PART_NAMES[part.id];
+    const card = part.matches(".prep-card") ? part.querySelector("h3") : null;
+    return card ? `your one-on-one with ${card.textContent.trim()}` : null;
+  }
+
+  // A refetch that crossed one of the person's own saves may bring that save before
+  // its answer does: it is not counted as the other's. (An edit of the other's in the
+  // same moment then goes unsaid; the page still shows it.)
+  let ownSavesSent = 0;
+  const ownSavesOnTheirWay = new Set();
+  const savesWhenAsked = new WeakMap();
+  const shownBefore = new WeakMap();
+
+  // Whether a save of the person's own is on its way. One whose form left the page
+  // before its answer came (a refresh replaced the list) is not waited for: its last
+  // events go to the detached form, and would never be heard.
+  function savingNow() {
+    for (const ctx of ownSavesOnTheirWay) {
+      if (!(ctx.sourceElement && ctx.sourceElement.isConnected)) ownSavesOnTheirWay.delete(ctx);
+    }
+    return ownSavesOnTheirWay.size > 0;
+  }
+
+  document.addEventListener("htmx:before:request", (event) => {
+    const ctx = event.detail.ctx;
+    if (ctx.request.method !== "GET") {
+      ownSavesSent += 1;
+      ownSavesOnTheirWay.add(ctx);
+    } else if (partNameOf(ctx) !== null) {
+      savesWhenAsked.set(ctx, savingNow() ? -1 : ownSavesSent);
+    }
+  });
+
+  // A save whose answer replaced its own form ends with events on the detached form,
+  // which never reach the document: its swap, announced from the new content, does.
+  function saveArrived(event) {
+    ownSavesOnTheirWay.delete(event.detail.ctx);
+  }
+  document.addEventListener("htmx:after:swap", saveArrived);
+  document.addEventListener("htmx:finally:request", saveArrived);
+
+  document.addEventListener("htmx:before:swap", (event) => {
+    const ctx = event.detail.ctx;
+    if (savesWhenAsked.get(ctx) === ownSavesSent && !savingNow()) {
+      shownBefore.set(ctx, shownIn(ctx.sourceElement));
+    }
+  });
+
+  document.addEventListener("htmx:after:swap", (event) => {
+    const ctx = event.detail.ctx;
+    if (!shownBefore.has(ctx)) return;
+    const before = shownBefore.get(ctx);
+    shownBefore.delete(ctx);
+    // The stream's parts are morphed, so the element is the one that was asked.
+    const part = ctx.sourceElement;
+    if (part.isConnected && shownIn(part) !== before) announcer.changed(partNameOf(ctx));
+  });
+
   function forgetTypedSince(form) {
     for (const field of form.querySelectorAll("[data-typed-since]")) delete field.dataset.typedSince;
   }
@@ -58,6 +222,8 @@
           ? "You changed this note elsewhere"
           : `${document.getElementById("live").dataset.otherName || "The other person"} changed this`;
         oldNode.dataset.changedMeanwhile = `${who} meanwhile — saving will show you both versions.`;
+        // The notice is drawn by CSS, which a screen reader is not told about.
+        announcer.typedOver(typedOverNotice(oldNode));
       }
       return false;
     },
