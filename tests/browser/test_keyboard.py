@@ -118,8 +118,11 @@ def test_points_are_reordered_and_the_meeting_completed_by_keyboard(sign_in, pai
     page.keyboard.press("Enter")
     expect_agenda(page, ["Second", "First"])
 
-    presses = tab_to(page, "Complete meeting")
+    presses = tab_to(page, "Complete meeting…")
     assert presses < 80
+    page.keyboard.press("Enter")  # the question comes in its place, its answer focused
+    expect(page.get_by_role("heading", name="Complete this meeting?")).to_be_visible()
+    expect(page.get_by_role("button", name="Complete meeting", exact=True)).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.goto(f"/meetings/{pair.meeting_id}")
