@@ -6,11 +6,15 @@ memory and no CPU (bench/README.md has the measurements behind these numbers).
 Every setting can be overridden on the command line or by the environment below."""
 
 import os
+import shutil
 import tempfile
 
 # Each worker counts its metrics in files here, which a scrape of any worker adds up
 # (pmweb/metrics.py). Set before pmweb is imported: the metrics library reads it then.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="pmweb-metrics-"))
+_metrics_folder = None
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    _metrics_folder = tempfile.mkdtemp(prefix="pmweb-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_folder
 
 from pmweb import config as defaults  # noqa: E402
 from pmweb import live  # noqa: E402
@@ -46,3 +50,8 @@ def child_exit(server, worker):
 
     # A worker that is gone no longer counts its open streams.
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _metrics_folder is not None:
+        shutil.rmtree(_metrics_folder, ignore_errors=True)

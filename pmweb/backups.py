@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import click
 from flask import current_app
@@ -52,8 +53,28 @@ def _version(folder):
     return int(number) if number.isdigit() else 0
 
 
-def _run(command):
-    result = subprocess.run(command, capture_output=True, text=True)
+def _libpq(database_url):
+    """The URL without its password, and the environment that gives the password to
+    pg_dump or pg_restore: a command line is readable by every local user."""
+    parts = urlsplit(database_url)
+    environment = dict(os.environ)
+    if parts.password is not None:
+        environment["PGPASSWORD"] = unquote(parts.password)
+        netloc = parts.netloc.rsplit("@", 1)[1]
+        user = parts.username
+        netloc = f"{user}@{netloc}" if user else netloc
+        database_url = urlunsplit(parts._replace(netloc=netloc))
+    return database_url, environment
+
+
+def _private_file(target):
+    """``target`` made, empty, readable by its owner only: a backup holds every
+    one-on-one of the company."""
+    os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _run(command, environment=None):
+    result = subprocess.run(command, capture_output=True, text=True, env=environment)
     if result.returncode != 0:
         raise BackupError(result.stderr.strip() or f"{command[0]} failed")
 
@@ -64,8 +85,11 @@ def backup(database_url, target):
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file.")
     path = _sqlite_path(database_url)
+    if path is not None and not Path(path).is_file():
+        raise BackupError(f"There is no database at {path}: check DATABASE_URL.")
+    _private_file(target)
     if path is not None:
-        source = sqlite3.connect(path)
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         copy = sqlite3.connect(target)
         try:
             with copy:
@@ -74,16 +98,22 @@ def backup(database_url, target):
             copy.close()
             source.close()
         return
-    _run(
-        [
-            pg_tool("pg_dump"),
-            "--format=custom",
-            "--no-owner",
-            "--no-privileges",
-            f"--file={target}",
-            f"--dbname={database_url}",
-        ]
-    )
+    address, environment = _libpq(database_url)
+    try:
+        _run(
+            [
+                pg_tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={target}",
+                f"--dbname={address}",
+            ],
+            environment,
+        )
+    except BackupError:
+        target.unlink()
+        raise
 
 
 def _is_empty(database_url):
@@ -123,10 +153,13 @@ def restore(database_url, source, replace=False):
             target.close()
             backup_copy.close()
         return
-    command = [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error"]
+    # One transaction: a restore that fails half-way leaves the database as it was.
+    command = [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction"]
+    command += ["--exit-on-error"]
     if replace:
         command += ["--clean", "--if-exists"]
-    _run([*command, f"--dbname={database_url}", str(source)])
+    address, environment = _libpq(database_url)
+    _run([*command, f"--dbname={address}", str(source)], environment)
 
 
 @click.command("backup", help="Write a backup of the database to FILE, while pmweb runs.")

@@ -105,7 +105,7 @@ def locked(query):
 
 # Routes that answer without a request's connection: health checks, which must answer
 # (and say so) when the database does not, and take their own connection when needed.
-OWN_CONNECTION = {"health.healthz", "health.readyz"}
+OWN_CONNECTION = {"health.healthz", "health.readyz", "metrics.metrics"}
 
 
 def init_app(app):
@@ -118,8 +118,10 @@ def init_app(app):
         # Close at teardown only what this request opened: a CLI command or test
         # that already holds the connection keeps it.
         asked = time.perf_counter()
-        g.opened_database_connection = db.connect(reuse_if_open=True)
-        metrics.CONNECTION_WAIT_SECONDS.observe(time.perf_counter() - asked)
+        try:
+            g.opened_database_connection = db.connect(reuse_if_open=True)
+        finally:  # a wait that ended with an exhausted pool counts too
+            metrics.CONNECTION_WAIT_SECONDS.observe(time.perf_counter() - asked)
 
     @app.teardown_request
     def close_connection(exc):

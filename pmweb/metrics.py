@@ -54,9 +54,18 @@ SIGN_IN_FAILURES = Counter("pmweb_sign_in_failures", "Sign-ins refused or failed
 bp = Blueprint("metrics", __name__)
 
 
+# A client may send any word as its method: anything else counts as "other", so no
+# client can make series (or text) of its own.
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def known_method(method):
+    return method if method in METHODS else "other"
+
+
 def observe_request(route, method, status, seconds):
     route = route or "none"
-    REQUESTS.labels(route, method, str(status)).inc()
+    REQUESTS.labels(route, known_method(method), str(status)).inc()
     REQUEST_SECONDS.labels(route).observe(seconds)
 
 
@@ -70,10 +79,13 @@ class DigestCollector:
         from pmweb.db import connected
         from pmweb.models import DigestSent
 
-        with connected():
-            count, last = DigestSent.select(
-                fn.COUNT(DigestSent.id), fn.MAX(DigestSent.sent_at)
-            ).scalar(as_tuple=True)
+        try:
+            with connected():
+                count, last = DigestSent.select(
+                    fn.COUNT(DigestSent.id), fn.MAX(DigestSent.sent_at)
+                ).scalar(as_tuple=True)
+        except Exception:  # noqa: BLE001 -- the other counts still matter when the database does not answer
+            return
         sent = CounterMetricFamily("pmweb_digests_sent", "Weekly digests mailed, ever.")
         sent.add_metric([], count or 0)
         yield sent

@@ -34,6 +34,7 @@ def _request_id():
 def _user_id():
     # Only a person the request already loaded: looking them up here would cost a query
     # on routes that need none (and have no connection, like the health checks).
+    # flask-login keeps the loaded user in g._login_user (flask-login 0.6.3, pinned).
     user = g.get("_login_user")
     return user.id if user is not None and user.is_authenticated else None
 
@@ -90,7 +91,7 @@ def init_app(app):
             "request",
             extra={
                 "request_id": g.request_id,
-                "method": request.method,
+                "method": metrics.known_method(request.method),
                 "route": route,
                 "status": response.status_code,
                 "duration_ms": round(seconds * 1000, 1),

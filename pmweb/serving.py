@@ -37,6 +37,9 @@ class RedactingFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = _redacted(record.exc_text, secret)
+        # Formatters (the JSON one among them) would format the traceback again from
+        # exc_info, unredacted: only the redacted text is left to them.
+        record.exc_info = None
         return True
 
 

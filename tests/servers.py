@@ -57,7 +57,10 @@ class Gunicorn:
             "PMWEB_LIVE_HEARTBEAT_SECONDS": "1",
             # Through gunicorn.conf.py, which keeps a share of them for ordinary requests.
             "PMWEB_THREADS": str(threads),
+            # The workers' metrics in the test's folder, gone with it.
+            "PROMETHEUS_MULTIPROC_DIR": str(folder / f"{name}-metrics"),
         }
+        (folder / f"{name}-metrics").mkdir(exist_ok=True)
         self.process = None
 
     def start(self):

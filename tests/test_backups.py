@@ -126,3 +126,32 @@ def test_the_commands_say_what_is_wrong(app, tmp_path):
     assert runner.invoke(args=["backup", str(target)]).exit_code == 0
     again = runner.invoke(args=["backup", str(target)])
     assert again.exit_code != 0 and "exists already" in again.output
+
+
+def test_a_backup_is_readable_by_its_owner_only(app, actors, tmp_path):
+    target = tmp_path / "pmweb.backup"
+    with app.app_context():
+        backups.backup(app.config["DATABASE_URL"], target)
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_database_that_is_not_there_is_not_backed_up_as_an_empty_one(app, tmp_path):
+    missing = f"sqlite:///{tmp_path / 'mistyped.sqlite3'}"
+    with app.app_context(), pytest.raises(backups.BackupError, match="There is no database"):
+        backups.backup(missing, tmp_path / "pmweb.backup")
+    assert not (tmp_path / "pmweb.backup").exists()
+    assert not (tmp_path / "mistyped.sqlite3").exists()
+
+
+def test_replace_puts_the_backup_in_place_of_what_the_database_holds(app, actors, tmp_path):
+    source = app.config["DATABASE_URL"]
+    target = tmp_path / "pmweb.backup"
+    with app.app_context():
+        backups.backup(source, target)
+        before = rows_of(source)
+        service.add_talking_point(actors.meeting, actors.manager.id, "Written after the backup")
+        assert rows_of(source) != before
+        db.close()
+        backups.restore(source, target, replace=True)
+        db.connect()
+    assert rows_of(source) == before

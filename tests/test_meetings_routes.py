@@ -482,6 +482,7 @@ def test_either_person_reopens_a_meeting_just_completed(client, actors, login, d
     meeting = actors.meeting
     dana.post(f"/meetings/{meeting.id}/talking-points", data={"text": "Carry me"})
     assert dana.post(f"/meetings/{meeting.id}/complete").status_code == 303
+    assert TalkingPoint.select().where(TalkingPoint.carried_from.is_null(False)).count() == 1
     sam = login(actors.report, as_client=client.application.test_client())
     page = text_of(sam.get(f"/meetings/{meeting.id}"))
     assert "Reopen meeting" in page and "Either of you can reopen it until" in page

@@ -484,7 +484,7 @@ def test_reopening_is_refused_once_a_carried_point_changed_or_the_time_is_up(act
 
     later = first.completed_at + service.REOPENABLE_FOR + datetime.timedelta(seconds=1)
     with pytest.raises(service.CompletionRefused, match="30 minutes"):
-        service.reopen_meeting(first, now=later)
+        service.reopen_meeting(first, now_utc=later)
 
 
 def test_reopening_is_refused_once_a_later_meeting_was_completed(actors):
@@ -492,7 +492,7 @@ def test_reopening_is_refused_once_a_later_meeting_was_completed(actors):
     [carried] = [p for p in second.talking_points if p.carried_from_id]
     service.set_discussed(carried, True)
     service.complete_meeting(second, actors.manager, now=service.local_now(actors.pair))
-    with pytest.raises(service.CompletionRefused):
+    with pytest.raises(service.CompletionRefused, match="later meeting"):
         service.reopen_meeting(first)
 
 
@@ -510,3 +510,20 @@ def test_reopening_and_completing_at_once_leave_one_consistent_agenda(app, actor
         status = Meeting.get_by_id(first.id).status
         carried = [p for p in Meeting.get_by_id(second.id).talking_points if p.carried_from_id]
         assert len(carried) == (1 if status == "done" else 0)
+
+
+def test_reopening_is_refused_once_a_carried_point_was_deleted_there(actors):
+    first, second = complete_with_points(actors)
+    [carried] = [p for p in second.talking_points if p.carried_from_id]
+    service.delete_talking_point(carried)
+    with pytest.raises(service.CompletionRefused, match="has changed since"):
+        service.reopen_meeting(first)
+    assert Meeting.get_by_id(first.id).status == "done"
+
+
+def test_editing_a_point_a_reopen_took_back_is_refused_not_an_error(actors):
+    first, second = complete_with_points(actors)
+    [carried] = [p for p in second.talking_points if p.carried_from_id]
+    service.reopen_meeting(first)
+    with pytest.raises(ReadOnly, match="no longer on this meeting"):
+        service.edit_talking_point(carried, "Too late", 1)

@@ -65,7 +65,6 @@ def test_labels_name_routes_methods_statuses_and_parts_only(client, actors, logi
 def test_under_gunicorn_every_workers_counts_are_added_up(app, actors, database_url, tmp_path):
     server = Gunicorn(tmp_path, database_url, uuid.uuid4().hex, workers=3)
     server.env["PMWEB_METRICS_TOKEN"] = TOKEN
-    server.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     server.start()
     try:
         for _ in range(30):

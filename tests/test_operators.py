@@ -448,6 +448,29 @@ def test_the_apps_own_log_of_a_failure_never_holds_a_password_link(
     assert "looking up" in logged and token not in logged
 
 
+def test_the_json_log_of_a_failure_never_holds_a_password_link(app, actors, monkeypatch):
+    import io
+
+    from pmweb import request_log
+
+    token = org.reset_password(actors.report)
+
+    def failing(given, now=None):
+        raise RuntimeError(f"the database went away looking up /password/{given}")
+
+    monkeypatch.setattr(accounts, "usable_link", failing)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    written = io.StringIO()
+    handler = request_log.json_handler(written)
+    app.logger.addHandler(handler)
+    try:
+        assert app.test_client().get(f"/password/{token}").status_code == 500
+    finally:
+        app.logger.removeHandler(handler)
+    assert "Exception on /password/[redacted] [GET]" in written.getvalue()
+    assert "RuntimeError" in written.getvalue() and token not in written.getvalue()
+
+
 def test_a_line_cannot_end_on_or_after_the_next_ones_first_day(admin, actors):
     line = hand_sam_to_hana(actors, admin)
     earlier = ReportingLine.get(

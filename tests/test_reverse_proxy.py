@@ -102,8 +102,13 @@ class OverTls(Visitor):
     """A signed-in person talking HTTPS to nginx, sending the Referer a browser sends
     (over https, the CSRF check compares it with the host)."""
 
+    # Headers a client adds to every request it sends, forged ones for instance.
+    extra_headers = {}
+
     def open(self, method, path, form=None, headers=None, timeout=10):
-        headers = {"Referer": f"https://127.0.0.1:{self.port}/"} | (headers or {})
+        headers = (
+            {"Referer": f"https://127.0.0.1:{self.port}/"} | self.extra_headers | (headers or {})
+        )
         return super().open(method, path, form, headers, timeout)
 
     def connect(self, timeout):
@@ -117,23 +122,28 @@ def proxied(app, tmp_path):
     server = Gunicorn(tmp_path, app.config["DATABASE_URL"], app.config["SECRET_KEY"])
     server.env["PMWEB_PROXY_FIX"] = "1"
     server.start()
-    nginx = Nginx(tmp_path, server.port)
-    nginx.start()
-    yield types.SimpleNamespace(server=server, nginx=nginx, port=nginx.https_port)
-    nginx.stop()
-    server.stop()
+    try:
+        nginx = Nginx(tmp_path, server.port)
+        nginx.start()
+        try:
+            yield types.SimpleNamespace(server=server, nginx=nginx, port=nginx.https_port)
+        finally:
+            nginx.stop()
+    finally:
+        server.stop()
 
 
 def test_behind_tls_pages_say_https_and_cookies_are_secure(proxied, actors):
     connection = http.client.HTTPSConnection("127.0.0.1", proxied.port, context=UNVERIFIED)
-    connection.request("GET", "/login")
+    connection.request("GET", "/login", headers={"X-Request-Id": "client-forged-1234"})
     response = connection.getresponse()
     response.read()
     connection.close()
     assert response.status == 200
     assert response.getheader("Strict-Transport-Security").startswith("max-age=")
     assert not re.search(r"\d", response.getheader("Server") or "")  # no version said
-    assert re.fullmatch(r"[0-9a-f]{32}", response.getheader("X-Request-Id"))  # nginx's id
+    # nginx's own id, not the one the client wrote.
+    assert re.fullmatch(r"[0-9a-f]{32}", response.getheader("X-Request-Id"))
     cookie = response.getheader("Set-Cookie") or ""
     assert "Secure" in cookie and "HttpOnly" in cookie
     plain = http.client.HTTPConnection("127.0.0.1", proxied.nginx.http_port)
@@ -143,10 +153,13 @@ def test_behind_tls_pages_say_https_and_cookies_are_secure(proxied, actors):
     assert redirect.status == 301  # to https
 
 
+class Forging(OverTls):
+    extra_headers = {"X-Forwarded-For": "203.0.113.9"}
+
+
 def test_the_throttle_sees_the_client_not_what_it_wrote(proxied, actors):
-    forged = {"X-Forwarded-For": "203.0.113.9"}
-    dana = OverTls(proxied, actors.manager.email)
-    _, page = dana.request("GET", "/account", headers=forged)
+    dana = Forging(proxied, actors.manager.email)  # signs in with the forged header
+    _, page = dana.request("GET", "/account")
     assert "127.0.0.1" in page and "203.0.113.9" not in page
 
 
@@ -177,7 +190,8 @@ def test_live_updates_pass_through_as_fast_as_directly(proxied, actors):
             assert dana.post(f"/meetings/{meeting}/talking-points", {"text": name}) == 200
             assert next_event_name(stream, within=5) == "agenda", name
             delays[name] = time.monotonic() - sent
-    assert delays["through nginx"] < delays["direct"] + 0.25, delays
+    # Unbuffered: within a second, as directly (a buffering proxy holds it for good).
+    assert delays["through nginx"] < 1, delays
 
 
 def test_slow_clients_wait_in_nginx_and_pages_are_still_served(proxied, actors):
@@ -186,7 +200,8 @@ def test_slow_clients_wait_in_nginx_and_pages_are_still_served(proxied, actors):
     trickling = []
     try:
         for _ in range(1100):  # the slowloris that starved a bare gunicorn
-            sock = socket.create_connection(("127.0.0.1", proxied.nginx.http_port), timeout=5)
+            raw = socket.create_connection(("127.0.0.1", proxied.port), timeout=10)
+            sock = UNVERIFIED.wrap_socket(raw, server_hostname="localhost")
             sock.sendall(b"GET /login HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
             trickling.append(sock)
         for sock in trickling[::10]:

@@ -113,10 +113,11 @@ def can_reopen_meeting(found):
 
 
 def require_meeting_reopenable(found):
-    require_edit(
-        can_reopen_meeting(found),
-        ENDED if found.meeting.is_done else "This meeting is not completed.",
-    )
+    if found.role not in PARTICIPANTS:
+        raise ReadOnly("Only the two people in this one-on-one can reopen its meetings.")
+    if not found.meeting.is_done:
+        raise ReadOnly("This meeting is not completed.")
+    require_one_on_one_editable(found)
 
 
 def can_delete_talking_point(found, point):

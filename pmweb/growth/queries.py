@@ -206,8 +206,8 @@ def goal_titles(employee_id, since):
 
 def meetings_to_link(employee_id, manager_id, limit=12):
     """The employee's meetings with their current manager that feedback can come
-    from: those held, and today's (in the pair's own time), most recent first. Not one
-    that has not happened yet, nor one that was skipped."""
+    from: those whose day has come (in the pair's own time), today's included, most
+    recent first. Not one still ahead, nor one that was skipped."""
     if manager_id is None:
         return []
     between_them = (OneOnOne.employee == employee_id) & (OneOnOne.manager == manager_id)

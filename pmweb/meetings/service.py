@@ -376,7 +376,10 @@ def edit_talking_point(point, text, based_on_version):
             .where((TalkingPoint.id == point.id) & (TalkingPoint.version == based_on_version))
             .execute()
         )
-        current = TalkingPoint.get_by_id(point.id)
+        current = TalkingPoint.get_or_none(TalkingPoint.id == point.id)
+        if current is None:
+            # Gone a moment ago: deleted, or taken back by a reopened meeting.
+            raise ReadOnly("This talking point is no longer on this meeting's agenda.")
         if not changed:
             raise StaleEdit(current)
         return current
@@ -552,6 +555,7 @@ class CompletionRefused(Exception):
 # undo a mistaken click or add what was forgotten, short enough that the next
 # meeting's agenda has not yet been worked on.
 REOPENABLE_FOR = datetime.timedelta(minutes=30)
+REOPENABLE_MINUTES = REOPENABLE_FOR // datetime.timedelta(minutes=1)
 
 
 def complete_meeting(meeting, completed_by, now=None):
@@ -627,29 +631,30 @@ def in_zone(moment, timezone):
     return local.replace(tzinfo=None)
 
 
-def reopen_until(meeting):
-    """Until when a completed meeting may be reopened (a UTC moment), or None."""
+def reopen_until(meeting, now_utc):
+    """Until when a completed meeting may be reopened (a UTC moment), or None when it
+    is not completed or that time has passed at ``now_utc``."""
     if meeting.status != "done" or meeting.completed_at is None:
         return None
-    return meeting.completed_at + REOPENABLE_FOR
+    until = meeting.completed_at + REOPENABLE_FOR
+    return until if now_utc <= until else None
 
 
-def reopen_meeting(meeting, now=None):
+def reopen_meeting(meeting, now_utc=None):
     """Opens a meeting completed moments ago again and undoes its carry-forward
     exactly: each point carried from it leaves the meeting it went to, which keeps
     everything else. Refused once a carried point was changed there (reopening would
     lose that change), after ``REOPENABLE_FOR``, or when a later meeting of the pair
     was completed since."""
-    now = now or utcnow()
+    now_utc = now_utc or utcnow()
     with _changing_schedule(meeting.one_on_one_id):
         current = Meeting.get_by_id(meeting.id)
-        until = reopen_until(current)
-        if until is None:
+        if current.status != "done":
             raise CompletionRefused("This meeting is not completed.")
-        if now > until:
+        if reopen_until(current, now_utc) is None:
             completed = in_zone(current.completed_at, current.one_on_one.timezone)
             raise CompletionRefused(
-                f"A meeting can be reopened for {REOPENABLE_FOR.seconds // 60} minutes after "
+                f"A meeting can be reopened for {REOPENABLE_MINUTES} minutes after "
                 f"it was completed; this one was completed at {formatting.time(completed)}."
             )
         completed_since = (
@@ -671,13 +676,33 @@ def reopen_meeting(meeting, now=None):
             .join(Meeting, on=(TalkingPoint.meeting == Meeting.id))
             .where(Original.meeting == current.id)
         )
-        for point in carried:
-            if point.version != 1 or point.discussed or point.meeting.status != "upcoming":
-                raise CompletionRefused(
-                    f"“{point.text}”, carried from this meeting, has changed since in the next "
-                    "one: reopening would undo that. Add what you forgot to the next meeting."
-                )
-        TalkingPoint.delete().where(TalkingPoint.id.in_([p.id for p in carried])).execute()
+        changed_since = CompletionRefused(
+            "A talking point carried from this meeting has changed since in the next one: "
+            "reopening would undo that. Add what you forgot to the next meeting."
+        )
+        undiscussed = (
+            TalkingPoint.select()
+            .where((TalkingPoint.meeting == current.id) & (TalkingPoint.discussed == False))  # noqa: E712
+            .count()
+        )
+        if len(carried) != undiscussed:  # one was deleted there
+            raise changed_since
+        if any(point.meeting.status != "upcoming" for point in carried):
+            raise changed_since
+        # Only copies still as they were carried: an edit committed a moment ago (which
+        # waits on the next meeting's row, not this pair's) makes the count fall short,
+        # and the refusal rolls the deletion back.
+        removed = (
+            TalkingPoint.delete()
+            .where(
+                TalkingPoint.id.in_([point.id for point in carried])
+                & (TalkingPoint.version == 1)
+                & (TalkingPoint.discussed == False)  # noqa: E712
+            )
+            .execute()
+        )
+        if removed != len(carried):
+            raise changed_since
         Meeting.update(
             status="upcoming",
             completed_at=None,

@@ -159,15 +159,15 @@ def _every_block(found):
 def _header(found):
     previous, following = queries.neighbours(found.meeting)
     meeting = found.meeting
-    until = service.reopen_until(meeting) if access.can_reopen_meeting(found) else None
+    until = (
+        service.reopen_until(meeting, access.now()) if access.can_reopen_meeting(found) else None
+    )
     return {
         "previous_meeting": previous,
         "next_meeting": following,
         "grant": found.grant,
         # The local time until which this completed meeting may be reopened.
-        "reopenable_until": service.in_zone(until, found.pair.timezone)
-        if until and access.now() <= until
-        else None,
+        "reopenable_until": service.in_zone(until, found.pair.timezone) if until else None,
     }
 
 
@@ -286,7 +286,7 @@ def _completion(found, confirming=False):
         ),
         "completion_refusal": refusal,
         "completion": preview,
-        "reopenable_for_minutes": service.REOPENABLE_FOR.seconds // 60,
+        "reopenable_for_minutes": service.REOPENABLE_MINUTES,
     }
 
 
