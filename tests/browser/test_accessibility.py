@@ -149,6 +149,7 @@ def key_pages(actor, ids):
     own = ["/", "/this-week", "/account", "/sharing", "/sharing/reads", "/account/password"]
     employee_pages = [
         f"/meetings/{ids.upcoming}",
+        f"/meetings/{ids.upcoming}/complete",  # the question before completing
         f"/meetings/{ids.held}",
         f"/one-on-ones/{ids.pair}",
         f"/people/{sam}/goals",
