@@ -79,6 +79,19 @@ def _run(command, environment=None):
         raise BackupError(result.stderr.strip() or f"{command[0]} failed")
 
 
+def _copy_sqlite(source, target):
+    """Copies the SQLite database ``source`` onto ``target`` with SQLite's online
+    backup API: consistent, page by page, while others go on writing to ``source``."""
+    reading = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    writing = sqlite3.connect(target)
+    try:
+        with writing:
+            reading.backup(writing)
+    finally:
+        writing.close()
+        reading.close()
+
+
 def backup(database_url, target):
     """Writes a backup of the database to ``target`` (a new file)."""
     target = Path(target)
@@ -89,14 +102,7 @@ def backup(database_url, target):
         raise BackupError(f"There is no database at {path}: check DATABASE_URL.")
     _private_file(target)
     if path is not None:
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        copy = sqlite3.connect(target)
-        try:
-            with copy:
-                source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _copy_sqlite(path, target)
         return
     address, environment = _libpq(database_url)
     try:
@@ -144,14 +150,7 @@ def restore(database_url, source, replace=False):
             "--replace to replace everything in this one with the backup."
         )
     if path is not None:
-        backup_copy = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        target = sqlite3.connect(path)
-        try:
-            with target:
-                backup_copy.backup(target)
-        finally:
-            target.close()
-            backup_copy.close()
+        _copy_sqlite(source, path)
         return
     # One transaction: a restore that fails half-way leaves the database as it was.
     command = [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction"]
