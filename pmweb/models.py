@@ -40,6 +40,14 @@ class User(BaseModel):
     is_admin = BooleanField(default=False)
     deactivated_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # The company's identity provider's own id for the person (OpenID Connect ``sub``):
+    # single sign-on finds people by it, never by email, which the provider may change.
+    sso_subject = CharField(null=True, unique=True)
+    # What the company's directory knows the person by, through SCIM: its own id for
+    # them and the user name it sent. People the directory never sent have neither.
+    external_id = CharField(null=True, index=True)
+    directory_user_name = CharField(null=True, unique=True)
+    modified_at = DateTimeField(null=True)
 
     # For flask-login: a signed-in user is known by the token of their session row,
     # never by the user id, so ending that row signs them out (see auth.py).
@@ -529,6 +537,20 @@ class AdminAction(BaseModel):
     action = CharField()
     subject = CharField(default="")
     done_at = DateTimeField(default=utcnow, index=True)
+    # A change the company's directory made: which of its tokens it signed with.
+    via = CharField(default="")
+
+
+class ScimToken(BaseModel):
+    """A bearer token with which the company's directory keeps people and reporting
+    lines in step over SCIM. Only a hash is kept: the token is shown once, when made."""
+
+    name = CharField()
+    token_hash = CharField(unique=True)
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
 
 
 class Question(BaseModel):
@@ -590,6 +612,7 @@ MODELS = [
     AccessRecord,
     LoginFailure,
     AdminAction,
+    ScimToken,
     Question,
     CalendarFeed,
     DigestSent,
