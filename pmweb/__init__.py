@@ -33,6 +33,7 @@ def create_app(config=None):
         access,
         auth,
         db,
+        directory,
         formatting,
         goals,
         growth,
@@ -77,6 +78,8 @@ def create_app(config=None):
     app.register_blueprint(sharing.bp)
     app.register_blueprint(prep.bp)
     app.register_blueprint(prep.feed_bp)
+    app.register_blueprint(directory.bp)
+    directory.init_app(app)
     org.register_cli(app)
 
     from pmweb import demo

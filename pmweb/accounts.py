@@ -37,10 +37,11 @@ def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def record_event(person_id, actor_id, what, now=None):
-    """Tell ``person_id`` that ``actor_id`` (None: the command line) did ``what``."""
+def record_event(person_id, actor_id, what, now=None, via=""):
+    """Tell ``person_id`` that ``actor_id`` (None: the command line, or the company's
+    directory ``via`` SCIM) did ``what``."""
     AccountEvent.create(
-        person=person_id, actor=actor_id, what=what[:250], happened_at=now or utcnow()
+        person=person_id, actor=actor_id, what=what[:250], happened_at=now or utcnow(), via=via
     )
 
 

@@ -48,6 +48,9 @@ class User(BaseModel):
     external_id = CharField(null=True, index=True)
     directory_user_name = CharField(null=True, unique=True)
     modified_at = DateTimeField(null=True)
+    # Deleted by the directory: deactivated, and no longer one of its resources. Nothing
+    # of the person's is destroyed.
+    removed_by_directory_at = DateTimeField(null=True)
 
     # For flask-login: a signed-in user is known by the token of their session row,
     # never by the user id, so ending that row signs them out (see auth.py).
@@ -108,6 +111,8 @@ class AccountEvent(BaseModel):
     actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     what = CharField()
     happened_at = DateTimeField(default=utcnow, index=True)
+    # A change the company's directory made over SCIM (``actor`` empty too).
+    via = CharField(default="")
 
 
 class ReportingLine(BaseModel):

@@ -5,8 +5,10 @@ decided on purpose, not by accident."""
 import datetime
 
 import pytest
+from scim2_server.routing import ROUTES as SCIM_ROUTES
 
 from pmweb import accounts
+from pmweb.directory import tokens as scim_tokens
 from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
 from pmweb.growth import service as growth
@@ -30,7 +32,7 @@ ACTORS = ["manager", "report", "other_manager", "other_employee", "admin", "anon
 PARTICIPANTS = ("manager", "report")
 
 LOGIN = "login"  # redirected to the sign-in page
-OK_PAGE, NOTHING_TO_SEND, DONE, MISSING, READ_ONLY = 200, 204, 303, 404, 409
+OK_PAGE, NOTHING_TO_SEND, DONE, UNAUTHORIZED, MISSING, READ_ONLY = 200, 204, 303, 401, 404, 409
 
 
 class World:
@@ -83,6 +85,8 @@ class World:
         # A question in Dana's own bank, and her calendar feed.
         self.question = Question.create(owner=actors.manager.id, theme="career", text="Next?")
         self.feed = CalendarFeed.create(user=actors.manager.id, token="dana-feed-token-4f9c2a7e")
+        # A token for the company's directory, made by the administrator.
+        self.scim_token, _ = scim_tokens.make_token("Okta", actors.admin)
 
     @property
     def ids(self):
@@ -105,6 +109,10 @@ class World:
             "grant_id": self.grant.id,
             "question_id": self.question.id,
             "token": self.feed.token,
+            "token_id": self.scim_token.id,
+            "resource_endpoint": "Users",
+            "resource_id": str(self.actors.report.id),
+            "path": "Users",
         }
 
 
@@ -412,6 +420,16 @@ POLICY = {
         {"csv_text": "email,name,manager_email\nnew@example.com,New Person,\n"},
         only_admin(OK_PAGE),  # shows each new person's one-time link
     ),
+    "directory.tokens": ("GET", None, only_admin(OK_PAGE)),
+    "directory.make_token": ("POST", {"name": "Okta"}, only_admin(OK_PAGE)),
+    "directory.revoke_token": ("POST", {}, only_admin(DONE)),
+    # SCIM takes the directory's bearer token and nothing else: every session, an
+    # administrator's too, gets the SCIM error 401 (tests/test_scim.py).
+    **{
+        f"scim.{route.name}": (route.method, {}, {actor: UNAUTHORIZED for actor in ACTORS})
+        for route in SCIM_ROUTES
+    },
+    "scim.fallback": ("GET", None, {actor: UNAUTHORIZED for actor in ACTORS}),
 }
 
 
@@ -446,11 +464,16 @@ def _fill(value, world):
 def _request(app, client, world, endpoint):
     """The route's request as the policy table writes it, with the world's ids."""
     method, data, _ = POLICY[endpoint]
-    (rule,) = rules_by_endpoint(app)[endpoint]
+    # SCIM's catch-all has two rules, for its root and for any path below it.
+    rule = rules_by_endpoint(app)[endpoint][-1]
     with app.test_request_context():
-        url = app.url_for(endpoint, **{arg: world.ids[arg] for arg in rule.arguments})
+        url = app.url_for(
+            endpoint, _method=method, **{arg: world.ids[arg] for arg in rule.arguments}
+        )
     if method == "GET":
         return client.get(url)
+    if endpoint.startswith("scim."):
+        return client.open(url, method=method, json=data)
     return client.post(url, data={k: _fill(v, world) for k, v in data.items()})
 
 

@@ -17,6 +17,9 @@
 - Administrators manage people and reporting lines and read no one-on-one content.
   They never manage anyone themselves, never hold a password, and every change they
   make to a person's account or lines is shown to that person (``pmweb.accounts``).
+- The company's directory, with a SCIM token an administrator made, manages people's
+  accounts and managers as an administrator does, and reads no one-on-one content; a
+  session opens none of it (``directory``).
 - Anyone else reads only through a grant the employee gave (a scope, a person, an
   expiry), read-only, and every such read is recorded for the employee to see.
 
@@ -27,7 +30,7 @@ not see a thing must not learn that it exists. A participant who may read but no
 change (a completed meeting, an ended reporting line) gets 409 with the reason instead.
 
 One module per area (``meetings``, ``growth``, ``handoffs``, ``grants``, ``admin``,
-``prep``, and what they share in ``common``); views import the policy from here.
+``prep``, ``directory``, and what they share in ``common``); views import the policy from here.
 """
 
 from pmweb.access.admin import (
@@ -44,6 +47,11 @@ from pmweb.access.common import (
     now,
     require_edit,
     today,
+)
+from pmweb.access.directory import (
+    directory_token_from,
+    get_scim_token_for_administrator_or_404,
+    people_visible_to_directory,
 )
 from pmweb.access.grants import (
     forget_reads,

@@ -2,6 +2,7 @@
 none of them reads one-on-one content."""
 
 import datetime
+from dataclasses import dataclass
 
 from pmweb import accounts, formatting
 from pmweb.db import write_transaction
@@ -13,6 +14,20 @@ from pmweb.sharing import handoffs
 
 class OrgError(Exception):
     """A request that breaks a rule of the organisation; the message says which."""
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The company's directory, changing people and reporting lines over SCIM with one
+    of the tokens an administrator made. It is nobody in pmweb (``id`` None), and every
+    change it makes says which token it came by."""
+
+    token_name: str
+    id = None
+
+    @property
+    def via(self):
+        return f"SCIM token “{self.token_name}”"
 
 
 def normalise_email(email):
@@ -56,7 +71,7 @@ def reset_password(user, by=None):
 def deactivate(user, by):
     """The person can no longer sign in and is signed out everywhere. Their reporting
     lines and one-on-ones stay as they are."""
-    if user.id == by.id:
+    if by.id is not None and user.id == by.id:
         raise OrgError("You cannot deactivate your own account.")
     with write_transaction():
         changed = (
@@ -66,7 +81,7 @@ def deactivate(user, by):
         )
         accounts.end_sessions_of(user.id)
         if changed:
-            accounts.record_event(user.id, by.id, "Deactivated your account")
+            accounts.record_event(user.id, by.id, "Deactivated your account", via=_via(by))
 
 
 def reactivate(user, by):
@@ -77,11 +92,15 @@ def reactivate(user, by):
             .execute()
         )
         if changed:
-            accounts.record_event(user.id, by.id, "Reactivated your account")
+            accounts.record_event(user.id, by.id, "Reactivated your account", via=_via(by))
 
 
 def _id(user):
     return user.id if user is not None else None
+
+
+def _via(by):
+    return by.via if isinstance(by, Directory) else ""
 
 
 def _line_on(employee, day):
@@ -99,7 +118,7 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
     way into the employee's data that nobody else approved."""
     if manager.id == employee.id:
         raise OrgError("Someone cannot report to themselves.")
-    if by is not None and by.id == manager.id:
+    if by is not None and by.id is not None and by.id == manager.id:
         raise OrgError(
             "You cannot make yourself someone's manager. Another administrator, "
             "or the command line, must start this reporting line."
@@ -113,7 +132,11 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
             raise OrgError(f"{employee.name} already reports to {manager.name}.")
         later = (
             ReportingLine.select()
-            .where((ReportingLine.employee == employee.id) & (ReportingLine.starts_on >= starts_on))
+            .where(
+                (ReportingLine.employee == employee.id)
+                & (ReportingLine.starts_on >= starts_on)
+                & (ReportingLine.id != (current.id if current is not None else 0))
+            )
             .order_by(ReportingLine.starts_on.desc())
             .first()
         )
@@ -122,7 +145,11 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
                 f"{employee.name} has a reporting line from {formatting.dated(later.starts_on)}; "
                 "pick a later start date."
             )
-        if current is not None:
+        if current is not None and current.starts_on == starts_on:
+            # A line replaced on its first day was a mistake put right (a directory
+            # correcting itself): it never takes effect.
+            _withdraw(current, by)
+        elif current is not None:
             current.ends_on = starts_on - datetime.timedelta(days=1)
             current.save()
             _tell_both(current, by, f"ended on {formatting.dated(current.ends_on)}")
@@ -131,6 +158,19 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
         _tell_both(line, by, f"starts on {formatting.dated(starts_on)}")
         meetings.open_one_on_one(manager, employee, timezone, now)
         return line
+
+
+def _withdraw(line, by):
+    """``line`` never takes effect: it ends the day before it starts, so it is current on
+    no day. What was written in the pair's one-on-one meanwhile stays its two people's."""
+    line.ends_on = line.starts_on - datetime.timedelta(days=1)
+    line.save()
+    _tell_both(line, by, "was withdrawn before it began")
+
+
+def withdraw_reporting_line(line, by=None):
+    with write_transaction():
+        _withdraw(line, by)
 
 
 def end_reporting_line(line, ends_on, by=None):
@@ -164,10 +204,16 @@ def _tell_both(line, by, what_happened):
     """Both people of a reporting line are told of every change to it, and by whom."""
     manager, employee = line.manager, line.employee
     accounts.record_event(
-        employee.id, _id(by), f"Your reporting line to {manager.name} {what_happened}"
+        employee.id,
+        _id(by),
+        f"Your reporting line to {manager.name} {what_happened}",
+        via=_via(by),
     )
     accounts.record_event(
-        manager.id, _id(by), f"{employee.name}'s reporting line to you {what_happened}"
+        manager.id,
+        _id(by),
+        f"{employee.name}'s reporting line to you {what_happened}",
+        via=_via(by),
     )
 
 
@@ -184,7 +230,12 @@ def _is_above(boss, person, day):
 
 
 def log_admin_action(actor, action, subject=""):
-    """Write down what an administrator did (``actor`` None: the command line)."""
+    """Write down what an administrator did (``actor`` None: the command line; a
+    ``Directory``: the company's directory over SCIM)."""
     AdminAction.create(
-        actor=actor.id if actor else None, action=action, subject=subject[:250], done_at=utcnow()
+        actor=_id(actor),
+        action=action,
+        subject=subject[:250],
+        done_at=utcnow(),
+        via=_via(actor),
     )

@@ -1,0 +1,41 @@
+"""What the company's directory reaches over SCIM: people's accounts and their reporting
+lines, with a bearer token an administrator made. A session — anyone's, an
+administrator's too — opens none of it, and no one-on-one content is ever part of it."""
+
+import hashlib
+
+from pmweb.access.admin import require_administrator
+from pmweb.access.common import first_or_404
+from pmweb.models import ScimToken, User
+
+# Tokens are 43 characters (32 random bytes); anything much longer is not one of ours.
+LONGEST_TOKEN = 100
+
+
+def token_hash(token):
+    """What is kept of a token. It is 256 random bits, so a plain hash is enough: there
+    is nothing to guess that a slow hash would protect."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def directory_token_from(authorization):
+    """The unrevoked token an ``Authorization: Bearer …`` header carries, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > LONGEST_TOKEN:
+        return None
+    return ScimToken.get_or_none(
+        (ScimToken.token_hash == token_hash(token)) & ScimToken.revoked_at.is_null()
+    )
+
+
+def people_visible_to_directory():
+    """Everyone but those the directory deleted: people added here or by an import are
+    there too, so a directory connected later finds them by user name and takes them
+    over instead of making second accounts."""
+    return User.select().where(User.removed_by_directory_at.is_null())
+
+
+def get_scim_token_for_administrator_or_404(user, token_id):
+    require_administrator(user)
+    return first_or_404(ScimToken.select().where(ScimToken.id == token_id))
