@@ -4,6 +4,10 @@ action items with their owners, the employee's agreed goals with their latest
 check-in, the development plan's steps and recent wins), with nothing of pmweb — no
 sign-in, no access checks, no forms. pmweb's meeting page is measured against it.
 
+It has the floor of a directory sync too: a JSON person created or given another
+manager in one transaction, with no validation, no SCIM and no reporting-line rules
+(bench/directory_sync.py measures pmweb's SCIM endpoint against it).
+
 It also has the floor of live updates: an event stream per open page fed by an
 in-process queue fan-out, an edit that inserts a talking point and signals the
 meeting's streams, and the agenda fragment those pages fetch again — again with no
@@ -35,10 +39,21 @@ from peewee import (
     fn,
 )
 
-database = SqliteDatabase(
-    os.environ.get("FLOOR_DATABASE", ":memory:"),
-    pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000},
-)
+if os.environ.get("FLOOR_DATABASE", "").startswith("postgresql://"):
+    from playhouse.db_url import connect as connect_to
+
+    database = connect_to(os.environ["FLOOR_DATABASE"])
+else:
+    database = SqliteDatabase(
+        os.environ.get("FLOOR_DATABASE", ":memory:"),
+        # pmweb's own settings (pmweb/db.py).
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": 5000,
+            "synchronous": "normal",
+        },
+    )
 
 
 class Base(Model):
@@ -109,6 +124,20 @@ class Win(Base):
     employee_id = IntegerField()
     title = CharField()
     achieved_on = DateField()
+
+
+class DirectoryPerson(Base):
+    user_name = CharField(unique=True)
+    name = CharField()
+    email = CharField(unique=True)
+    manager_id = IntegerField(null=True)
+
+
+class DirectoryLine(Base):
+    employee_id = IntegerField(index=True)
+    manager_id = IntegerField()
+    starts_on = DateField()
+    ends_on = DateField(null=True)
 
 
 app = Flask(__name__, template_folder=str(Path(__file__).parent / "floor_templates"))
@@ -276,3 +305,37 @@ def add_talking_point(meeting_id):
     _signal(meeting_id, "agenda")
     # As pmweb answers an htmx edit: with the updated fragment.
     return _agenda_fragment(meeting_id)
+
+
+def _start_line(employee_id, manager_id):
+    today = datetime.date.today()
+    DirectoryLine.update(ends_on=today - datetime.timedelta(days=1)).where(
+        (DirectoryLine.employee_id == employee_id) & DirectoryLine.ends_on.is_null()
+    ).execute()
+    DirectoryLine.create(employee_id=employee_id, manager_id=manager_id, starts_on=today)
+
+
+def _immediate():
+    return (
+        database.atomic("IMMEDIATE") if isinstance(database, SqliteDatabase) else database.atomic()
+    )
+
+
+@app.route("/directory/people", methods=["POST"])
+def create_directory_person():
+    body = request.get_json()
+    manager_id = body.get("manager_id")
+    with _immediate():
+        person = DirectoryPerson.create(
+            user_name=body["userName"], name=body["displayName"], email=body["userName"]
+        )
+        if manager_id:
+            _start_line(person.id, int(manager_id))
+    return {"id": str(person.id)}, 201
+
+
+@app.route("/directory/people/<int:person_id>", methods=["PATCH"])
+def change_directory_manager(person_id):
+    with _immediate():
+        _start_line(person_id, int(request.get_json()["manager_id"]))
+    return "", 204

@@ -348,6 +348,17 @@ CASES = {
         (lambda s: (s.actors.hr.id, s.completed_meeting.id, s.today, s.now), NONE),
         (lambda s: (s.actors.other_employee.id, s.next_meeting.id + 10_000, s.today, s.now), NONE),
     ],
+    # Dana manages Sam from early 2026 (tests/conftest.py); before that, nobody did.
+    "pmweb.org.service._current_line": [
+        (lambda s: (s.actors.report.id, s.today), SOME),
+        (lambda s: (s.actors.report.id, s.long_ago), NONE),
+        (lambda s: (s.actors.manager.id, s.today), NONE),
+    ],
+    "pmweb.org.service._current_manager_id": [
+        (lambda s: (s.actors.report.id, s.today), SOME),
+        (lambda s: (s.actors.report.id, s.long_ago), NONE),
+        (lambda s: (s.actors.manager.id, s.today), NONE),
+    ],
     "pmweb.auth._open_session": [
         (lambda s: ("open-session",), SOME),
         (lambda s: ("ended-session",), NONE),

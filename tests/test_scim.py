@@ -503,6 +503,23 @@ def test_a_cycle_or_oneself_as_manager_is_refused_with_the_reason(scim, actors, 
     assert manager_of(actors.report, today).id == actors.manager.id
 
 
+def test_an_administrator_cannot_make_themselves_a_manager_through_their_own_token(
+    scim, actors, admin, today
+):
+    response = scim.patch(f"/Users/{actors.report.id}", manager_set_to(str(admin.id)))
+    assert response.status_code == 400
+    assert "made this SCIM token" in response.json["detail"]
+    assert manager_of(actors.report, today).id == actors.manager.id
+
+
+def test_the_person_is_told_when_the_directory_changes_their_address(scim, actors):
+    body = a_user("samuel@example.com", "Sam Okafor", manager_id=actors.manager.id)
+    assert scim.put(f"/Users/{actors.report.id}", body).status_code == 200
+    told = AccountEvent.get(AccountEvent.person == actors.report.id)
+    assert told.what == "Your email changed to Sam Okafor <samuel@example.com>"
+    assert told.via == "SCIM token “Okta”"
+
+
 def test_a_failed_manager_change_leaves_the_rest_of_the_replacement_undone(scim, actors):
     body = a_user("samuel@example.com", "Samuel Okafor", manager_id=999999)
     assert scim.put(f"/Users/{actors.report.id}", body).status_code == 400

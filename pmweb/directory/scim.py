@@ -62,6 +62,7 @@ ENTERPRISE = str(EnterpriseUser.__schema__)
 KEPT = {"schemas", "id", "externalId", "meta", "userName", "displayName", "emails", "active"}
 KEPT_EMAIL = {"value"}
 KEPT_MANAGER = {"value", "$ref", "displayName"}
+USED_AT_PRECISION = datetime.timedelta(minutes=1)
 # The most people one search answers with; a directory pages through the rest.
 MOST_PER_PAGE = 200
 
@@ -339,20 +340,25 @@ def _name_of(resource):
 
 
 def _directory():
-    return Directory(g.scim_token.name)
+    return Directory(g.scim_token.name, g.scim_token.created_by_id)
 
 
 def _today():
     return access.today()
 
 
-def _apply_manager(person, wanted_id, today):
+def _apply_manager(person, wanted_id, today, new=False):
     """Starts or ends ``person``'s reporting line so that ``wanted_id`` (a SCIM id, or
-    None) is their manager from today, by the organisation's rules."""
-    current = ReportingLine.current_on(today).where(ReportingLine.employee == person.id).first()
+    None) is their manager from today, by the organisation's rules. Returns the
+    manager's id. A ``new`` person has no line yet."""
+    current = (
+        None
+        if new
+        else ReportingLine.current_on(today).where(ReportingLine.employee == person.id).first()
+    )
     if wanted_id is None:
         if current is None:
-            return
+            return None
         if current.starts_on == today:
             org.withdraw_reporting_line(current, by=_directory())
             what = "Withdrew a reporting line"
@@ -364,13 +370,13 @@ def _apply_manager(person, wanted_id, today):
             what,
             f"{person.name} reports to {current.manager.name} until {current.ends_on}",
         )
-        return
+        return None
     try:
         manager_id = _person_id(wanted_id, "manager")
     except NotFoundException as missing:
         raise InvalidValueException(detail=missing.detail) from None
     if current is not None and current.manager_id == manager_id:
-        return
+        return manager_id
     manager = access.people_visible_to_directory().where(Person.id == manager_id).first()
     if manager is None:
         raise InvalidValueException(detail=f"No person has the id {wanted_id!r} to be a manager.")
@@ -385,6 +391,7 @@ def _apply_manager(person, wanted_id, today):
         "Started a reporting line",
         f"{person.name} reports to {manager.name} from {today}",
     )
+    return manager_id
 
 
 def _apply_active(person, active):
@@ -491,9 +498,10 @@ class PeopleStorage(ScimStorage):
             raise UniquenessException(detail=f"{email} already has an account.") from None
         accounts.record_event(person.id, None, "Created your account", via=_directory().via)
         org.log_admin_action(_directory(), "Added an account", f"{person.name} <{person.email}>")
-        if (manager_id := _manager_id_of(resource)) is not None:
-            _apply_manager(person, manager_id, _today())
-        return self.get(resource_type, str(person.id))
+        manager_id = None
+        if (wanted := _manager_id_of(resource)) is not None:
+            manager_id = _apply_manager(person, wanted, _today(), new=True)
+        return as_resource(person, manager_id)
 
     def update(self, resource_type, resource, *, expected_version=None):
         person = self._person(resource.id)
@@ -518,6 +526,12 @@ class PeopleStorage(ScimStorage):
             Person.id == person.id
         ).execute()
         if described:
+            accounts.record_event(
+                person.id,
+                None,
+                f"Your {' and '.join(described)} changed to {changes[Person.name]} <{email}>",
+                via=_directory().via,
+            )
             org.log_admin_action(
                 _directory(),
                 f"Changed the {' and '.join(described)}",
@@ -555,7 +569,11 @@ class PeopleScimServer(ScimServer):
             token = access.directory_token_from(request.headers.get("Authorization"))
             if token is None:
                 raise UnauthorizedException(detail="A valid SCIM bearer token is required.")
-            ScimToken.update(last_used_at=utcnow()).where(ScimToken.id == token.id).execute()
+            now = utcnow()
+            # To the minute is enough to tell a token in use from a forgotten one, and
+            # saves a write on every request of a sync.
+            if token.last_used_at is None or token.last_used_at < now - USED_AT_PRECISION:
+                ScimToken.update(last_used_at=now).where(ScimToken.id == token.id).execute()
             g.scim_token = token
 
         return blueprint

@@ -71,6 +71,16 @@ def open_one_on_one(manager, employee, timezone, now=None):
             manager=manager, employee=employee, defaults={"timezone": timezone}
         )
         now = now or local_now(pair)
+        if created:
+            # A new pair's weeks ahead in one insert: a directory sync starts thousands.
+            first = first_meeting_time(pair, now)
+            times = [first]
+            if first < now + HORIZON:
+                times += cadence_times(pair, first, first, now + HORIZON)
+            Meeting.insert_many(
+                [{"one_on_one": pair.id, "scheduled_for": at} for at in times]
+            ).on_conflict_ignore().execute()
+            return pair
         if not Meeting.open().where(Meeting.one_on_one == pair).exists():
             _meeting_at(pair, first_meeting_time(pair, now))
         plan_ahead(pair, now)

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from pmweb import accounts, formatting
-from pmweb.db import write_transaction
+from pmweb.db import PreparedQuery, write_transaction
 from pmweb.meetings import service as meetings
 from pmweb.models import AdminAction, ReportingLine, User, utcnow
 from pmweb.passwords import hash_password
@@ -23,6 +23,7 @@ class Directory:
     change it makes says which token it came by."""
 
     token_name: str
+    token_made_by: int | None = None
     id = None
 
     @property
@@ -103,8 +104,24 @@ def _via(by):
     return by.via if isinstance(by, Directory) else ""
 
 
+# Every new reporting line asks these, a directory sync thousands of times in a row.
+@PreparedQuery
+def _current_line(employee_id: int, day: datetime.date):
+    return ReportingLine.current_on(day).where(ReportingLine.employee == employee_id)
+
+
+@PreparedQuery
+def _current_manager_id(employee_id: int, day: datetime.date):
+    return (
+        ReportingLine.current_on(day)
+        .select(ReportingLine.manager)
+        .where(ReportingLine.employee == employee_id)
+        .tuples()
+    )
+
+
 def _line_on(employee, day):
-    return ReportingLine.current_on(day).where(ReportingLine.employee == employee).first()
+    return _current_line.first(employee.id, day)
 
 
 def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=None):
@@ -122,6 +139,12 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
         raise OrgError(
             "You cannot make yourself someone's manager. Another administrator, "
             "or the command line, must start this reporting line."
+        )
+    if isinstance(by, Directory) and by.token_made_by == manager.id:
+        # The same rule through a token of one's own: its maker holds it as well.
+        raise OrgError(
+            f"{manager.name} made this SCIM token and cannot be made a manager through it. "
+            "Another administrator's token, or the command line, must start this line."
         )
     with write_transaction():
         # Inside the transaction: two lines started at once must not build a cycle.
@@ -220,12 +243,13 @@ def _tell_both(line, by, what_happened):
 def _is_above(boss, person, day):
     """True if ``boss`` is ``person``'s manager, or that manager's, and so on."""
     seen = set()
-    while person is not None and person.id not in seen:
-        if person.id == boss.id:
+    person_id = person.id
+    while person_id is not None and person_id not in seen:
+        if person_id == boss.id:
             return True
-        seen.add(person.id)
-        line = _line_on(person, day)
-        person = line.manager if line else None
+        seen.add(person_id)
+        row = _current_manager_id.first(person_id, day)
+        person_id = row[0] if row else None
     return False
 
 

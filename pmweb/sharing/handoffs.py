@@ -4,9 +4,13 @@ development plan and feedback from before it the new manager sees (see
 can be changed at any time, and each change is written to their account's events."""
 
 import datetime
+import functools
+import operator
+
+from peewee import SQL, Select, fn
 
 from pmweb import accounts
-from pmweb.db import write_transaction
+from pmweb.db import db, write_transaction
 from pmweb.models import (
     DevelopmentPlan,
     Feedback,
@@ -38,22 +42,23 @@ def open_handoff(line, now):
 
 def has_earlier_content(employee_id, before):
     """Whether the employee has goals, a plan, steps, wins or feedback from before."""
-    return any(
-        query.exists()
-        for query in (
-            Goal.select().where((Goal.employee == employee_id) & (Goal.created_at < before)),
-            Feedback.select().where(
-                (Feedback.employee == employee_id) & (Feedback.created_at < before)
-            ),
-            PlanStep.select()
-            .join(DevelopmentPlan)
-            .where((DevelopmentPlan.employee == employee_id) & (PlanStep.created_at < before)),
-            Win.select().where((Win.employee == employee_id) & (Win.recorded_at < before)),
-            DevelopmentPlan.select().where(
-                (DevelopmentPlan.employee == employee_id) & (DevelopmentPlan.version > 0)
-            ),
-        )
+    queries = (
+        Goal.select().where((Goal.employee == employee_id) & (Goal.created_at < before)),
+        Feedback.select().where(
+            (Feedback.employee == employee_id) & (Feedback.created_at < before)
+        ),
+        PlanStep.select()
+        .join(DevelopmentPlan)
+        .where((DevelopmentPlan.employee == employee_id) & (PlanStep.created_at < before)),
+        Win.select().where((Win.employee == employee_id) & (Win.recorded_at < before)),
+        DevelopmentPlan.select().where(
+            (DevelopmentPlan.employee == employee_id) & (DevelopmentPlan.version > 0)
+        ),
     )
+    # One round trip, however many kinds there are: every new reporting line asks this.
+    exists = (fn.EXISTS(query.select(SQL("1"))) for query in queries)
+    anything = functools.reduce(operator.or_, exists)
+    return bool(Select(columns=[anything]).scalar(db))
 
 
 def carry_over(handoff_id, employee_id, carried, now=None):
