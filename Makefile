@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app pmweb
 VENDOR := static/vendor
 
-.PHONY: setup system-packages run test lint bench bench-live clean
+.PHONY: setup system-packages run test lint bench bench-live bench-directory clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ bench: setup
 
 bench-live: setup
 	$(BIN)/python bench/live_updates.py $(BENCH_ARGS)
+
+bench-directory: setup
+	$(BIN)/python bench/directory_sync.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

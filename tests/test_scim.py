@@ -548,3 +548,32 @@ def test_no_scim_response_carries_one_on_one_content(scim, actors):
     for body in bodies:
         assert "CANARY" not in body
         assert "password" not in body.lower() or "changePassword" in body
+
+
+def test_entra_ids_own_patches_are_understood(scim, actors, today):
+    """As Entra ID's provisioning service writes them: capitalised operations, a value
+    filter on the work address, booleans as strings, the manager as a bare id."""
+    response = scim.patch(
+        f"/Users/{actors.report.id}",
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "sam.o@example.com"},
+        {"op": "Replace", "path": "displayName", "value": "Sam O."},
+        {"op": "Replace", "path": "title", "value": "Engineer"},
+        {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(actors.other_manager.id)},
+        {"op": "Replace", "path": "active", "value": "False"},
+    )
+    assert response.status_code in (200, 204), response.get_data(as_text=True)
+    sam = User.get_by_id(actors.report.id)
+    assert (sam.email, sam.name, sam.is_active) == ("sam.o@example.com", "Sam O.", False)
+    assert manager_of(sam, today).id == actors.other_manager.id
+
+
+def test_a_patch_of_nothing_pmweb_keeps_changes_nothing(scim, actors):
+    response = scim.patch(
+        f"/Users/{actors.report.id}",
+        {"op": "replace", "path": "title", "value": "Engineer"},
+        {"op": "add", "path": "phoneNumbers", "value": [{"value": "+44 20 7946 0000"}]},
+        {"op": "replace", "path": "name.givenName", "value": "Samuel"},
+    )
+    assert response.status_code in (200, 204), response.get_data(as_text=True)
+    assert User.get_by_id(actors.report.id).name == "Sam Okafor"
+    assert AdminAction.select().where(AdminAction.action.startswith("Changed")).count() == 0

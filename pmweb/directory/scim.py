@@ -176,10 +176,10 @@ def _kept_path(path):
         return path if rest.split(".")[0].lower() == "manager" else None
     if path.lower().startswith(str(User.__schema__).lower() + ":"):
         path = path[len(str(User.__schema__)) + 1 :]
-    root = path.split(".")[0].split("[")[0]
-    if root.lower() == "name":
+    root = path.split(".")[0].split("[")[0].lower()
+    if root == "name":
         return "displayName" if path.lower() == "name.formatted" else None
-    return path if root in KEPT else None
+    return path if root in {attribute.lower() for attribute in KEPT} else None
 
 
 def kept_of_patch(payload):
@@ -194,12 +194,19 @@ def kept_of_patch(payload):
             continue
         path = operation.get("path")
         if isinstance(path, str):
-            if (kept_path := _kept_path(path)) is not None:
-                value = operation.get("value")
+            if (kept_path := _kept_path(path)) is None:
+                continue
+            value = operation.get("value")
             if kept_path.lower() == ENTERPRISE.lower() and isinstance(value, dict):
                 value = kept_of_user({ENTERPRISE: value})[ENTERPRISE]
             elif kept_path.lower() == f"{ENTERPRISE}:manager".lower():
                 value = _kept_manager(value)
+            elif kept_path.lower().startswith("emails") and kept_path.lower() != "emails":
+                # 'emails[type eq "work"].value': the one address pmweb keeps.
+                if isinstance(value, str) and operation.get("op", "").lower() != "remove":
+                    kept_path, value = "emails", [{"value": value}]
+                else:
+                    continue
             operations.append({**operation, "path": kept_path, "value": value})
         elif isinstance(operation.get("value"), dict):
             operations.append({**operation, "value": kept_of_user(operation["value"])})
