@@ -26,8 +26,13 @@ through, whether the reporting line is current) — or abort with 404: someone w
 not see a thing must not learn that it exists. A participant who may read but not
 change (a completed meeting, an ended reporting line) gets 409 with the reason instead.
 
+- Signing in: by password, through the company's identity provider, or either; an
+  identity the provider vouches for opens the account linked to its ``sub``, never
+  one linked to another (``sign_in``).
+
 One module per area (``meetings``, ``growth``, ``handoffs``, ``grants``, ``admin``,
-``prep``, and what they share in ``common``); views import the policy from here.
+``prep``, ``sign_in``, and what they share in ``common``); views import the policy
+from here.
 """
 
 from pmweb.access.admin import (
@@ -133,4 +138,10 @@ from pmweb.access.prep import (
     get_calendar_owner_or_404,
     get_own_question_or_404,
     week_stream_may_continue,
+)
+from pmweb.access.sign_in import (
+    passwords_in_use,
+    require_passwords,
+    require_single_sign_on,
+    single_sign_on,
 )
