@@ -49,6 +49,9 @@ LONGEST_KEPT_ID_TOKEN = 2000
 # far shorter; anything longer is not an answer from the provider.
 LONGEST_PARAMETER = 2048
 
+# The longest next page kept through the round trip, in the cookie.
+LONGEST_NEXT_PAGE = 1000
+
 # How long pmweb waits for the provider's discovery document, keys and tokens.
 PROVIDER_TIMEOUT_SECONDS = 10
 
@@ -274,7 +277,13 @@ def start():
     access.require_single_sign_on()
     if current_user.is_authenticated:
         return redirect(url_for("meetings.home"))
-    next_page = same_site_path(request.args.get("next", "")[:LONGEST_PARAMETER])
+    asked_for = request.args.get("next", "")
+    # Cut short, a path would be another one: one too long is dropped whole.
+    next_page = same_site_path(asked_for) if len(asked_for) <= LONGEST_NEXT_PAGE else None
+    # Only the latest flow counts: each one Authlib keeps adds some 500 bytes to the
+    # cookie, and a page that kept starting them would soon make it too large for the
+    # browser to keep. A sign-in started in another tab meanwhile has to start again.
+    _forget_flows()
     try:
         _metadata()
         response = _provider().authorize_redirect(callback_url())

@@ -353,6 +353,23 @@ def test_a_next_page_planted_in_the_session_is_checked_again(app, client, provid
     assert response.headers["Location"] == "/"
 
 
+def test_a_next_page_too_long_to_keep_is_dropped_not_cut(client, provider, actors):
+    sub = new_sub()
+    provider.set_person(sub, email=actors.manager.email, email_verified=True)
+    response = sign_in_as(client, provider, sub, next_page="/goals/" + "a" * 5000)
+    assert response.headers["Location"] == "/"
+
+
+def test_starting_again_and_again_keeps_the_cookie_small(client, provider, actors):
+    for _ in range(30):
+        authorization = start(client, next_page="/goals")
+    assert len(client.get_cookie("pmweb_session").value) < 1500
+    # The latest flow still signs in.
+    sub = new_sub()
+    provider.set_person(sub, email=actors.manager.email, email_verified=True)
+    assert client.get(path_of(provider.authorize(authorization, sub))).status_code == 303
+
+
 # --- answers pmweb refuses -----------------------------------------------------------
 
 
