@@ -50,6 +50,7 @@ def create_app(config=None):
         security,
         serving,
         sharing,
+        sso,
         urls,
     )
 
@@ -68,9 +69,12 @@ def create_app(config=None):
     htmx.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    # Refuses to start on incomplete single sign-on settings, like a missing secret key.
+    sso.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(org.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(goals.bp)

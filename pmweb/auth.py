@@ -291,6 +291,17 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("meetings.home"))
     form = LoginForm()
+    if not access.passwords_in_use():
+        if request.method == "POST":
+            # No password is checked, not even one an account still has a hash of
+            # from before single sign-on.
+            metrics.SIGN_IN_FAILURES.inc()
+            flash(
+                f"pmweb takes no passwords: use “{access.single_sign_on().button_label}”.",
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 403
+        return render_template("auth/login.html", form=form)
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         address = request.remote_addr or ""
@@ -325,6 +336,11 @@ def logout():
         UserSession.token == current_user.session_token
     ).execute()
     logout_user()
+    from pmweb import sso
+
+    # Signed in through the provider: signed out there too, when it offers that.
+    if at_the_provider := sso.sign_out_redirect():
+        return at_the_provider
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"), code=303)
 
@@ -332,12 +348,14 @@ def logout():
 @bp.route("/account/password")
 @login_required
 def password():
+    access.require_passwords()
     return render_template("auth/password.html", form=PasswordForm(formdata=None))
 
 
 @bp.route("/account/password", methods=["POST"])
 @login_required
 def change_password():
+    access.require_passwords()
     form = PasswordForm()
     if form.validate():
         if verify_password(current_user.password_hash, form.current_password.data):
@@ -386,12 +404,14 @@ def _link_page(token, form, link, status=200):
 
 @bp.route("/password/<token>")
 def password_link(token):
+    access.require_passwords()
     link = accounts.usable_link(token)
     return _link_page(token, ChoosePasswordForm(formdata=None), link, 200 if link else 404)
 
 
 @bp.route("/password/<token>", methods=["POST"])
 def choose_password(token):
+    access.require_passwords()
     form = ChoosePasswordForm()
     link = accounts.usable_link(token)
     if link is None:
@@ -417,3 +437,7 @@ def account():
         sign_ins=accounts.sign_ins_of(current_user),
         current_token=current_user.session_token,
     )
+
+
+# Last: the access policy itself reads sessions through session_is_open above.
+from pmweb import access  # noqa: E402

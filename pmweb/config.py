@@ -82,3 +82,29 @@ LOG_JSON = True
 
 # A bearer token for Prometheus to scrape /metrics with; unset, /metrics is not there.
 METRICS_TOKEN = None
+
+# --- Single sign-on by OpenID Connect (pmweb/sso.py; README, "Single sign-on") -------
+# Set the issuer, client id and secret together, or none of them: pmweb refuses to
+# start with some but not all. The issuer is the provider's own name for itself, as its
+# discovery document (<issuer>/.well-known/openid-configuration) gives it, exactly.
+SSO_ISSUER = None
+SSO_CLIENT_ID = None
+SSO_CLIENT_SECRET = None
+SSO_SCOPES = "openid email profile"
+SSO_BUTTON_LABEL = "Sign in with your company account"
+# Comma-separated domains whose addresses may sign in ("example.com,example.org");
+# empty: any address the provider vouches for.
+SSO_EMAIL_DOMAINS = ""
+# A claim of the ID token, and a value it holds (equal to it, or among its list), that
+# make a person an administrator. Both or neither. With both set, the provider decides
+# at each sign-in, both ways: the claim gives administration, and its absence takes
+# administration away.
+SSO_ADMIN_CLAIM = None
+SSO_ADMIN_VALUE = None
+# Whether someone the provider vouches for but pmweb has no account for gets one at
+# their first sign-in. Off: they are refused until an administrator, the import or the
+# directory creates their account.
+SSO_CREATE_ACCOUNTS = False
+# Whether people may also sign in with a password. Off needs single sign-on on: then
+# pmweb keeps no passwords at all (no links to choose one, no password form).
+PASSWORD_SIGN_IN = True

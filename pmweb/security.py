@@ -9,6 +9,8 @@ import secrets
 
 from flask import abort, g, request
 
+from pmweb import sso
+
 
 def csp_nonce():
     if "csp_nonce" not in g:
@@ -16,7 +18,9 @@ def csp_nonce():
     return g.csp_nonce
 
 
-def content_security_policy(nonce):
+def content_security_policy(nonce, form_targets=()):
+    """``form_targets``: origins besides pmweb's own that a form's answer may redirect
+    to (the identity provider's sign-out page, after pmweb's own sign-out)."""
     return "; ".join(
         [
             "default-src 'self'",
@@ -27,7 +31,7 @@ def content_security_policy(nonce):
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
-            "form-action 'self'",
+            " ".join(["form-action 'self'", *form_targets]),
             "frame-ancestors 'none'",
         ]
     )
@@ -49,7 +53,9 @@ def init_app(app):
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+        headers["Content-Security-Policy"] = content_security_policy(
+            csp_nonce(), sso.form_action_origins()
+        )
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         # A page whose address is a credential (a password link) sets no-referrer.

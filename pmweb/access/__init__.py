@@ -20,6 +20,9 @@
 - The company's directory, with a SCIM token an administrator made, manages people's
   accounts and managers as an administrator does, and reads no one-on-one content; a
   session opens none of it (``directory``).
+- Signing in: by password, through the company's identity provider, or either; an
+  identity the provider vouches for opens the account linked to its ``sub``, never
+  one linked to another (``sign_in``).
 - Anyone else reads only through a grant the employee gave (a scope, a person, an
   expiry), read-only, and every such read is recorded for the employee to see.
 
@@ -30,7 +33,8 @@ not see a thing must not learn that it exists. A participant who may read but no
 change (a completed meeting, an ended reporting line) gets 409 with the reason instead.
 
 One module per area (``meetings``, ``growth``, ``handoffs``, ``grants``, ``admin``,
-``prep``, ``directory``, and what they share in ``common``); views import the policy from here.
+``prep``, ``directory``, ``sign_in``, and what they share in ``common``); views import
+the policy from here.
 """
 
 from pmweb.access.admin import (
@@ -141,4 +145,10 @@ from pmweb.access.prep import (
     get_calendar_owner_or_404,
     get_own_question_or_404,
     week_stream_may_continue,
+)
+from pmweb.access.sign_in import (
+    passwords_in_use,
+    require_passwords,
+    require_single_sign_on,
+    single_sign_on,
 )

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from pmweb import accounts
+from pmweb import access, accounts
 from pmweb.db import with_connection
 from pmweb.models import User
 from pmweb.org import csv_import, service
@@ -47,6 +47,7 @@ def create(email, name, admin, manager_email):
             manager,
             datetime.date.today(),
             current_app.config["DEFAULT_TIMEZONE"],
+            welcome_link=access.passwords_in_use(),
         )
     except OrgError as error:
         _fail(str(error))
@@ -55,6 +56,9 @@ def create(email, name, admin, manager_email):
     click.echo(f"{role} created: {user.name} <{user.email}>")
     if manager:
         click.echo(f"Reports to {manager.name} from today.")
+    if token is None:
+        click.echo(f"{user.first_name} signs in with {_provider_label()}; no password.")
+        return
     click.echo(
         f"{user.first_name} chooses a password here (shown once, works once, "
         f"for {accounts.LINK_LIFETIME['welcome'].days} days): {_links().password_link(token)}"
@@ -84,12 +88,19 @@ def import_people(csv_file, dry_run):
         click.echo(f"Dry run: {summary}; nothing was changed.")
         return
     try:
-        created = csv_import.apply_import(plan, today, current_app.config["DEFAULT_TIMEZONE"])
+        created = csv_import.apply_import(
+            plan,
+            today,
+            current_app.config["DEFAULT_TIMEZONE"],
+            welcome_links=access.passwords_in_use(),
+        )
     except OrgError as error:
         _fail(f"nothing was imported: {error}")
     service.log_admin_action(None, "Imported people from CSV", f"{len(created)} accounts")
     click.echo(f"Imported: {summary}.")
-    if created:
+    if created and not access.passwords_in_use():
+        click.echo(f"The new accounts sign in with {_provider_label()}; pmweb keeps no passwords.")
+    elif created:
         click.echo("Links for the new accounts to choose their passwords (shown once):")
         links = _links()
         for user, token in created:
@@ -101,6 +112,8 @@ def import_people(csv_file, dry_run):
 @with_connection
 def reset_password(email):
     """End EMAIL's password and sessions; print the one-time link for a new one."""
+    if not access.passwords_in_use():
+        _fail(f"pmweb keeps no passwords: people sign in with {_provider_label()}.")
     user = User.get_or_none(User.email == service.normalise_email(email))
     if user is None:
         _fail(f"No account has the email {email}.")
@@ -110,6 +123,10 @@ def reset_password(email):
         f"{user.first_name} chooses a new password here (shown once): "
         f"{_links().password_link(token)}"
     )
+
+
+def _provider_label():
+    return f"“{access.single_sign_on().button_label}”"
 
 
 def _links():

@@ -240,9 +240,10 @@ def _check_for_cycles(rows_by_email, current_managers, users):
             )
 
 
-def apply_import(plan, today, timezone, by=None):
+def apply_import(plan, today, timezone, by=None, welcome_links=True):
     """Applies a valid plan in one transaction, for administrator ``by`` (None: the
-    command line). Returns [(user, welcome link token)] for the accounts it created.
+    command line). Returns [(user, welcome link token)] for the accounts it created;
+    without ``welcome_links`` (no passwords in pmweb) each token is None.
     Raises OrgError, changing nothing, if a rule fails — among them an administrator
     naming themselves someone's manager."""
     if not plan.is_valid:
@@ -255,7 +256,10 @@ def apply_import(plan, today, timezone, by=None):
             if row.creates_account:
                 user = service.create_user(row.email, row.name)
                 accounts.record_event(user.id, by_id, "Created your account")
-                created.append((user, accounts.issue_password_link(user, "welcome", by_id)))
+                token = None
+                if welcome_links:
+                    token = accounts.issue_password_link(user, "welcome", by_id)
+                created.append((user, token))
                 users[row.email] = user
             else:
                 if row.renames:

@@ -50,16 +50,17 @@ def create_user(email, name, is_admin=False, password=None):
     )
 
 
-def add_person(email, name, is_admin, manager, today, timezone, by=None):
+def add_person(email, name, is_admin, manager, today, timezone, by=None, welcome_link=True):
     """Creates an account and, with a manager, the reporting line from ``today``: both
     or neither. ``by`` is the administrator (None: the command line). Returns (user,
-    the token of the person's welcome link)."""
+    the token of the person's welcome link) — None without ``welcome_link``, when people
+    sign in through the company's identity provider and pmweb keeps no passwords."""
     with write_transaction():
         user = create_user(email, name, is_admin=is_admin)
         accounts.record_event(user.id, _id(by), "Created your account")
         if manager is not None:
             start_reporting_line(manager, user, today, timezone, by=by)
-        token = accounts.issue_password_link(user, "welcome", _id(by))
+        token = accounts.issue_password_link(user, "welcome", _id(by)) if welcome_link else None
     return user, token
 
 

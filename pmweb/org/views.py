@@ -82,11 +82,19 @@ def create_person():
             access.today(),
             _timezone(),
             by=current_user,
+            welcome_link=access.passwords_in_use(),
         )
     except OrgError as error:
         form.email.errors.append(str(error))
         return _people_page(form, 422)
     service.log_admin_action(current_user, "Added an account", f"{person.name} <{person.email}>")
+    if token is None:
+        flash(
+            f"{person.name} has an account and signs in with "
+            f"“{access.single_sign_on().button_label}”.",
+            "success",
+        )
+        return redirect(url_for(".people"), code=303)
     return _link_page(person, token, created=True)
 
 
@@ -143,6 +151,7 @@ def _link_page(person, token, created):
 
 @bp.route("/people/<int:user_id>/reset-password", methods=["POST"])
 def reset_password(user_id):
+    access.require_passwords()
     person = access.get_person_for_administrator_or_404(current_user, user_id)
     token = service.reset_password(person, by=current_user)
     service.log_admin_action(current_user, "Reset a password", f"{person.name} <{person.email}>")
@@ -325,12 +334,18 @@ def confirm_import():
         # Something changed since the preview (or it was skipped): show what now.
         return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
     try:
-        created = csv_import.apply_import(plan, access.today(), _timezone(), by=current_user)
+        created = csv_import.apply_import(
+            plan,
+            access.today(),
+            _timezone(),
+            by=current_user,
+            welcome_links=access.passwords_in_use(),
+        )
     except OrgError as error:
         flash(f"Nothing was imported: {error}", "error")
         return _import_page(forms.ImportForm(formdata=None, csv_text=text), plan, text, 422)
     service.log_admin_action(current_user, "Imported people from CSV", f"{len(created)} accounts")
-    unsent = _mail_links(created, "welcome")
+    unsent = _mail_links(created, "welcome") if access.passwords_in_use() else {}
     addresses = _addresses()
     response = make_response(
         render_template(
