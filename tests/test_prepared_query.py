@@ -354,6 +354,10 @@ CASES = {
         (lambda s: (s.actors.report.id, s.long_ago), NONE),
         (lambda s: (s.actors.manager.id, s.today), NONE),
     ],
+    "pmweb.org.service._manages_anyone": [
+        (lambda s: (s.actors.manager.id, s.today), SOME),
+        (lambda s: (s.actors.report.id, s.today), NONE),
+    ],
     "pmweb.org.service._current_manager_id": [
         (lambda s: (s.actors.report.id, s.today), SOME),
         (lambda s: (s.actors.report.id, s.long_ago), NONE),

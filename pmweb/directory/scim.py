@@ -301,15 +301,27 @@ def as_resource(person, manager_id):
     return resource
 
 
-def _user_name_taken(user_name, other_than=None):
-    key = user_name.strip().lower()
-    query = Person.select().where(
-        (fn.LOWER(Person.directory_user_name) == key)
-        | (Person.directory_user_name.is_null() & (Person.email == key))
+def _require_unique(user_name, email, other_than=0):
+    """Refuses a userName or address someone else has (409 ``uniqueness``), in one
+    query. People from before the directory have their address as user name."""
+    key = user_name.lower()
+    taken = list(
+        Person.select(Person.email, Person.directory_user_name)
+        .where(
+            (
+                (fn.LOWER(Person.directory_user_name) == key)
+                | (Person.directory_user_name.is_null() & (Person.email == key))
+                | (Person.email == email)
+            )
+            & (Person.id != other_than)
+        )
+        .limit(2)
     )
-    if other_than is not None:
-        query = query.where(Person.id != other_than)
-    return query.exists()
+    for other in taken:
+        if (other.directory_user_name or other.email).lower() == key:
+            raise UniquenessException(detail=f"The userName {user_name!r} is taken.")
+    if taken:
+        raise UniquenessException(detail=f"{email} already has an account.")
 
 
 def _email_of(resource):
@@ -485,10 +497,7 @@ class PeopleStorage(ScimStorage):
     def create(self, resource_type, resource):
         email = _email_of(resource)
         user_name = (resource.user_name or "").strip()
-        if _user_name_taken(user_name):
-            raise UniquenessException(detail=f"The userName {user_name!r} is taken.")
-        if Person.select().where(Person.email == email).exists():
-            raise UniquenessException(detail=f"{email} already has an account.")
+        _require_unique(user_name, email)
         now = utcnow()
         try:
             person = Person.create(
@@ -514,10 +523,7 @@ class PeopleStorage(ScimStorage):
         person = self._person(resource.id)
         email = _email_of(resource)
         user_name = (resource.user_name or "").strip()
-        if _user_name_taken(user_name, other_than=person.id):
-            raise UniquenessException(detail=f"The userName {user_name!r} is taken.")
-        if Person.select().where((Person.email == email) & (Person.id != person.id)).exists():
-            raise UniquenessException(detail=f"{email} already has an account.")
+        _require_unique(user_name, email, other_than=person.id)
         changes = {
             Person.email: email,
             Person.name: _name_of(resource) or person.name,

@@ -121,6 +121,18 @@ def _current_manager_id(employee_id: int, day: datetime.date):
     )
 
 
+@PreparedQuery
+def _manages_anyone(manager_id: int, day: datetime.date):
+    return (
+        ReportingLine.select(ReportingLine.id)
+        .where(
+            (ReportingLine.manager == manager_id)
+            & (ReportingLine.ends_on.is_null() | (ReportingLine.ends_on >= day))
+        )
+        .limit(1)
+    )
+
+
 def _line_on(employee, day):
     return _current_line.first(employee.id, day)
 
@@ -149,7 +161,10 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
         )
     with write_transaction():
         # Inside the transaction: two lines started at once must not build a cycle.
-        if _is_above(employee, manager, starts_on):
+        # Someone who manages nobody is above nobody: most people, and every newcomer.
+        if _manages_anyone.first(employee.id, starts_on) and _is_above(
+            employee, manager, starts_on
+        ):
             raise OrgError(f"{manager.name} already reports (directly or not) to {employee.name}.")
         current = _line_on(employee, starts_on)
         if current is not None and current.manager_id == manager.id:
