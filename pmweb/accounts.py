@@ -45,6 +45,23 @@ def record_event(person_id, actor_id, what, now=None, via=""):
     )
 
 
+def record_events(told, actor_id, via=""):
+    """Tell each ``(person_id, what)`` in ``told`` that ``actor_id`` did it, at once."""
+    now = utcnow()
+    AccountEvent.insert_many(
+        [
+            {
+                "person": person_id,
+                "actor": actor_id,
+                "what": what[:250],
+                "happened_at": now,
+                "via": via,
+            }
+            for person_id, what in told
+        ]
+    ).execute()
+
+
 def issue_password_link(user, purpose, by_id, now=None):
     """A new one-time link for ``user`` to choose their password; returns its token.
     Every earlier unused link of theirs stops working. A reset also ends the old

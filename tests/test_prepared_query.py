@@ -14,6 +14,7 @@ import pytest
 from peewee import SQL, Model
 
 import pmweb
+from pmweb.access.directory import token_hash
 from pmweb.access.handoffs import EVERYTHING, NOTHING
 from pmweb.db import PreparedQuery, PreparedQueryError, prepared_queries
 from pmweb.goals import service as goals
@@ -353,6 +354,23 @@ CASES = {
         (lambda s: (s.actors.report.id, s.today), SOME),
         (lambda s: (s.actors.report.id, s.long_ago), NONE),
         (lambda s: (s.actors.manager.id, s.today), NONE),
+    ],
+    # One row either way, saying whether there is anything to hand over: Sam has a goal.
+    "pmweb.sharing.handoffs._earlier_content": [
+        (lambda s: (s.actors.report.id, s.later), SOME),
+        (lambda s: (s.actors.other_employee.id, s.later), SOME),
+    ],
+    "pmweb.access.directory._unrevoked_token": [
+        (lambda s: (token_hash("no such token"),), NONE),
+    ],
+    "pmweb.access.directory._person_for_directory": [
+        (lambda s: (s.actors.report.id,), SOME),
+        (lambda s: (s.actors.report.id + 10_000,), NONE),
+    ],
+    # Dana's line to Sam began in January 2026: one from a later day is not there.
+    "pmweb.org.service._latest_line_from": [
+        (lambda s: (s.actors.report.id, s.long_ago, 0), SOME),
+        (lambda s: (s.actors.report.id, s.today, 0), NONE),
     ],
     "pmweb.org.service._manages_anyone": [
         (lambda s: (s.actors.manager.id, s.today), SOME),

@@ -56,6 +56,7 @@ from pmweb.access.directory import (
     directory_token_from,
     get_scim_token_for_administrator_or_404,
     people_visible_to_directory,
+    person_for_directory,
 )
 from pmweb.access.grants import (
     forget_reads,

@@ -6,6 +6,7 @@ import hashlib
 
 from pmweb.access.admin import require_administrator
 from pmweb.access.common import first_or_404
+from pmweb.db import PreparedQuery
 from pmweb.models import ScimToken, User
 
 # Tokens are 43 characters (32 random bytes); anything much longer is not one of ours.
@@ -24,9 +25,25 @@ def directory_token_from(authorization):
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > LONGEST_TOKEN:
         return None
-    return ScimToken.get_or_none(
-        (ScimToken.token_hash == token_hash(token)) & ScimToken.revoked_at.is_null()
+    return _unrevoked_token.first(token_hash(token))
+
+
+# Every SCIM request looks up its token, and every change its person.
+@PreparedQuery
+def _unrevoked_token(hashed: str):
+    return ScimToken.select().where(
+        (ScimToken.token_hash == hashed) & ScimToken.revoked_at.is_null()
     )
+
+
+@PreparedQuery
+def _person_for_directory(person_id: int):
+    return people_visible_to_directory().where(User.id == person_id)
+
+
+def person_for_directory(person_id):
+    """The person with ``person_id`` as the directory sees people, or None."""
+    return _person_for_directory.first(person_id)
 
 
 def people_visible_to_directory():

@@ -253,7 +253,7 @@ def _replaced_person():
     resource_id = (request.view_args or {}).get("resource_id", "")
     if not (resource_id.isdigit() and int(resource_id) <= ids.LARGEST):
         return None
-    return access.people_visible_to_directory().where(Person.id == int(resource_id)).first()
+    return access.person_for_directory(int(resource_id))
 
 
 # --- storing Users as people -----------------------------------------------------------
@@ -396,7 +396,7 @@ def _apply_manager(person, wanted_id, today, new=False):
         raise InvalidValueException(detail=missing.detail) from None
     if current is not None and current.manager_id == manager_id:
         return manager_id
-    manager = access.people_visible_to_directory().where(Person.id == manager_id).first()
+    manager = access.person_for_directory(manager_id)
     if manager is None:
         raise InvalidValueException(detail=f"No person has the id {wanted_id!r} to be a manager.")
     try:
@@ -433,7 +433,7 @@ class PeopleStorage(ScimStorage):
 
     def _person(self, resource_id):
         person_id = _person_id(resource_id, "person")
-        person = access.people_visible_to_directory().where(Person.id == person_id).first()
+        person = access.person_for_directory(person_id)
         if person is None:
             raise NotFoundException(detail=f"No person has the id {resource_id!r}.")
         return person

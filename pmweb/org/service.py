@@ -133,6 +133,20 @@ def _manages_anyone(manager_id: int, day: datetime.date):
     )
 
 
+@PreparedQuery
+def _latest_line_from(employee_id: int, day: datetime.date, other_than: int):
+    return (
+        ReportingLine.select()
+        .where(
+            (ReportingLine.employee == employee_id)
+            & (ReportingLine.starts_on >= day)
+            & (ReportingLine.id != other_than)
+        )
+        .order_by(ReportingLine.starts_on.desc())
+        .limit(1)
+    )
+
+
 def _line_on(employee, day):
     return _current_line.first(employee.id, day)
 
@@ -169,15 +183,8 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
         current = _line_on(employee, starts_on)
         if current is not None and current.manager_id == manager.id:
             raise OrgError(f"{employee.name} already reports to {manager.name}.")
-        later = (
-            ReportingLine.select()
-            .where(
-                (ReportingLine.employee == employee.id)
-                & (ReportingLine.starts_on >= starts_on)
-                & (ReportingLine.id != (current.id if current is not None else 0))
-            )
-            .order_by(ReportingLine.starts_on.desc())
-            .first()
+        later = _latest_line_from.first(
+            employee.id, starts_on, current.id if current is not None else 0
         )
         if later is not None:
             raise OrgError(
@@ -242,16 +249,12 @@ def end_reporting_line(line, ends_on, by=None):
 def _tell_both(line, by, what_happened):
     """Both people of a reporting line are told of every change to it, and by whom."""
     manager, employee = line.manager, line.employee
-    accounts.record_event(
-        employee.id,
+    accounts.record_events(
+        [
+            (employee.id, f"Your reporting line to {manager.name} {what_happened}"),
+            (manager.id, f"{employee.name}'s reporting line to you {what_happened}"),
+        ],
         _id(by),
-        f"Your reporting line to {manager.name} {what_happened}",
-        via=_via(by),
-    )
-    accounts.record_event(
-        manager.id,
-        _id(by),
-        f"{employee.name}'s reporting line to you {what_happened}",
         via=_via(by),
     )
 
