@@ -8,10 +8,12 @@
 2. **Re-sync**: 500 people PATCHed to another manager, which ends the old line the day
    before and starts the new one.
 
-Both run against pmweb in gunicorn (gunicorn.conf.py, one worker) and against the
-floor (bench/floor_app.py: the same JSON inserted with one row per person and per line,
-no validation, no SCIM, no rules) in gunicorn too, from the same number of concurrent
-clients with keep-alive connections, on SQLite and on PostgreSQL.
+Both run against pmweb in gunicorn (gunicorn.conf.py) and against the floor
+(bench/floor_app.py: the same JSON inserted with one row per person and per line, no
+validation, no SCIM, no rules) in gunicorn too, from the same number of concurrent
+clients with keep-alive connections, on SQLite and on PostgreSQL. Each database runs as
+deployed (README, Production): one process on SQLite, whose live updates stay in one
+process, and a worker per core on PostgreSQL (``--workers``, 2 on this machine).
 
     .venv/bin/python bench/directory_sync.py [--people 10000] [--moves 500]
         [--clients 4] [--database sqlite postgres]
@@ -47,11 +49,11 @@ LIMIT_SECONDS = 60
 
 
 class Gunicorn:
-    def __init__(self, name, target, env, log_dir, chdir):
+    def __init__(self, name, target, env, log_dir, chdir, workers):
         self.name, self.port = name, free_port()
         self.log = log_dir / f"{name}.log"
         # The floor's worker as pmweb's (gunicorn.conf.py): threads, keep-alive.
-        command = [sys.executable, "-m", "gunicorn", "--workers", "1"]
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
         command += ["--worker-class", "gthread", "--threads", "16", "--keep-alive", "5"]
         command += ["--bind", f"127.0.0.1:{self.port}", target]
         with self.log.open("w") as output:
@@ -258,13 +260,15 @@ def run(database, arguments, work):
         token = prepare_pmweb(pmweb_url)
         prepare_floor(floor_url)
         env = {"DATABASE_URL": pmweb_url, "PMWEB_SECRET_KEY": "bench-" + "x" * 40}
-        pmweb = Gunicorn(f"pmweb-{database}", "wsgi:app", env, work, ROOT)
+        workers = 1 if database == "sqlite" else arguments.workers
+        pmweb = Gunicorn(f"pmweb-{database}", "wsgi:app", env, work, ROOT, workers)
         floor = Gunicorn(
             f"floor-{database}",
             "floor_app:app",
             {"FLOOR_DATABASE": floor_url},
             work,
             ROOT / "bench",
+            workers,
         )
         try:
             wanted = moves(arguments.people, arguments.moves)
@@ -285,18 +289,20 @@ def main():
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--moves", type=int, default=500)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="on PostgreSQL")
     parser.add_argument("--database", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--no-check", action="store_true")
     arguments = parser.parse_args()
     too_slow = []
     print(
         f"{arguments.people} people created with their managers, then {arguments.moves} "
-        f"moved to another manager; {arguments.clients} concurrent clients, one gunicorn worker"
+        f"moved to another manager; {arguments.clients} concurrent clients"
     )
     for database in arguments.database:
         with tempfile.TemporaryDirectory(prefix="pmweb-directory-") as folder:
             results = run(database, arguments, Path(folder))
-        print(f"\n{database}")
+        workers = 1 if database == "sqlite" else arguments.workers
+        print(f"\n{database}, {workers} gunicorn worker{'s' if workers > 1 else ''} each")
         print(
             f"{'':24}{'creates s':>10}{'/s':>8}{'median ms':>11}{'p95 ms':>8}"
             f"{'moves s':>9}{'/s':>7}{'median ms':>11}{'p95 ms':>8}{'total s':>9}"

@@ -42,7 +42,11 @@ from peewee import (
 if os.environ.get("FLOOR_DATABASE", "").startswith("postgresql://"):
     from playhouse.db_url import connect as connect_to
 
-    database = connect_to(os.environ["FLOOR_DATABASE"])
+    # Pooled, as pmweb's connections are: a new one per request would cost more than
+    # the request.
+    database = connect_to(
+        os.environ["FLOOR_DATABASE"].replace("postgresql://", "postgresql+pool://")
+    )
 else:
     database = SqliteDatabase(
         os.environ.get("FLOOR_DATABASE", ":memory:"),

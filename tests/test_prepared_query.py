@@ -372,6 +372,10 @@ CASES = {
         (lambda s: (s.actors.report.id, s.long_ago, 0), SOME),
         (lambda s: (s.actors.report.id, s.today, 0), NONE),
     ],
+    "pmweb.meetings.service._pair_of": [
+        (lambda s: (s.actors.manager.id, s.actors.report.id), SOME),
+        (lambda s: (s.actors.report.id, s.actors.manager.id), NONE),
+    ],
     "pmweb.org.service._manages_anyone": [
         (lambda s: (s.actors.manager.id, s.today), SOME),
         (lambda s: (s.actors.report.id, s.today), NONE),

@@ -16,11 +16,11 @@ import contextlib
 import datetime
 from zoneinfo import ZoneInfo
 
-from peewee import fn
+from peewee import IntegrityError, fn
 
 from pmweb import formatting
 from pmweb.access import ReadOnly
-from pmweb.db import locked, write_transaction
+from pmweb.db import PreparedQuery, db, locked, write_transaction
 from pmweb.meetings.schedule import (
     HORIZON,
     cadence_times,
@@ -63,13 +63,26 @@ def local_dates(one_on_ones):
 # --- the pair's space ----------------------------------------------------------
 
 
+@PreparedQuery
+def _pair_of(manager_id: int, employee_id: int):
+    return OneOnOne.select().where(
+        (OneOnOne.manager == manager_id) & (OneOnOne.employee == employee_id)
+    )
+
+
 def open_one_on_one(manager, employee, timezone, now=None):
     """The pair's one-on-one, created with its meetings for the coming weeks if it
     doesn't exist yet. A pair that worked together before gets its old space back."""
     with write_transaction():
-        pair, created = OneOnOne.get_or_create(
-            manager=manager, employee=employee, defaults={"timezone": timezone}
-        )
+        pair = _pair_of.first(manager.id, employee.id)
+        created = pair is None
+        if created:
+            try:
+                with db.atomic():
+                    pair = OneOnOne.create(manager=manager, employee=employee, timezone=timezone)
+            except IntegrityError:
+                # Opened by someone else meanwhile (PostgreSQL): theirs is the pair's.
+                pair, created = _pair_of.first(manager.id, employee.id), False
         now = now or local_now(pair)
         if created:
             # A new pair's weeks ahead in one insert: a directory sync starts thousands.
