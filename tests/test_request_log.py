@@ -71,7 +71,7 @@ def test_no_field_query_or_email_reaches_the_log(app, client, actors, login, log
     for endpoint, (method, data, _) in sorted(POLICY.items()):
         if endpoint in ("static", "auth.logout"):
             continue
-        (rule,) = rules[endpoint]
+        rule = rules[endpoint][-1]
         with app.test_request_context():
             url = app.url_for(endpoint, **{arg: world.ids[arg] for arg in rule.arguments})
         query = f"?q={CANARY}&next=/{CANARY}&page={CANARY}"
