@@ -317,9 +317,11 @@ def test_a_body_that_is_not_json_is_a_scim_error(client, token):
 
 
 def test_unknown_ids_are_404(scim):
-    for path in ("/Users/999999", "/Users/abc", f"/Users/{2**70}", "/Users/-1"):
-        assert scim.get(path).status_code == 404, path
-        assert scim.delete(path).status_code == 404, path
+    # "²" and "٣" are digits to Python's str.isdigit(), and no number to int().
+    for resource_id in ("999999", "abc", str(2**70), "-1", "²", "٣"):
+        assert scim.get(f"/Users/{resource_id}").status_code == 404, resource_id
+        assert scim.delete(f"/Users/{resource_id}").status_code == 404, resource_id
+    assert scim.get('/Users?filter=id eq "²"').json["totalResults"] == 0
 
 
 def test_patch_active_false_deactivates_and_ends_every_session(client, scim, actors, login):
@@ -476,7 +478,7 @@ def test_removing_the_manager_ends_the_line_yesterday(scim, actors, today):
     assert AdminAction.get(AdminAction.action == "Ended a reporting line").via != ""
 
 
-@pytest.mark.parametrize("manager", ["999999", "abc", str(2**70)])
+@pytest.mark.parametrize("manager", ["999999", "abc", str(2**70), "²", "٣"])
 def test_an_unknown_manager_is_a_400_and_changes_nothing(scim, actors, today, manager):
     response = scim.patch(
         f"/Users/{actors.report.id}",

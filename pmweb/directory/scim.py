@@ -249,9 +249,14 @@ class PeopleService(ScimService):
         return super().read_body(model, json.dumps(payload).encode(), content_type, scim_ctx)
 
 
+def _is_an_id(value):
+    # ASCII digits only: "²" and "٣" are digits to str.isdigit() and no number to int().
+    return value.isascii() and value.isdigit() and int(value) <= ids.LARGEST
+
+
 def _replaced_person():
     resource_id = (request.view_args or {}).get("resource_id", "")
-    if not (resource_id.isdigit() and int(resource_id) <= ids.LARGEST):
+    if not _is_an_id(resource_id):
         return None
     return access.person_for_directory(int(resource_id))
 
@@ -342,7 +347,7 @@ def _email_of(resource):
 
 def _person_id(value, what):
     """The pmweb id a SCIM id names, or a SCIM error naming ``what``."""
-    if isinstance(value, str) and value.isdigit() and int(value) <= ids.LARGEST:
+    if isinstance(value, str) and _is_an_id(value):
         return int(value)
     raise NotFoundException(detail=f"No {what} has the id {value!r}.")
 
@@ -488,8 +493,7 @@ class PeopleStorage(ScimStorage):
         if attribute == "externalid" and not sub:
             return Person.external_id == node.value
         if attribute == "id" and not sub:
-            is_an_id = value.isdigit() and int(value) <= ids.LARGEST
-            return Person.id == int(value) if is_an_id else False
+            return Person.id == int(value) if _is_an_id(value) else False
         if attribute == "emails" and sub in ("", "value"):
             return Person.email == value.lower()
         return None
