@@ -171,6 +171,18 @@ def test_a_token_is_kept_only_as_a_hash_and_works_until_revoked(client, admin, s
     assert scim.get("/Users").status_code == 401
 
 
+def test_a_token_stops_when_its_maker_is_no_longer_an_administrator(scim, admin, actors):
+    """A former administrator keeps no way in through a token they copied."""
+    from pmweb.org import service as org
+
+    assert scim.get("/Users").status_code == 200
+    User.update(is_admin=False).where(User.id == admin.id).execute()
+    assert scim.get("/Users").status_code == 401
+    User.update(is_admin=True).where(User.id == admin.id).execute()
+    org.deactivate(admin, by=actors.admin)
+    assert scim.get("/Users").status_code == 401
+
+
 def test_the_administrator_makes_a_token_sees_it_once_and_revokes_it(client, admin, login):
     login(admin)
     page = client.get("/admin/directory")

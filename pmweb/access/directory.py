@@ -29,10 +29,19 @@ def directory_token_from(authorization):
 
 
 # Every SCIM request looks up its token, and every change its person.
+# A token works only while the administrator who made it still is one: someone who
+# leaves, or is no longer an administrator, takes no copy of it with them.
 @PreparedQuery
 def _unrevoked_token(hashed: str):
-    return ScimToken.select().where(
-        (ScimToken.token_hash == hashed) & ScimToken.revoked_at.is_null()
+    return (
+        ScimToken.select()
+        .join(User, on=(ScimToken.created_by == User.id))
+        .where(
+            (ScimToken.token_hash == hashed)
+            & ScimToken.revoked_at.is_null()
+            & User.is_admin
+            & User.deactivated_at.is_null()
+        )
     )
 
 
