@@ -44,9 +44,11 @@ class User(BaseModel):
     # single sign-on finds people by it, never by email, which the provider may change.
     sso_subject = CharField(null=True, unique=True)
     # What the company's directory knows the person by, through SCIM: its own id for
-    # them and the user name it sent. People the directory never sent have neither.
+    # them and the user name it sent, as sent and lowercased: SCIM's user names are
+    # unique whatever their case. People the directory never sent have none of these.
     external_id = CharField(null=True, index=True)
-    directory_user_name = CharField(null=True, unique=True)
+    directory_user_name = CharField(null=True)
+    directory_user_key = CharField(null=True, unique=True)
     modified_at = DateTimeField(null=True)
     # Deleted by the directory: deactivated, and no longer one of its resources. Nothing
     # of the person's is destroyed.

@@ -19,7 +19,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, g, request
-from peewee import IntegrityError, fn
+from peewee import IntegrityError
 from scim2_flask import ScimServer
 from scim2_models import (
     AuthenticationScheme,
@@ -306,24 +306,32 @@ def as_resource(person, manager_id):
     return resource
 
 
+def _user_name_of(resource):
+    """The userName to keep, or None when the directory sent none."""
+    return (resource.user_name or "").strip()[:250] or None
+
+
+def _user_key(user_name):
+    """What a userName is compared by: SCIM's user names ignore case."""
+    return user_name.lower() if user_name else None
+
+
 def _require_unique(user_name, email, other_than=0):
     """Refuses a userName or address someone else has (409 ``uniqueness``), in one
     query. People from before the directory have their address as user name."""
-    key = user_name.lower()
+    key = _user_key(user_name)
+    named_so = Person.email == email
+    if key is not None:
+        named_so |= (Person.directory_user_key == key) | (
+            Person.directory_user_key.is_null() & (Person.email == key)
+        )
     taken = list(
         Person.select(Person.email, Person.directory_user_name)
-        .where(
-            (
-                (fn.LOWER(Person.directory_user_name) == key)
-                | (Person.directory_user_name.is_null() & (Person.email == key))
-                | (Person.email == email)
-            )
-            & (Person.id != other_than)
-        )
+        .where(named_so & (Person.id != other_than))
         .limit(2)
     )
     for other in taken:
-        if (other.directory_user_name or other.email).lower() == key:
+        if key is not None and _user_key(other.directory_user_name or other.email) == key:
             raise UniquenessException(detail=f"The userName {user_name!r} is taken.")
     if taken:
         raise UniquenessException(detail=f"{email} already has an account.")
@@ -486,9 +494,9 @@ class PeopleStorage(ScimStorage):
         sub = (node.attr_path.sub_attr or "").lower()
         value = node.value.strip()
         if attribute == "username" and not sub:
-            key = value.lower()
-            return (fn.LOWER(Person.directory_user_name) == key) | (
-                Person.directory_user_name.is_null() & (Person.email == key)
+            key = _user_key(value)
+            return (Person.directory_user_key == key) | (
+                Person.directory_user_key.is_null() & (Person.email == key)
             )
         if attribute == "externalid" and not sub:
             return Person.external_id == node.value
@@ -500,7 +508,7 @@ class PeopleStorage(ScimStorage):
 
     def create(self, resource_type, resource):
         email = _email_of(resource)
-        user_name = (resource.user_name or "").strip()
+        user_name = _user_name_of(resource)
         _require_unique(user_name, email)
         now = utcnow()
         try:
@@ -508,7 +516,8 @@ class PeopleStorage(ScimStorage):
                 email=email,
                 name=_name_of(resource),
                 password_hash="",
-                directory_user_name=user_name[:250],
+                directory_user_name=user_name,
+                directory_user_key=_user_key(user_name),
                 external_id=resource.external_id,
                 created_at=now,
                 modified_at=now,
@@ -526,12 +535,13 @@ class PeopleStorage(ScimStorage):
     def update(self, resource_type, resource, *, expected_version=None):
         person = self._person(resource.id)
         email = _email_of(resource)
-        user_name = (resource.user_name or "").strip()
+        user_name = _user_name_of(resource)
         _require_unique(user_name, email, other_than=person.id)
         changes = {
             Person.email: email,
             Person.name: _name_of(resource) or person.name,
-            Person.directory_user_name: user_name[:250],
+            Person.directory_user_name: user_name,
+            Person.directory_user_key: _user_key(user_name),
             Person.external_id: resource.external_id,
         }
         described = [
