@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from peewee import JOIN
 
-from pmweb.db import write_transaction
+from pmweb.db import insert_rows, write_transaction
 from pmweb.models import AccountEvent, PasswordLink, User, UserSession, utcnow
 from pmweb.passwords import hash_password
 
@@ -48,7 +48,8 @@ def record_event(person_id, actor_id, what, now=None, via=""):
 def record_events(told, actor_id, via=""):
     """Tell each ``(person_id, what)`` in ``told`` that ``actor_id`` did it, at once."""
     now = utcnow()
-    AccountEvent.insert_many(
+    insert_rows(
+        AccountEvent,
         [
             {
                 "person": person_id,
@@ -58,8 +59,8 @@ def record_events(told, actor_id, via=""):
                 "via": via,
             }
             for person_id, what in told
-        ]
-    ).execute()
+        ],
+    )
 
 
 def issue_password_link(user, purpose, by_id, now=None):

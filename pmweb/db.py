@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import click
 from flask import current_app, g, request
-from peewee import DatabaseProxy, Model, SqliteDatabase
+from peewee import ROW, DatabaseProxy, Model, Node, SqliteDatabase
 from playhouse.db_url import parse as parse_database_url
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
@@ -36,6 +36,23 @@ class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+    @classmethod
+    def create(cls, **values):
+        """Peewee's ``create``, with the insert's SQL composed once per database and
+        set of columns (see ``insert_rows``): a directory sync creates tens of
+        thousands of rows, and composing each insert cost more than running it."""
+        row = cls(**values)
+        meta = cls._meta
+        if meta.primary_key is False or not meta.auto_increment or row._pk is not None:
+            row.save(force_insert=True)
+            return row
+        field_dict = row.__data__.copy()
+        row._populate_unsaved_relations(field_dict)
+        field_dict.pop(meta.primary_key.name, None)
+        row._pk = _insert(cls, [field_dict], ignore_conflicts=False, returning=True)
+        row._dirty -= {*field_dict, meta.primary_key.name}
+        return row
 
 
 # Requests borrow a connection from a pool per process instead of opening one each:
@@ -355,6 +372,100 @@ class PreparedQuery:
             if _same(value, stand_in):
                 return index
         return None
+
+
+_composed_inserts = weakref.WeakKeyDictionary()
+
+# Past this many rows an insert is rare enough to compose each time.
+MOST_ROWS_COMPOSED_ONCE = 32
+
+
+def insert_rows(model, rows, ignore_conflicts=False):
+    """Inserts ``rows`` (dicts of field names and values) as
+    ``model.insert_many(rows)`` would, ``.on_conflict_ignore()`` with
+    ``ignore_conflicts``, with the same SQL and parameters: the SQL is composed by
+    peewee once per database, model, set of fields and number of rows, and reused."""
+    if rows:
+        _insert(model, rows, ignore_conflicts, returning=False)
+
+
+def _insert(model, rows, ignore_conflicts, returning):
+    """Runs the insert of ``rows``; with ``returning``, gives the new row's id."""
+    names = frozenset(rows[0])
+    if (
+        len(rows) > MOST_ROWS_COMPOSED_ONCE
+        # Keyed by column names or fields, as peewee takes them too.
+        or not names <= model._meta.fields.keys()
+        or any(frozenset(row) != names for row in rows)
+        # A value that is SQL (fn.NOW(), a subquery) is written into the text.
+        or any(isinstance(value, Node) for row in rows for value in row.values())
+    ):
+        return _peewee_insert(model, rows, ignore_conflicts, returning).execute()
+    database = db.obj
+    key = (model, names, len(rows), ignore_conflicts, returning)
+    composed = _composed_inserts.setdefault(database, {})
+    if key not in composed:
+        composed[key] = _composed_insert(database, model, rows, ignore_conflicts, returning)
+    sql, fields = composed[key]
+    cursor = db.execute_sql(sql, _insert_parameters(fields, rows))
+    if not returning:
+        return None
+    return cursor.fetchone()[0] if database.returning_clause else cursor.lastrowid
+
+
+def _peewee_insert(model, rows, ignore_conflicts, returning):
+    query = model.insert(**rows[0]) if returning else model.insert_many(rows)
+    return query.on_conflict_ignore() if ignore_conflicts else query
+
+
+def _insert_fields(model, names):
+    """The fields of an insert of ``names``, in the order of peewee's columns: the
+    model's field order, with the fields that have a default added."""
+    fields = {model._meta.fields[name] for name in names} | set(model._meta.defaults)
+    return sorted(fields, key=lambda field: field._sort_key)
+
+
+def _insert_parameters(fields, rows):
+    """Each row's value of each field, as peewee converts it; a default for a field a
+    row leaves out, called anew for each row as peewee does."""
+    parameters = []
+    for row in rows:
+        for field in fields:
+            if field.name in row:
+                value = row[field.name]
+            else:
+                value = field.default() if callable(field.default) else field.default
+            parameters.append(field.db_value(value))
+    return parameters
+
+
+def _composed_insert(database, model, rows, ignore_conflicts, returning):
+    """The insert's SQL as peewee composes it, and the fields whose values are its
+    parameters, in order. Refused when peewee's parameters for ``rows`` are not those
+    values: a field that converts its value otherwise than its ``db_value``."""
+    query = _peewee_insert(model, rows, ignore_conflicts, returning)
+    if returning and database.returning_clause:
+        # As peewee's Insert._execute does before it composes the SQL.
+        query._returning = query._pk_returning()
+        query._row_type = ROW.TUPLE
+    sql, params = database.get_sql_context().sql(query).query()
+    fields = _insert_fields(model, rows[0])
+    ours = _insert_parameters(fields, rows)
+    if len(params) != len(ours):
+        raise PreparedQueryError(
+            f"an insert into {model._meta.table_name} has {len(params)} parameters, "
+            f"not one per field and row ({len(ours)})"
+        )
+    for position, (theirs, mine) in enumerate(zip(params, ours, strict=True)):
+        field = fields[position % len(fields)]
+        # A default that is called (a timestamp) gives a new value each time.
+        called = field.name not in rows[position // len(fields)] and callable(field.default)
+        if not (type(theirs) is type(mine) if called else _same(theirs, mine)):
+            raise PreparedQueryError(
+                f"an insert into {model._meta.table_name} sends {theirs!r} for "
+                f"{field.name}, not its value {mine!r}"
+            )
+    return sql, fields
 
 
 def migration_runner():

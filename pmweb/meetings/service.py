@@ -20,7 +20,7 @@ from peewee import IntegrityError, fn
 
 from pmweb import formatting
 from pmweb.access import ReadOnly
-from pmweb.db import PreparedQuery, db, locked, write_transaction
+from pmweb.db import PreparedQuery, db, insert_rows, locked, write_transaction
 from pmweb.meetings.schedule import (
     HORIZON,
     cadence_times,
@@ -90,9 +90,11 @@ def open_one_on_one(manager, employee, timezone, now=None):
             times = [first]
             if first < now + HORIZON:
                 times += cadence_times(pair, first, first, now + HORIZON)
-            Meeting.insert_many(
-                [{"one_on_one": pair.id, "scheduled_for": at} for at in times]
-            ).on_conflict_ignore().execute()
+            insert_rows(
+                Meeting,
+                [{"one_on_one": pair.id, "scheduled_for": at} for at in times],
+                ignore_conflicts=True,
+            )
             return pair
         if not Meeting.open().where(Meeting.one_on_one == pair).exists():
             _meeting_at(pair, first_meeting_time(pair, now))
