@@ -147,3 +147,28 @@ def test_a_database_from_the_first_release_upgrades_with_its_data(app, client):
         "Career growth, raised before the upgrade",
         "After the upgrade",
     ]
+
+
+def test_directory_user_names_from_before_their_key_get_it_lowercased(app):
+    """People a directory sent before user names had a key of their own keep being
+    found by it, whatever its case."""
+    runner = migration_runner()
+    assert runner.status()[-1].name == "0012_directory_user_key"
+    runner.down()
+    columns = {
+        "email": "sam@example.com",
+        "name": "Sam Okafor",
+        "password_hash": "",
+        "is_admin": False,
+        "created_at": datetime.datetime(2026, 11, 2, 9, 0),
+        "directory_user_name": "Sam.Okafor@Corp",
+    }
+    db.execute_sql(
+        f'INSERT INTO "user" ({", ".join(columns)}) VALUES '
+        f"({', '.join([db.obj.param] * len(columns))})",
+        list(columns.values()),
+    )
+    runner.up()
+    row = db.execute_sql('SELECT directory_user_name, directory_user_key FROM "user"').fetchone()
+    assert tuple(row) == ("Sam.Okafor@Corp", "sam.okafor@corp")
+    assert not diff_models(db.obj, MODELS)

@@ -298,6 +298,23 @@ def test_a_taken_user_name_or_email_is_a_409(scim, actors):
     assert User.select().where(User.name.contains("Again")).count() == 0
 
 
+def test_a_user_name_is_taken_whatever_its_case_beyond_ascii_too(scim, actors):
+    emails = [{"value": "asa.lind@example.com"}]
+    first = scim.post("/Users", a_user("Åsa.Lind", "Åsa Lind", emails=emails))
+    assert first.status_code == 201
+    assert first.json["userName"] == "Åsa.Lind"
+    emails = [{"value": "asa.other@example.com"}]
+    again = scim.post("/Users", a_user("åSA.lind", "Åsa Again", emails=emails))
+    assert again.status_code == 409
+    assert "userName" in again.json["detail"]
+    found = scim.get('/Users?filter=userName eq "ÅSA.LIND"')
+    assert [r["id"] for r in found.json["Resources"]] == [first.json["id"]]
+    # The person's own user name, in another case, is still theirs.
+    renamed = scim.put(f"/Users/{first.json['id']}", a_user("asa.lind", "Åsa Lind", emails=emails))
+    assert renamed.status_code == 200, renamed.json
+    assert renamed.json["userName"] == "asa.lind"
+
+
 @pytest.mark.parametrize(
     "body",
     [
