@@ -20,6 +20,13 @@ def test_passwords_are_stored_as_argon2id(actors):
     assert User.get_by_id(actors.manager.id).password_hash.startswith("$argon2id$")
 
 
+def test_a_chosen_password_is_hashed_at_argon2s_full_cost():
+    # The test users' shared hash is made cheaply (tests/conftest.py); people's are not.
+    from pmweb.passwords import hash_password
+
+    assert hash_password(PASSWORD).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
 def test_sign_in_lands_on_home(client, actors):
     response = sign_in(client, "DANA@example.com ")
     assert response.status_code == 303
