@@ -65,15 +65,17 @@ def record_events(told, actor_id, via=""):
 
 def issue_password_link(user, purpose, by_id, now=None):
     """A new one-time link for ``user`` to choose their password; returns its token.
-    Every earlier unused link of theirs stops working. A reset also ends the old
-    password and every session: whoever asked for it may have had reason to."""
+    Every earlier unused link of theirs stops working (a welcome link is an account's
+    first). A reset also ends the old password and every session: whoever asked for
+    it may have had reason to."""
     assert purpose in PasswordLink.PURPOSES
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     with write_transaction():
-        PasswordLink.update(expires_at=now).where(
-            (PasswordLink.user == user.id) & PasswordLink.used_at.is_null()
-        ).execute()
+        if purpose != "welcome":
+            PasswordLink.update(expires_at=now).where(
+                (PasswordLink.user == user.id) & PasswordLink.used_at.is_null()
+            ).execute()
         PasswordLink.create(
             user=user.id,
             token_hash=_token_hash(token),

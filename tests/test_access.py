@@ -396,6 +396,7 @@ POLICY = {
         {actor: MISSING for actor in ACTORS} | {"report": DONE, "anonymous": LOGIN},
     ),
     "org.people": ("GET", None, only_admin(OK_PAGE)),
+    "org.person_choices": ("GET", None, only_admin(OK_PAGE)),
     "org.overview": ("GET", None, only_admin(OK_PAGE)),
     "org.activity": ("GET", None, only_admin(OK_PAGE)),
     "org.create_person": (
@@ -409,7 +410,7 @@ POLICY = {
     "org.reporting_lines": ("GET", None, only_admin(OK_PAGE)),
     "org.start_reporting_line": (
         "POST",
-        {"manager": "{other_manager_id}", "employee": "{hr_id}", "starts_on": "{today}"},
+        {"manager": "{other_manager_email}", "employee": "{hr_email}", "starts_on": "{today}"},
         only_admin(DONE),
     ),
     "org.end_reporting_line": ("POST", {"ends_on": "{today}"}, only_admin(DONE)),
@@ -465,7 +466,8 @@ def _fill(value, world):
     return value.format(
         report_id=actors.report.id,
         hr_id=actors.hr.id,
-        other_manager_id=actors.other_manager.id,
+        hr_email=actors.hr.email,
+        other_manager_email=actors.other_manager.email,
         today=datetime.date.today().isoformat(),
         in_a_month=(datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
         an_hour_later=f"{world.meeting.scheduled_for + datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}",

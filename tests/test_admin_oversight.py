@@ -45,8 +45,8 @@ def test_every_admin_change_is_in_the_activity_log(client, actors, login):
     client.post(
         "/admin/reporting-lines",
         data={
-            "manager": str(actors.manager.id),
-            "employee": str(actors.hr.id),
+            "manager": actors.manager.email,
+            "employee": actors.hr.email,
             "starts_on": datetime.date.today().isoformat(),
         },
     )

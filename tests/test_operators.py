@@ -45,8 +45,8 @@ def hand_sam_to_hana(actors, admin_client):
     response = admin_client.post(
         "/admin/reporting-lines",
         data={
-            "manager": str(actors.hr.id),
-            "employee": str(actors.report.id),
+            "manager": actors.hr.email,
+            "employee": actors.report.email,
             "starts_on": datetime.date.today().isoformat(),
         },
     )
@@ -63,8 +63,8 @@ def test_an_administrator_cannot_make_themselves_anyones_manager(admin, actors):
     response = admin.post(
         "/admin/reporting-lines",
         data={
-            "manager": str(actors.admin.id),
-            "employee": str(actors.report.id),
+            "manager": actors.admin.email,
+            "employee": actors.report.email,
             "starts_on": datetime.date.today().isoformat(),
         },
     )
@@ -76,7 +76,7 @@ def test_an_administrator_cannot_make_themselves_anyones_manager(admin, actors):
 def test_nor_through_a_new_account_or_the_import(admin, actors):
     response = admin.post(
         "/admin/people",
-        data={"name": "Zoe", "email": "zoe@example.com", "manager": str(actors.admin.id)},
+        data={"name": "Zoe", "email": "zoe@example.com", "manager": actors.admin.email},
     )
     assert response.status_code == 422
     assert not User.select().where(User.email == "zoe@example.com").exists()

@@ -125,7 +125,7 @@ def test_people_search(admin, actors):
 def test_a_new_person_chooses_their_own_password_with_a_one_time_link(admin, actors, app):
     response = admin.post(
         "/admin/people",
-        data={"name": " Lee Park ", "email": "Lee@Example.com", "manager": str(actors.manager.id)},
+        data={"name": " Lee Park ", "email": "Lee@Example.com", "manager": "DANA@example.com"},
     )
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -155,8 +155,9 @@ def test_a_new_person_chooses_their_own_password_with_a_one_time_link(admin, act
         ({"name": "X", "email": "not-an-email"}, "That is not an email address."),
         ({"name": "X" * 201, "email": "x@example.com"}, "under 200 characters"),
         ({"name": "Sam Again", "email": "SAM@example.com"}, "already has an account"),
-        ({"name": "X", "email": "x@example.com", "manager": "999999"}, "Pick someone"),
-        ({"name": "X", "email": "x@example.com", "manager": "abc"}, "Pick someone"),
+        ({"name": "X", "email": "x@example.com", "manager": "nobody@example.com"}, "No one"),
+        ({"name": "X", "email": "x@example.com", "manager": "Nobody Here"}, "is called"),
+        ({"name": "X", "email": "x@example.com", "manager": "x" * 300}, "too long"),
     ],
 )
 def test_bad_person_input_is_explained_and_stores_nothing(admin, actors, data, message):
@@ -218,12 +219,16 @@ def test_reporting_lines_page_starts_and_ends_lines(admin, actors, today):
     response = admin.post(
         "/admin/reporting-lines",
         data={
-            "manager": str(actors.other_manager.id),
-            "employee": str(actors.hr.id),
+            # By name or by address, whatever the case.
+            "manager": "priya natarajan",
+            "employee": actors.hr.email.upper(),
             "starts_on": today.isoformat(),
         },
     )
     assert response.status_code == 303
+    assert ReportingLine.get(ReportingLine.employee == actors.hr.id).manager_id == (
+        actors.other_manager.id
+    )
     assert "Their one-on-one is ready" in text_of(admin.get(response.headers["Location"]))
     line = ReportingLine.get(ReportingLine.employee == actors.hr.id)
     response = admin.post(
@@ -236,7 +241,8 @@ def test_reporting_lines_page_starts_and_ends_lines(admin, actors, today):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"manager": "", "employee": "{report}", "starts_on": "{today}"}, "Pick someone"),
+        ({"manager": "", "employee": "{report}", "starts_on": "{today}"}, "who their manager is"),
+        ({"manager": "{hr}", "employee": "", "starts_on": "{today}"}, "Write who reports"),
         ({"manager": "{report}", "employee": "{report}", "starts_on": "{today}"}, "themselves"),
         ({"manager": "{report}", "employee": "{manager}", "starts_on": "{today}"}, "already"),
         ({"manager": "{hr}", "employee": "{report}", "starts_on": "31/02/2026"}, "Not a valid"),
@@ -244,7 +250,7 @@ def test_reporting_lines_page_starts_and_ends_lines(admin, actors, today):
     ],
 )
 def test_bad_reporting_lines_are_explained_and_store_nothing(admin, actors, data, message, today):
-    ids = {"report": actors.report.id, "manager": actors.manager.id, "hr": actors.hr.id}
+    ids = {"report": actors.report.email, "manager": actors.manager.email, "hr": actors.hr.email}
     filled = {k: v.format(today=today.isoformat(), **ids) for k, v in data.items()}
     before = ReportingLine.select().count()
     response = admin.post("/admin/reporting-lines", data=filled)
@@ -431,3 +437,41 @@ def test_cli_import_with_errors_changes_nothing(app, actors, tmp_path):
     assert result.exit_code == 1
     assert "line 3: bad: “bad” is not an email address." in result.output
     assert not User.select().where(User.email == "new@example.com").exists()
+
+
+def test_cli_refuses_a_100000_row_file_naming_the_limit_and_reading_only_its_start(
+    app, actors, tmp_path, monkeypatch
+):
+    people = tmp_path / "people.csv"
+    with people.open("w") as out:
+        out.write(HEADER)
+        for n in range(100_000):
+            out.write(f"person{n:06}@example.com,Person {n},\n")
+    read = []
+    plan_import = csv_import.plan_import
+    monkeypatch.setattr(
+        csv_import,
+        "plan_import",
+        lambda text, today: read.append(len(text)) or plan_import(text, today),
+    )
+    result = app.test_cli_runner().invoke(args=["users", "import", str(people)])
+    assert result.exit_code == 1
+    assert "import at most 10,000 people (1,000,000 characters) at once" in result.output
+    assert read == [csv_import.MAX_CHARACTERS + 1]
+    assert User.select().count() == 6
+
+
+def test_an_import_of_10000_rows_with_one_bad_row_in_the_middle_writes_nothing(
+    app, actors, tmp_path
+):
+    rows = [f"person{n:05}@example.com,Person {n},dana@example.com" for n in range(10_000)]
+    rows[5_000] = "person05000@example,Person 5000,dana@example.com"
+    people = tmp_path / "people.csv"
+    people.write_text(HEADER + "\n".join(rows) + "\n")
+    result = app.test_cli_runner().invoke(args=["users", "import", str(people)])
+    assert result.exit_code == 1
+    assert "line 5002: person05000@example: “person05000@example” is not an email address." in (
+        result.output
+    )
+    assert "nothing was imported" in result.output
+    assert User.select().count() == 6

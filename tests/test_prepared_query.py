@@ -350,6 +350,11 @@ CASES = {
         (lambda s: (s.actors.other_employee.id, s.next_meeting.id + 10_000, s.today, s.now), NONE),
     ],
     # Dana manages Sam from early 2026 (tests/conftest.py); before that, nobody did.
+    "pmweb.org.service._account_with_email": [
+        (lambda s: (s.actors.report.email,), SOME),
+        (lambda s: ("nobody@example.com",), NONE),
+        (lambda s: (s.actors.report.email.upper(),), NONE),
+    ],
     "pmweb.org.service._current_line": [
         (lambda s: (s.actors.report.id, s.today), SOME),
         (lambda s: (s.actors.report.id, s.long_ago), NONE),

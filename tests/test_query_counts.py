@@ -175,3 +175,38 @@ def not_found_queries(client, url):
         response = client.get(url)
     assert response.status_code == 404
     return counter.count
+
+
+ADMIN_LISTS = [
+    "/admin/people",
+    "/admin/people?show=managers&q=a",
+    "/admin/people?page=2",
+    "/admin/reporting-lines",
+    "/admin/reporting-lines?show=ended&q=a",
+    "/admin/overview",
+    "/admin/people/choices?field=manager&manager=a",
+]
+
+
+def test_administration_lists_cost_the_same_however_large_the_organisation(
+    client, actors, login, today
+):
+    """Each list shows a page, counts the rest, and reads nothing per person, line or
+    team: the queries of a six-person company are those of one with hundreds."""
+    from pmweb.models import ReportingLine
+    from pmweb.org import service as org
+    from tests.test_org_lists import add_team
+
+    login(actors.admin)
+    small = [queries_for(client, url) for url in ADMIN_LISTS]
+    for number in range(6):
+        manager = add_team(actors.manager, 1, today, prefix=f"Lead{number}")[0]
+        for member in add_team(manager, 25, today, prefix=f"Team{number}")[:3]:
+            service.open_one_on_one(manager, member, "Europe/London")
+    ended = ReportingLine.select(ReportingLine.id).limit(40)
+    ReportingLine.update(ends_on=today - datetime.timedelta(days=1)).where(
+        ReportingLine.id.in_(ended)
+    ).execute()
+    org.deactivate(actors.hr, by=actors.admin)
+    large = [queries_for(client, url) for url in ADMIN_LISTS]
+    assert dict(zip(ADMIN_LISTS, large, strict=True)) == dict(zip(ADMIN_LISTS, small, strict=True))

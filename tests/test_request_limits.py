@@ -71,7 +71,7 @@ def test_the_default_bound_is_one_mib(app):
 
 # --- the CSV import takes a file -----------------------------------------------------
 
-# 1,800 people whose names take three bytes a character: over 1 MiB, under the 400,000
+# 1,800 people whose names take three bytes a character: over 1 MiB, under the 1,000,000
 # characters the import reads.
 ROWS = 1800
 

@@ -72,7 +72,9 @@ def create(email, name, admin, manager_email):
 def import_people(csv_file, dry_run):
     """Create or update people from CSV_FILE (header: email,name,manager_email)."""
     today = datetime.date.today()
-    plan = csv_import.plan_import(csv_file.read(), today)
+    # One character more than an import takes is enough to refuse a larger file: a
+    # file of a million rows is never read into memory.
+    plan = csv_import.plan_import(csv_file.read(csv_import.MAX_CHARACTERS + 1), today)
     for problem in plan.problems:
         click.echo(f"Error: {problem}", err=True)
     for row in plan.rows:

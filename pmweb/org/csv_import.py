@@ -20,8 +20,9 @@ from pmweb.org import service
 from pmweb.org.service import OrgError, normalise_email
 
 COLUMNS = ("email", "name", "manager_email")
-MAX_ROWS = 5000
-MAX_CHARACTERS = 400_000
+MAX_ROWS = 10_000
+# A hundred characters a row: a long name and two long addresses.
+MAX_CHARACTERS = 1_000_000
 # The most bytes MAX_CHARACTERS take in UTF-8 (four for a character outside the BMP):
 # an uploaded file may be this long.
 MAX_BYTES = MAX_CHARACTERS * 4
@@ -99,7 +100,11 @@ def plan_import(text, today):
     """Reads and checks ``text``; changes nothing."""
     if len(text) > MAX_CHARACTERS:
         return ImportPlan(
-            [], [f"The file is too large: import at most {MAX_ROWS:,} people at once."]
+            [],
+            [
+                f"The file is too large: import at most {MAX_ROWS:,} people "
+                f"({MAX_CHARACTERS:,} characters) at once, and split a larger file."
+            ],
         )
     try:
         records = _records(text)

@@ -1,11 +1,10 @@
 """Forms of the administration pages."""
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from pmweb.forms import BoundedForm
-from pmweb.meetings.forms import choices
 from pmweb.org.csv_import import MAX_BYTES, MAX_CHARACTERS, NAME_MAX
 
 
@@ -13,19 +12,41 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _person_id(value):
-    """A person picked from a list: their id, or None for the empty choice."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not a choice; the field's choice check reports it
+class PersonField(StringField):
+    """A person named by their email address, or by their name when only one person
+    has it. The page suggests people as one types (``person_field`` in _forms.html);
+    without script, the address typed in works the same. After validation, ``person``
+    is the person picked (None when left empty)."""
+
+    person = None
+
+    def __init__(self, label, missing=None, **kwargs):
+        super().__init__(label, filters=[_strip], **kwargs)
+        # Without a message for it missing, the field may be left empty.
+        self.missing = missing
 
 
-def people_choices(people, empty=None):
-    pairs = [(str(person.id), f"{person.name} ({person.email})") for person in people]
-    return choices(([("", empty)] if empty else []) + pairs)
+def pick_person(field, find_people):
+    """Sets ``field.person`` from what was typed, or raises ValidationError saying why
+    no one was picked. ``find_people(text)`` gives up to two people it names."""
+    text = field.data or ""
+    if not text:
+        if field.missing:
+            raise ValidationError(field.missing)
+        field.person = None
+        return
+    if len(text) > 254:
+        raise ValidationError("That is too long for a name or an email address.")
+    found = find_people(text)
+    if not found:
+        raise ValidationError(
+            f"No one with an active account is called or has the address “{text}”."
+        )
+    if len(found) > 1:
+        raise ValidationError(
+            f"More than one person is called {text}: pick one from the list, or type their email."
+        )
+    field.person = found[0]
 
 
 class PersonForm(BoundedForm):
@@ -46,39 +67,31 @@ class PersonForm(BoundedForm):
             Length(max=254, message="That email address is too long."),
         ],
     )
-    manager = SelectField("Reports to", coerce=_person_id, validate_choice=False)
+    manager = PersonField("Reports to")
     is_admin = BooleanField("Administrator (manages people; sees no one-on-one content)")
 
-    def __init__(self, people, *args, **kwargs):
+    def __init__(self, find_people, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = {person.id: person for person in people}
-        self.manager.choices = people_choices(people, empty="No manager")
+        self.find_people = find_people
 
     def validate_manager(self, field):
-        if field.data is not None and field.data not in self.people:
-            raise ValidationError("Pick someone from the list.")
+        pick_person(field, self.find_people)
 
 
 class ReportingLineForm(BoundedForm):
-    manager = SelectField("Manager", coerce=_person_id, validate_choice=False)
-    employee = SelectField("Reports to them", coerce=_person_id, validate_choice=False)
+    employee = PersonField("Person", missing="Write who reports to the manager.")
+    manager = PersonField("Reports to", missing="Write who their manager is.")
     starts_on = DateField("From", validators=[InputRequired(message="Pick a start date.")])
 
-    def __init__(self, people, *args, **kwargs):
+    def __init__(self, find_people, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = {person.id: person for person in people}
-        self.manager.choices = people_choices(people, empty="Pick a manager")
-        self.employee.choices = people_choices(people, empty="Pick a person")
+        self.find_people = find_people
 
     def validate_manager(self, field):
-        self._require_person(field)
+        pick_person(field, self.find_people)
 
     def validate_employee(self, field):
-        self._require_person(field)
-
-    def _require_person(self, field):
-        if field.data not in self.people:
-            raise ValidationError("Pick someone from the list.")
+        pick_person(field, self.find_people)
 
 
 class EndReportingLineForm(BoundedForm):

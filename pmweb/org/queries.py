@@ -3,9 +3,10 @@ often teams meet, and the administrators' own audit trail — never 1:1 content.
 
 from peewee import JOIN, fn
 
+from pmweb.access.common import Employee, Manager
 from pmweb.models import ActionItem, AdminAction, Meeting, OneOnOne, ReportingLine, User
+from pmweb.org.service import normalise_email
 
-Manager = User.alias("manager")
 Report = ReportingLine.alias("report_line")
 
 
@@ -13,12 +14,30 @@ def _current(line, day):
     return (line.starts_on <= day) & (line.ends_on.is_null() | (line.ends_on >= day))
 
 
-def people_with_managers(people, day, search=""):
+# The people page's filters: what each shows.
+PEOPLE_SHOWN = {
+    "everyone": "Everyone",
+    "active": "Active",
+    "deactivated": "Deactivated",
+    "admins": "Administrators",
+    "managers": "Managers",
+}
+
+
+def people_with_managers(people, day, search="", show="everyone"):
     """``people`` (a User query) with each one's current manager and number of
-    current reports, optionally only those whose name or email contains ``search``."""
-    reports = Report.select(fn.COUNT(Report.id)).where(
-        (Report.manager == User.id) & _current(Report, day)
-    )
+    current reports, only those whose name or email contains ``search`` and who are
+    what ``show`` (a key of PEOPLE_SHOWN) names."""
+    reports_now = (Report.manager == User.id) & _current(Report, day)
+    reports = Report.select(fn.COUNT(Report.id)).where(reports_now)
+    if show == "active":
+        people = people.where(User.deactivated_at.is_null())
+    elif show == "deactivated":
+        people = people.where(User.deactivated_at.is_null(False))
+    elif show == "admins":
+        people = people.where(User.is_admin)
+    elif show == "managers":
+        people = people.where(fn.EXISTS(Report.select(Report.id).where(reports_now)))
     query = (
         people.select_extend(
             Manager.name.alias("manager_name"),
@@ -36,60 +55,96 @@ def people_with_managers(people, day, search=""):
         )
     )
     if search:
-        query = query.where(User.name.contains(search) | User.email.contains(search))
+        query = query.where(named_like(User, search))
     # Every selected column lands on the User row itself (person.manager_name).
     return query.objects()
 
 
-def active_people():
-    return User.active().order_by(fn.LOWER(User.name))
+def named_like(person, search):
+    """People (``person``: User or an alias of it) whose name or email contains
+    ``search``, its ``%`` and ``_`` taken as they are."""
+    return person.name.contains(search) | person.email.contains(search)
 
 
-def team_counts(day, since):
-    """For each manager with reports today: how many, how many one-on-ones they held
-    with them since ``since``, and their open and overdue action items — counts
-    only."""
-    lines = list(
+def people_named(people, text):
+    """Up to two active people among ``people`` whom ``text`` names: by email address
+    when it is one, else by their whole name, whatever its case."""
+    if "@" in text:
+        named = User.email == normalise_email(text)
+    else:
+        named = fn.LOWER(User.name) == text.lower()
+    return list(people.where(named & User.deactivated_at.is_null()).limit(2))
+
+
+def people_suggested(people, text, limit=10):
+    """Active people among ``people`` whose name or email contains ``text``."""
+    return list(people.where(named_like(User, text) & User.deactivated_at.is_null()).limit(limit))
+
+
+def reporting_lines(lines, day, ended, search=""):
+    """The lines among ``lines`` (joined to their Manager and Employee) that are still
+    current or starting later — or, with ``ended``, that ended before ``day`` — whose
+    manager or employee matches ``search``."""
+    still_on = ReportingLine.ends_on.is_null() | (ReportingLine.ends_on >= day)
+    lines = lines.where(~still_on if ended else still_on)
+    if search:
+        lines = lines.where(named_like(Manager, search) | named_like(Employee, search))
+    return lines
+
+
+def teams(day, search=""):
+    """Managers with reports on ``day`` (whose name or email matches ``search``), by
+    name, each with ``report_count``: a query to page through."""
+    managers = (
         ReportingLine.current_on(day)
-        .select(ReportingLine.manager, ReportingLine.employee, Manager.name.alias("manager_name"))
+        .select(Manager.id, Manager.name, fn.COUNT(ReportingLine.id).alias("report_count"))
         .join(Manager, on=(ReportingLine.manager == Manager.id))
-        .objects()
+        .group_by(Manager.id, Manager.name)
+        .order_by(fn.LOWER(Manager.name), Manager.id)
     )
-    pairs = {
-        (pair.manager_id, pair.employee_id): pair.id
-        for pair in OneOnOne.select(OneOnOne.id, OneOnOne.manager, OneOnOne.employee)
-    }
-    held = dict(
-        Meeting.select(Meeting.one_on_one, fn.COUNT(Meeting.id))
-        .where((Meeting.status == "done") & (Meeting.completed_at >= since))
-        .group_by(Meeting.one_on_one)
-        .tuples()
+    if search:
+        managers = managers.where(named_like(Manager, search))
+    return managers.dicts()
+
+
+def team_counts(teams, day, since):
+    """For each team of ``teams`` (a page of ``teams(…)``): how many one-on-ones its
+    manager held with their current reports since ``since``, and their open and
+    overdue action items — counts only, in three queries whatever the page's size."""
+    teams = list(teams)
+    managers = [team["id"] for team in teams]
+    line = ReportingLine.alias("current_line")
+    # One-on-ones of a current pair: the manager's with someone reporting to them now.
+    is_current_pair = (
+        (line.manager == OneOnOne.manager)
+        & (line.employee == OneOnOne.employee)
+        & _current(line, day)
     )
-    still_open = ActionItem.done_at.is_null()
-    open_items = dict(
-        ActionItem.select(ActionItem.one_on_one, fn.COUNT(ActionItem.id))
-        .where(still_open)
-        .group_by(ActionItem.one_on_one)
-        .tuples()
-    )
-    overdue = dict(
-        ActionItem.select(ActionItem.one_on_one, fn.COUNT(ActionItem.id))
-        .where(still_open & (ActionItem.due < day))
-        .group_by(ActionItem.one_on_one)
-        .tuples()
-    )
-    teams = {}
-    for line in lines:
-        team = teams.setdefault(
-            line.manager_id,
-            {"manager": line.manager_name, "reports": 0, "held": 0, "open": 0, "overdue": 0},
+
+    def per_manager(model, condition):
+        return dict(
+            model.select(OneOnOne.manager, fn.COUNT(model.id))
+            .join(OneOnOne, on=(model.one_on_one == OneOnOne.id))
+            .join(line, on=is_current_pair)
+            .where(OneOnOne.manager.in_(managers) & condition)
+            .group_by(OneOnOne.manager)
+            .tuples()
         )
-        pair_id = pairs.get((line.manager_id, line.employee_id))
-        team["reports"] += 1
-        team["held"] += held.get(pair_id, 0)
-        team["open"] += open_items.get(pair_id, 0)
-        team["overdue"] += overdue.get(pair_id, 0)
-    return sorted(teams.values(), key=lambda team: team["manager"].lower())
+
+    held = per_manager(Meeting, (Meeting.status == "done") & (Meeting.completed_at >= since))
+    still_open = ActionItem.done_at.is_null()
+    open_items = per_manager(ActionItem, still_open)
+    overdue = per_manager(ActionItem, still_open & (ActionItem.due < day))
+    return [
+        {
+            "manager": team["name"],
+            "reports": team["report_count"],
+            "held": held.get(team["id"], 0),
+            "open": open_items.get(team["id"], 0),
+            "overdue": overdue.get(team["id"], 0),
+        }
+        for team in teams
+    ]
 
 
 def admin_actions(limit=200):

@@ -25,7 +25,7 @@ from pmweb.prep.digest import Links, Mailer, MailServerUnavailable, MailSettings
 
 bp = Blueprint("org", __name__, url_prefix="/admin")
 
-PEOPLE_PER_PAGE = 100
+PER_PAGE = 100
 
 
 @bp.before_request
@@ -41,26 +41,54 @@ def _timezone():
 # --- people ----------------------------------------------------------------------
 
 
+def _search():
+    return request.args.get("q", "").strip()[:200]
+
+
+def _find_people(text):
+    return queries.people_named(access.people_visible_to_administrator(), text)
+
+
 def _people_page(form=None, status=200):
     today = access.today()
-    search = request.args.get("q", "").strip()[:200]
-    page = ids.page_from_query(PEOPLE_PER_PAGE)
-    people = queries.people_with_managers(access.people_visible_to_administrator(), today, search)
+    search = _search()
+    show = request.args.get("show", "everyone")
+    if show not in queries.PEOPLE_SHOWN:
+        show = "everyone"
+    page = ids.page_from_query(PER_PAGE)
+    people = queries.people_with_managers(
+        access.people_visible_to_administrator(), today, search, show
+    )
     total = people.count()
-    everyone = list(queries.active_people())
     return (
         render_template(
             "org/people.html",
-            people=people.paginate(page, PEOPLE_PER_PAGE),
+            people=people.paginate(page, PER_PAGE),
             search=search,
+            show=show,
+            shown=queries.PEOPLE_SHOWN,
             page=page,
-            pages=max(1, math.ceil(total / PEOPLE_PER_PAGE)),
+            pages=_pages(total),
             total=total,
-            form=form or forms.PersonForm(everyone, formdata=None),
+            form=form or forms.PersonForm(_find_people, formdata=None),
             action_form=forms.ActionForm(formdata=None),
         ),
         status,
     )
+
+
+def _pages(total):
+    return max(1, math.ceil(total / PER_PAGE))
+
+
+@bp.route("/people/choices")
+def person_choices():
+    """People to suggest as one types a name into a person field: active people whose
+    name or email contains what the field named in ``?field=`` holds."""
+    text = request.args.get(request.args.get("field", "q"), "").strip()[:200]
+    people = access.people_visible_to_administrator()
+    suggested = queries.people_suggested(people, text) if text else []
+    return render_template("org/_person_choices.html", people=suggested)
 
 
 @bp.route("/people")
@@ -70,7 +98,7 @@ def people():
 
 @bp.route("/people", methods=["POST"])
 def create_person():
-    form = forms.PersonForm(list(queries.active_people()))
+    form = forms.PersonForm(_find_people)
     if not form.validate():
         return _people_page(form, 422)
     try:
@@ -78,7 +106,7 @@ def create_person():
             form.email.data,
             form.name.data,
             form.is_admin.data,
-            form.people.get(form.manager.data),
+            form.manager.person,
             access.today(),
             _timezone(),
             by=current_user,
@@ -184,18 +212,26 @@ def reactivate_person(user_id):
 
 
 def _reporting_lines_page(form=None, status=200):
-    lines = list(access.reporting_lines_visible_to_administrator())
     today = access.today()
-    current = [line for line in lines if line.ends_on is None or line.ends_on >= today]
+    search = _search()
+    ended = request.args.get("show") == "ended"
+    page = ids.page_from_query(PER_PAGE)
+    every_line = access.reporting_lines_visible_to_administrator()
+    lines = queries.reporting_lines(every_line, today, ended, search)
+    total = lines.count()
+    other_total = queries.reporting_lines(every_line, today, not ended, search).count()
     return (
         render_template(
             "org/reporting_lines.html",
-            current_lines=current,
-            ended_lines=[line for line in lines if line not in current],
-            form=form
-            or forms.ReportingLineForm(
-                list(queries.active_people()), formdata=None, starts_on=today
-            ),
+            lines=lines.paginate(page, PER_PAGE),
+            ended=ended,
+            total=total,
+            current_total=other_total if ended else total,
+            ended_total=total if ended else other_total,
+            search=search,
+            page=page,
+            pages=_pages(total),
+            form=form or forms.ReportingLineForm(_find_people, formdata=None, starts_on=today),
             end_form=forms.EndReportingLineForm(formdata=None, ends_on=today),
             today=today,
         ),
@@ -210,10 +246,10 @@ def reporting_lines():
 
 @bp.route("/reporting-lines", methods=["POST"])
 def start_reporting_line():
-    form = forms.ReportingLineForm(list(queries.active_people()))
+    form = forms.ReportingLineForm(_find_people)
     if not form.validate():
         return _reporting_lines_page(form, 422)
-    manager, employee = form.people[form.manager.data], form.people[form.employee.data]
+    manager, employee = form.manager.person, form.employee.person
     try:
         service.start_reporting_line(
             manager, employee, form.starts_on.data, _timezone(), by=current_user
@@ -268,8 +304,19 @@ def overview():
     """How often each team meets and how its action items stand: numbers only."""
     today = access.today()
     since = datetime.datetime.combine(today - datetime.timedelta(days=90), datetime.time())
+    search = _search()
+    page = ids.page_from_query(PER_PAGE)
+    teams = queries.teams(today, search)
+    total = teams.count()
     return render_template(
-        "org/overview.html", teams=queries.team_counts(today, since), since=since, active="overview"
+        "org/overview.html",
+        teams=queries.team_counts(teams.paginate(page, PER_PAGE), today, since),
+        total=total,
+        search=search,
+        page=page,
+        pages=_pages(total),
+        since=since,
+        active="overview",
     )
 
 
