@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app pmweb
 VENDOR := static/vendor
 
-.PHONY: setup system-packages run test lint bench bench-live bench-directory clean
+.PHONY: setup system-packages run test lint bench bench-live bench-directory bench-org clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench-live: setup
 
 bench-directory: setup
 	$(BIN)/python bench/directory_sync.py $(BENCH_ARGS)
+
+bench-org: setup
+	$(BIN)/python bench/org_scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
