@@ -124,8 +124,48 @@ def test_a_talking_point_added_ahead_lands_on_the_next_meeting(dana, actors):
         f"/this-week/meetings/{meeting.id}/talking-points", data={"text": "Hiring plan"}
     )
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/this-week#one-on-one-{actors.pair.id}")
+    pair_id = actors.pair.id
+    assert response.headers["Location"].endswith(f"/this-week?open={pair_id}#one-on-one-{pair_id}")
     assert agenda(meeting) == ["Hiring plan"]
+
+
+def add_reports(manager, count, today):
+    """``count`` more reports, each with a meeting a day later than the one before."""
+    pairs = []
+    for n in range(count):
+        pair = make_reporting_line(manager, make_user(f"Report {n:02}", f"report{n}@example.com"))
+        first = pair.meetings.order_by(Meeting.scheduled_for).first()
+        Meeting.update(
+            scheduled_for=datetime.datetime.combine(
+                today + datetime.timedelta(days=1 + n), datetime.time(9)
+            )
+        ).where(Meeting.id == first.id).execute()
+        pairs.append(pair)
+    return pairs
+
+
+def test_a_manager_of_many_sees_the_soonest_cards_whole_and_the_rest_folded(dana, actors, today):
+    pairs = add_reports(actors.manager, 11, today)
+    page = dana.get("/this-week").get_data(as_text=True)
+    assert page.count('class="prep-card"') == 8
+    assert page.count('class="prep-card folded"') == 4
+    # The latest meetings fold: their name and time show, and they fetch themselves.
+    last = pairs[-1]
+    folded = page[page.index(f'id="one-on-one-{last.id}"') :].split("</article>")[0]
+    assert "Report 10" in folded and f'hx-get="/this-week?card={last.id}"' in folded
+    assert "intersect once" in folded and "add-point" not in folded
+    whole = dana.get(f"/this-week?card={last.id}").get_data(as_text=True)
+    assert 'class="prep-card"' in whole and "add-point" in whole
+    # A card just changed comes back whole, where its form finds its part again.
+    meeting = last.meetings.order_by(Meeting.scheduled_for).first()
+    added = dana.post(f"/this-week/meetings/{meeting.id}/talking-points", data={"text": "Q3"})
+    again = dana.get(added.headers["Location"]).get_data(as_text=True)
+    assert f'id="prep-agenda-{last.id}"' in again and "Q3" in again
+    assert again.count('class="prep-card folded"') == 3
+    # A refused change shows its message on the card, whole.
+    refused = dana.post(f"/this-week/meetings/{meeting.id}/talking-points", data={"text": ""})
+    assert refused.status_code == 422
+    assert f'id="prep-agenda-{last.id}"' in refused.get_data(as_text=True)
 
 
 def test_the_card_forms_pick_their_part_from_the_page_they_are_sent_to(dana, actors):

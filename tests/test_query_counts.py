@@ -7,6 +7,7 @@ from playhouse.test_utils import count_queries
 from pmweb.goals import service as goals
 from pmweb.goals.service import Terms
 from pmweb.meetings import service
+from tests.conftest import make_reporting_line, make_user
 
 
 def queries_for(client, url):
@@ -210,3 +211,17 @@ def test_administration_lists_cost_the_same_however_large_the_organisation(
     org.deactivate(actors.hr, by=actors.admin)
     large = [queries_for(client, url) for url in ADMIN_LISTS]
     assert dict(zip(ADMIN_LISTS, large, strict=True)) == dict(zip(ADMIN_LISTS, small, strict=True))
+
+
+def test_this_week_reads_nothing_more_for_the_cards_it_folds(client, actors, login, today):
+    from tests.test_prep_routes import add_reports
+
+    login(actors.manager)
+    add_reports(actors.manager, 9, today)
+    queries_for(client, "/this-week")  # the first visit plans the new pairs' weeks
+    ten_reports = queries_for(client, "/this-week")
+    for n in range(15):
+        make_reporting_line(actors.manager, make_user(f"Later {n}", f"later{n}@example.com"))
+    queries_for(client, "/this-week")
+    twenty_five_reports = queries_for(client, "/this-week")
+    assert twenty_five_reports == ten_reports

@@ -48,6 +48,8 @@ class Card:
     private_note: object
     last_held: object
     note_conflict: dict | None = None
+    # Shown as its name and next meeting only, until it comes into view.
+    folded: bool = False
 
     @property
     def prepared(self):
@@ -65,9 +67,11 @@ def open_meetings_of(pairs):
     )
 
 
-def week_cards(user, pairs):
+def week_cards(user, pairs, unfolded=None, keep_open=()):
     """A card per pair (scoped by access, the user in each), the soonest meeting
-    first. A fixed number of queries, plus the goals and plan steps of each pair."""
+    first. A fixed number of queries, plus the goals and plan steps of each card shown
+    whole: the first ``unfolded`` (all when None) and those of ``keep_open``; the
+    others are folded, to be fetched as they come into view."""
     if not pairs:
         return []
     ids = [pair.id for pair in pairs]
@@ -106,7 +110,6 @@ def week_cards(user, pairs):
         start = midnight(week_of(today))
         meeting = next_meetings.get(pair.id)
         agenda = agendas.get(meeting.id, []) if meeting else []
-        since = sinces[pair.id]
         cards.append(
             Card(
                 pair=pair,
@@ -127,16 +130,22 @@ def week_cards(user, pairs):
                 carried=[point for point in agenda if point.from_date is not None],
                 added=[point for point in agenda if point.from_date is None],
                 items=items.get(pair.id, []),
-                goals_due=_goals_due(pair.employee_id, since, last_held.get(pair.id))
-                if since
-                else None,
-                steps_due=_steps_due(pair.employee_id, since, today) if since else None,
+                goals_due=None,
+                steps_due=None,
                 private_note=notes.get(meeting.id) if meeting else None,
                 last_held=last_held.get(pair.id),
             )
         )
     far = datetime.datetime.max
-    return sorted(cards, key=lambda card: card.meeting.scheduled_for if card.meeting else far)
+    cards.sort(key=lambda card: card.meeting.scheduled_for if card.meeting else far)
+    for position, card in enumerate(cards):
+        if unfolded is not None and position >= unfolded and card.pair.id not in keep_open:
+            card.folded = True
+        elif since := sinces[card.pair.id]:
+            employee_id = card.pair.employee_id
+            card.goals_due = _goals_due(employee_id, since, card.last_held)
+            card.steps_due = _steps_due(employee_id, since, card.today)
+    return cards
 
 
 def _agendas(meeting_ids):

@@ -40,18 +40,27 @@ def require_login():
 # --- this week --------------------------------------------------------------------
 
 
-def _cards(only_pair_id=None):
+# Cards shown whole when the page opens, the soonest meetings first; the others fold
+# to their name and next meeting and are fetched as they come into view, so a manager
+# of dozens gets the page at once.
+CARDS_SHOWN_WHOLE = 8
+
+
+def _cards(only_pair_id=None, keep_open=()):
     pairs = access.current_one_on_ones_of(current_user)
     if only_pair_id is not None:
         pairs = pairs.where(OneOnOne.id == only_pair_id)
     pairs = list(pairs)
     meetings.keep_planned(pairs)
-    return queries.week_cards(current_user, pairs)
+    unfolded = None if only_pair_id is not None else CARDS_SHOWN_WHOLE
+    return queries.week_cards(current_user, pairs, unfolded, keep_open)
 
 
 def _page_context(errors, conflicts=None, only_pair_id=None):
     today = access.today()
-    cards = _cards(only_pair_id)
+    # A card just changed, or with a message to show, is shown whole.
+    keep_open = {*errors, ids.id_from_query("open")} - {None}
+    cards = _cards(only_pair_id, keep_open)
     for card in cards:
         card.note_conflict = (conflicts or {}).get(card.pair.id)
     return {
@@ -115,7 +124,9 @@ def _card_answer(meeting, errors=None, conflict=None, status=200):
     text."""
     pair_id = meeting.one_on_one_id
     if status == 200:
-        return redirect(url_for(".this_week", _anchor=f"one-on-one-{pair_id}"), code=303)
+        return redirect(
+            url_for(".this_week", open=pair_id, _anchor=f"one-on-one-{pair_id}"), code=303
+        )
     context = _page_context({pair_id: errors or {}}, {pair_id: conflict})
     return Response(render_template(THIS_WEEK, **context), status)
 

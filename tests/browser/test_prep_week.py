@@ -183,3 +183,35 @@ def test_a_question_bank_lee_opened_stays_open_through_a_refresh(sign_in, dana_a
     lee.wait_for_timeout(300)  # the answer's morph
     expect(bank).to_have_attribute("open", "")
     expect(card.get_by_role("button", name=QUESTION)).to_be_visible()
+
+
+def test_a_folded_card_comes_whole_as_it_scrolls_into_view(sign_in, dana_and_lee, server):
+    pair = dana_and_lee
+    with on_server(server):
+        for n in range(11):
+            report = org.create_user(
+                f"report{n}.{pair.manager.email}", f"Report {n:02} Of Dana", password=None
+            )
+            org.start_reporting_line(
+                pair.manager,
+                report,
+                datetime.date.today() - datetime.timedelta(days=30),
+                "Europe/London",
+            )
+    dana = sign_in(pair.manager)
+    dana.set_viewport_size({"width": 1280, "height": 700})
+    dana.goto("/this-week")
+    cards = dana.locator("article.prep-card")
+    expect(cards).to_have_count(12)
+    folded = dana.locator("article.prep-card.folded")
+    expect(folded).to_have_count(4)
+    last = folded.last
+    expect(last.get_by_role("link")).to_be_visible()
+    expect(last.get_by_placeholder("Add a talking point")).to_have_count(0)
+    last.scroll_into_view_if_needed()
+    expect(dana.locator("article.prep-card.folded")).to_have_count(0)
+    card = cards.last
+    card.get_by_placeholder("Add a talking point").fill("The team's on-call rota")
+    card.get_by_role("button", name="Add", exact=True).click()
+    expect(card.locator(".prep-points")).to_contain_text("The team's on-call rota")
+    screenshot(dana, "prep-week-many-reports")
