@@ -3,12 +3,14 @@ who gets one, what it lists and links to, that it goes out once a week, that no
 talking point, note, action item, goal, feedback or plan text is ever in it, and what
 happens when the mail server is down or refuses someone."""
 
+import asyncio
 import datetime
 import email
 import os
 import re
 import subprocess
 import sys
+import time
 from email import policy
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -383,6 +385,50 @@ def test_a_scheduler_runs_the_command_as_its_own_process(app, actors, smtp, week
     meeting = week_meeting(actors.pair, week)
     assert f"https://one-on-ones.example.com/pmweb/meetings/{meeting.id}" in mail.links()
     assert DigestSent.select().count() == 4
+
+
+class SlowInbox(Inbox):
+    """Takes a tenth of a second over each mail, so a run can be stopped half-way."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.1)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_run_killed_half_way_and_run_again_sends_no_one_a_second_mail(app, actors, week):
+    for n in range(12):
+        make_reporting_line(actors.other_manager, make_user(f"Member {n}", f"m{n}@example.com"))
+    recipients = 4 + 12  # the actors' two pairs, and Priya's twelve new reports
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    env = os.environ | {
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "PMWEB_SECRET_KEY": "a-key-for-this-test-only",
+        "PMWEB_MAIL_SERVER": "127.0.0.1",
+        "PMWEB_MAIL_PORT": str(controller.port),
+    }
+    command = [sys.executable, "-m", "flask", "--app", "pmweb", "digest"]
+    command += ["--date", week.isoformat()]
+    try:
+        first = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while len(inbox.received) < 5 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        first.kill()  # as a power cut would, mid-run
+        first.wait()
+        assert 5 <= len(inbox.received) < recipients
+        again = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr
+    finally:
+        controller.stop()
+    mails = inbox.by_recipient()
+    assert all(len(received) == 1 for received in mails.values()), {
+        address: len(received) for address, received in mails.items() if len(received) > 1
+    }
+    # A mail is claimed before it is sent: the one in flight at the kill may be lost,
+    # never doubled.
+    assert recipients - 1 <= len(mails) <= recipients
 
 
 @pytest.mark.parametrize(
