@@ -18,7 +18,6 @@ issue's goal (``--no-check`` only reports)."""
 import argparse
 import datetime
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -361,7 +360,7 @@ def throughput(database_url, ids, workers, seconds, log_dir, clients=8):
     against gunicorn with ``workers`` gthread workers."""
     from tests.servers import Gunicorn  # pmweb's gunicorn.conf.py, as deployed
 
-    server = Gunicorn(log_dir / f"w{workers}", database_url, SECRET, workers=workers)
+    server = Gunicorn(log_dir, database_url, SECRET, name=f"w{workers}", workers=workers)
     server.start()
     try:
         cookie = sign_in(server.port, ids["manager"], PASSWORD)
@@ -391,17 +390,26 @@ def _requests_until(port, path, cookie, deadline):
 
 
 def _flask(args, env):
-    """Runs ``flask args`` as its own process: (seconds, peak MiB, output)."""
+    """Runs ``flask args`` as its own process: (seconds, its peak MiB, output)."""
     command = [sys.executable, "-m", "flask", "--app", "wsgi:app", *args]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=os.environ | env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if done.returncode != 0:
-        sys.exit(f"flask {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    # ru_maxrss is the largest child so far: a smaller one than before reads as it.
-    return seconds, max(peak, before) / 1024, done.stdout
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=os.environ | env, stdout=output, stderr=subprocess.STDOUT
+        )
+        # This process's own resource use, not that of the benchmark's other children.
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        output.seek(0)
+        text = output.read()
+    if process.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{text[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, text
+
+
+def _last_line(text):
+    return text.strip().splitlines()[-1]
 
 
 def timed_import(database_url, people, folder):
@@ -443,7 +451,7 @@ def timed_digest(database_url):
         seconds, peak, output = _flask(["digest"], env)
         sent = Count.messages
         _, _, again = _flask(["digest"], env)
-        return seconds, peak, sent, Count.messages - sent, output.strip(), again.strip()
+        return seconds, peak, sent, Count.messages - sent, _last_line(output), _last_line(again)
     finally:
         controller.stop()
 
