@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from pmweb import create_app
 from pmweb.db import connected, database_from_url, db, upgrade
@@ -31,6 +32,12 @@ CHROMIUM_ARGS = [
 PASSWORD = "browser-test-password"
 
 pytestmark = pytest.mark.browser
+
+# What a page shows after a click may take longer than Playwright's 5 s when CI runs
+# two test processes, each with its Chromium, servers and PostgreSQL, on two cores: a
+# talking point added on the suite's first page once took longer. A page that never
+# shows it still fails.
+expect.set_options(timeout=10_000)
 
 
 def _serve(folder):
