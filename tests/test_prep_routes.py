@@ -16,6 +16,7 @@ from pmweb.meetings import service
 from pmweb.meetings.schedule import as_utc
 from pmweb.models import (
     CalendarFeed,
+    Handoff,
     Meeting,
     OneOnOne,
     PrivateNote,
@@ -26,9 +27,12 @@ from pmweb.models import (
 )
 from pmweb.org import service as org
 from pmweb.prep.questions import BUILT_IN
+from pmweb.sharing import handoffs
 from tests.conftest import make_reporting_line, make_user
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+WEEK = datetime.timedelta(days=7)
+QUARTER = datetime.timedelta(days=90)
 
 
 def text_of(response):
@@ -97,6 +101,48 @@ def test_this_week_shows_what_waits_for_each_meeting(dana, actors, today):
     assert "SRE course" in page and "Far-off book" not in page
     assert "You: nothing added yet" in page and "Sam: added points" in page
     assert f"/meetings/{following.id}" in page
+
+
+def agreed_goal_and_due_step(employee, manager, title, today):
+    terms = Terms(
+        title=f"{title} goal",
+        due=today + QUARTER,
+        measure="number",
+        start_value=0.0,
+        target_value=10.0,
+    )
+    goal = goals.propose_goal(employee, employee, "employee", terms)
+    goals.agree(goal, "manager", manager.id, 1, manager.id)
+    growth.add_step(
+        employee.id,
+        manager.id,
+        StepTerms(kind="training", title=f"{title} step", target_date=today + WEEK),
+    )
+
+
+def test_each_card_shows_what_its_own_handoff_lets_the_manager_see(client, actors, login, today):
+    # Hana takes Sam over today and has a report of longer standing; both cards' goals
+    # and steps come in one query, each from its own handoff's cut.
+    agreed_goal_and_due_step(actors.report, actors.manager, "Sam's earlier", today)
+    org.start_reporting_line(actors.hr, actors.report, today, "Europe/London")
+    kim = make_user("Kim Lee", "kim@example.com")
+    make_reporting_line(actors.hr, kim)
+    agreed_goal_and_due_step(kim, actors.hr, "Kim's", today)
+    login(actors.hr)
+
+    page = text_of(client.get("/this-week"))
+    assert "Sam Okafor" in page and "Kim Lee" in page
+    assert "Kim&#39;s goal" in page and "Kim&#39;s step" in page
+    assert "Sam&#39;s earlier" not in page
+
+    hanas_line = ReportingLine.get(
+        (ReportingLine.employee == actors.report.id) & (ReportingLine.manager == actors.hr.id)
+    )
+    handoff = Handoff.get(Handoff.line == hanas_line.id)
+    handoffs.carry_over(handoff.id, actors.report.id, {"goals", "plan"})
+    page = text_of(client.get("/this-week"))
+    assert "Sam&#39;s earlier goal" in page and "Sam&#39;s earlier step" in page
+    assert "Kim&#39;s goal" in page
 
 
 def test_each_cards_links_say_whose_meetings_they_are(dana, actors):

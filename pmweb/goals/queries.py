@@ -3,6 +3,9 @@ and the objectives with how many goals align to each. A fixed number of queries,
 however many goals and check-ins there are."""
 
 import datetime
+import functools
+import itertools
+import operator
 
 from peewee import JOIN, fn
 
@@ -43,12 +46,18 @@ def _goals_of(employee_id, since):
 Latest = CheckIn.alias("latest")
 
 
-def _agreed_with_latest(employee_id, since):
-    """The columns a meeting shows of each agreed goal, with its latest check-in."""
+def _seen(employee_id, since):
+    return (Goal.employee == employee_id) & (Goal.created_at >= since)
+
+
+def _agreed_with_latest(seen):
+    """The columns a meeting shows of each agreed goal that ``seen`` picks, with its
+    latest check-in."""
     newest = CheckIn.select(fn.MAX(CheckIn.id)).where(CheckIn.goal == Goal.id)
     return (
         Goal.select(
             Goal.id,
+            Goal.employee,
             Goal.title,
             Goal.status,
             Goal.measure,
@@ -63,9 +72,7 @@ def _agreed_with_latest(employee_id, since):
             Latest.created_at,
         )
         .join_from(Goal, Latest, JOIN.LEFT_OUTER, on=(Latest.id == newest), attr="latest")
-        .where(
-            (Goal.employee == employee_id) & (Goal.status == "agreed") & (Goal.created_at >= since)
-        )
+        .where((Goal.status == "agreed") & seen)
         .order_by(Goal.due, Goal.id)
     )
 
@@ -74,7 +81,7 @@ def _agreed_with_latest(employee_id, since):
 # check-in comes in the same query.
 @PreparedQuery
 def _agreed_goals_of(employee_id: int, since: datetime.datetime):
-    return _agreed_with_latest(employee_id, since)
+    return _agreed_with_latest(_seen(employee_id, since))
 
 
 # Every query of an employee's goals takes ``since``, what the access policy lets the
@@ -102,7 +109,22 @@ def earlier_goal_titles(employee_id, since):
 
 def agreed_goals_of(employee_id, since):
     """The employee's agreed goals (the ones being worked on), with ``latest``."""
-    goals = _agreed_goals_of.all(employee_id, since)
+    return _with_latest_or_none(_agreed_goals_of.all(employee_id, since))
+
+
+def agreed_goals_by_employee(sinces):
+    """{employee id: what ``agreed_goals_of`` returns for them} for {employee id:
+    since}, in one query."""
+    found = {employee_id: [] for employee_id in sinces}
+    if sinces:
+        seen = functools.reduce(operator.or_, itertools.starmap(_seen, sinces.items()))
+        for goal in _with_latest_or_none(list(_agreed_with_latest(seen))):
+            found[goal.employee_id].append(goal)
+    return found
+
+
+def _with_latest_or_none(goals):
+    # A goal without check-ins comes back with an empty ``latest`` from the outer join.
     for goal in goals:
         latest = getattr(goal, "latest", None)
         goal.latest = latest if latest is not None and latest.id is not None else None

@@ -2,6 +2,8 @@
 and wins, and what the forms offer to link to. A fixed number of queries each."""
 
 import datetime
+import functools
+import operator
 
 from peewee import JOIN, Case, fn
 
@@ -87,6 +89,36 @@ def steps_of(employee_id, since, goals_since):
 
 def steps_for_meeting(employee_id, since, goals_since):
     return _steps_for_meeting.all(employee_id, since, goals_since)
+
+
+def steps_by_employee(sinces):
+    """{employee id: what ``steps_of`` returns for them} for {employee id: (since,
+    goals_since)}, in one query."""
+    found = {employee_id: [] for employee_id in sinces}
+    if not sinces:
+        return found
+
+    def any_of(conditions):
+        return functools.reduce(operator.or_, conditions)
+
+    shown_goal = any_of(
+        (DevelopmentPlan.employee == employee_id) & (Goal.created_at >= goals_since)
+        for employee_id, (_, goals_since) in sinces.items()
+    )
+    seen = any_of(
+        (DevelopmentPlan.employee == employee_id) & (PlanStep.created_at >= since)
+        for employee_id, (since, _) in sinces.items()
+    )
+    query = (
+        PlanStep.select(PlanStep, Goal, DevelopmentPlan.id, DevelopmentPlan.employee)
+        .join_from(PlanStep, DevelopmentPlan)
+        .join_from(PlanStep, Goal, JOIN.LEFT_OUTER, on=((PlanStep.goal == Goal.id) & shown_goal))
+        .where(seen)
+        .order_by(*_STEP_ORDER)
+    )
+    for step in query:
+        found[step.plan.employee_id].append(step)
+    return found
 
 
 def recent_wins(employee_id, since, goals_since):

@@ -141,11 +141,38 @@ def week_cards(user, pairs, unfolded=None, keep_open=()):
     for position, card in enumerate(cards):
         if unfolded is not None and position >= unfolded and card.pair.id not in keep_open:
             card.folded = True
-        elif since := sinces[card.pair.id]:
-            employee_id = card.pair.employee_id
-            card.goals_due = _goals_due(employee_id, since, card.last_held)
-            card.steps_due = _steps_due(employee_id, since, card.today)
+    _add_goals_and_steps_due([card for card in cards if not card.folded], sinces)
     return cards
+
+
+def _add_goals_and_steps_due(cards, sinces):
+    """Each card's agreed goals with no check-in since the pair last met, and the plan
+    steps still open whose target date is past or near: two queries for all cards,
+    each employee's read from what ``sinces`` lets the user see."""
+    shown = [card for card in cards if sinces[card.pair.id]]
+    # An employee has one current reporting line, so one card of the user's week.
+    since_of = {card.pair.employee_id: sinces[card.pair.id] for card in shown}
+    goals = goal_queries.agreed_goals_by_employee(
+        {employee_id: since.goals for employee_id, since in since_of.items()}
+    )
+    steps = growth_queries.steps_by_employee(
+        {employee_id: (since.plan, since.goals) for employee_id, since in since_of.items()}
+    )
+    for card in shown:
+        employee_id = card.pair.employee_id
+        card.goals_due = [
+            goal
+            for goal in goals[employee_id]
+            if goal.latest is None
+            or (card.last_held is not None and goal.latest.created_at < card.last_held)
+        ]
+        card.steps_due = [
+            step
+            for step in steps[employee_id]
+            if step.status in ("planned", "in_progress")
+            and step.target_date is not None
+            and step.target_date <= card.today + STEP_DUE_WITHIN
+        ]
 
 
 def _agendas(meeting_ids):
@@ -182,26 +209,6 @@ def open_action_items(pair_ids, today_of):
         pair_id: sorted(items, key=lambda item: not item.is_overdue(today_of[pair_id]))
         for pair_id, items in found.items()
     }
-
-
-def _goals_due(employee_id, since, last_held):
-    """Agreed goals with no check-in since the pair last met."""
-    return [
-        goal
-        for goal in goal_queries.agreed_goals_of(employee_id, since.goals)
-        if goal.latest is None or (last_held is not None and goal.latest.created_at < last_held)
-    ]
-
-
-def _steps_due(employee_id, since, today):
-    """Plan steps still open whose target date is past or near."""
-    return [
-        step
-        for step in growth_queries.steps_for_meeting(employee_id, since.plan, since.goals)
-        if step.status in ("planned", "in_progress")
-        and step.target_date is not None
-        and step.target_date <= today + STEP_DUE_WITHIN
-    ]
 
 
 def built_in_bank():
