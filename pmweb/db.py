@@ -2,6 +2,7 @@
 `flask db` commands that apply the migrations in ``migrations/``."""
 
 import contextlib
+import contextvars
 import datetime
 import functools
 import inspect
@@ -105,12 +106,33 @@ def is_sqlite():
     return isinstance(db.obj, SqliteDatabase)
 
 
+_undone_whole = contextvars.ContextVar("undone_whole", default=False)
+
+
 def write_transaction():
     """A transaction for read-then-write rules. SQLite takes the write lock up front
-    (IMMEDIATE) so two concurrent writers queue instead of one failing mid-way."""
+    (IMMEDIATE) so two concurrent writers queue instead of one failing mid-way.
+
+    Inside another, a savepoint, so a rule that fails undoes only its own writes and
+    its caller may go on — unless the outer one is ``all_or_nothing()``."""
+    if _undone_whole.get() and db.in_transaction():
+        return contextlib.nullcontext()
     if is_sqlite():
         return db.atomic("IMMEDIATE")
     return db.atomic()
+
+
+@contextlib.contextmanager
+def all_or_nothing():
+    """A write transaction that any failure undoes whole, for work of many rules in a
+    row: each ``write_transaction()`` inside joins it instead of opening a savepoint
+    (two statements each; an import of 10,000 people opened 30,000)."""
+    with write_transaction():
+        token = _undone_whole.set(True)
+        try:
+            yield
+        finally:
+            _undone_whole.reset(token)
 
 
 def locked(query):
@@ -384,13 +406,20 @@ def insert_rows(model, rows, ignore_conflicts=False):
     """Inserts ``rows`` (dicts of field names and values) as
     ``model.insert_many(rows)`` would, ``.on_conflict_ignore()`` with
     ``ignore_conflicts``, with the same SQL and parameters: the SQL is composed by
-    peewee once per database, model, set of fields and number of rows, and reused."""
-    if rows:
-        _insert(model, rows, ignore_conflicts, returning=False)
+    peewee once per database, model, set of fields and number of rows, and reused.
+    More rows than ``MOST_ROWS_COMPOSED_ONCE`` go in statements of that many (all in
+    the caller's transaction): SQLite takes at most 32,766 parameters in one.
+    Returns how many rows were written (fewer than given where conflicts were
+    ignored)."""
+    return sum(
+        _insert(model, rows[start : start + MOST_ROWS_COMPOSED_ONCE], ignore_conflicts, False)
+        for start in range(0, len(rows), MOST_ROWS_COMPOSED_ONCE)
+    )
 
 
 def _insert(model, rows, ignore_conflicts, returning):
-    """Runs the insert of ``rows``; with ``returning``, gives the new row's id."""
+    """Runs the insert of ``rows``; gives the new row's id with ``returning``, else how
+    many rows it wrote."""
     names = frozenset(rows[0])
     if (
         len(rows) > MOST_ROWS_COMPOSED_ONCE
@@ -400,7 +429,8 @@ def _insert(model, rows, ignore_conflicts, returning):
         # A value that is SQL (fn.NOW(), a subquery) is written into the text.
         or any(isinstance(value, Node) for row in rows for value in row.values())
     ):
-        return _peewee_insert(model, rows, ignore_conflicts, returning).execute()
+        query = _peewee_insert(model, rows, ignore_conflicts, returning)
+        return query.execute() if returning else query.as_rowcount().execute()
     database = db.obj
     key = (model, names, len(rows), ignore_conflicts, returning)
     composed = _composed_inserts.setdefault(database, {})
@@ -409,7 +439,7 @@ def _insert(model, rows, ignore_conflicts, returning):
     sql, fields = composed[key]
     cursor = db.execute_sql(sql, _insert_parameters(fields, rows))
     if not returning:
-        return None
+        return cursor.rowcount
     return cursor.fetchone()[0] if database.returning_clause else cursor.lastrowid
 
 

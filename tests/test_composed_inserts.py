@@ -181,3 +181,27 @@ def test_a_new_row_s_id_is_the_database_s(app):
     ids = [make_user(f"Person {n}", f"p{n}@example.com").id for n in range(3)]
     assert ids == sorted(ids) and len(set(ids)) == 3
     assert [u.id for u in User.select().order_by(User.id)] == ids
+
+
+def test_many_rows_go_in_statements_of_a_few_and_the_count_is_of_those_written(app, compositions):
+    sam = make_user("Sam Okafor")
+    now = utcnow()
+    # 7,000 rows of five columns are more parameters than SQLite takes in one statement.
+    rows = [
+        {"person": sam.id, "actor": None, "what": f"Event {n}", "happened_at": now, "via": ""}
+        for n in range(7_000)
+    ]
+    assert insert_rows(AccountEvent, rows) == 7_000
+    assert AccountEvent.select().where(AccountEvent.person == sam.id).count() == 7_000
+    statement_rows = {rows for model, _, rows in compositions if model is AccountEvent}
+    assert statement_rows == {
+        database.MOST_ROWS_COMPOSED_ONCE,
+        7_000 % database.MOST_ROWS_COMPOSED_ONCE,
+    }
+    dana = make_user("Dana Reyes")
+    one_on_one = service.open_one_on_one(dana, sam, "Europe/London")
+    planned = [
+        {"one_on_one": one_on_one.id, "scheduled_for": m.scheduled_for} for m in one_on_one.meetings
+    ]
+    later = {"one_on_one": one_on_one.id, "scheduled_for": datetime.datetime(2031, 1, 6, 10)}
+    assert insert_rows(Meeting, [*planned, later], ignore_conflicts=True) == 1

@@ -16,11 +16,11 @@ import contextlib
 import datetime
 from zoneinfo import ZoneInfo
 
-from peewee import IntegrityError, fn
+from peewee import fn
 
 from pmweb import formatting
 from pmweb.access import ReadOnly
-from pmweb.db import PreparedQuery, db, insert_rows, locked, write_transaction
+from pmweb.db import PreparedQuery, insert_rows, locked, write_transaction
 from pmweb.meetings.schedule import (
     HORIZON,
     cadence_times,
@@ -77,24 +77,15 @@ def open_one_on_one(manager, employee, timezone, now=None):
         pair = _pair_of.first(manager.id, employee.id)
         created = pair is None
         if created:
-            try:
-                with db.atomic():
-                    pair = OneOnOne.create(manager=manager, employee=employee, timezone=timezone)
-            except IntegrityError:
-                # Opened by someone else meanwhile (PostgreSQL): theirs is the pair's.
-                pair, created = _pair_of.first(manager.id, employee.id), False
+            # Opened by someone else meanwhile (PostgreSQL), theirs is the pair's: the
+            # unique (manager, employee) index keeps one, with no savepoint to undo.
+            row = {"manager": manager.id, "employee": employee.id, "timezone": timezone}
+            created = insert_rows(OneOnOne, [row], ignore_conflicts=True) == 1
+            pair = _pair_of.first(manager.id, employee.id)
         now = now or local_now(pair)
         if created:
             # A new pair's weeks ahead in one insert: a directory sync starts thousands.
-            first = first_meeting_time(pair, now)
-            times = [first]
-            if first < now + HORIZON:
-                times += cadence_times(pair, first, first, now + HORIZON)
-            insert_rows(
-                Meeting,
-                [{"one_on_one": pair.id, "scheduled_for": at} for at in times],
-                ignore_conflicts=True,
-            )
+            _plan_meetings(pair, _weeks_from(pair, first_meeting_time(pair, now), now))
             return pair
         if not Meeting.open().where(Meeting.one_on_one == pair).exists():
             _meeting_at(pair, first_meeting_time(pair, now))
@@ -136,32 +127,76 @@ def _meeting_at(pair, at):
     return Meeting.get((Meeting.one_on_one == pair) & (Meeting.scheduled_for == at))
 
 
+def _plan_meetings(pair, times):
+    """The pair's meetings at ``times``, each created if missing, in one insert."""
+    insert_rows(Meeting, _meeting_rows(pair, times), ignore_conflicts=True)
+
+
+def _meeting_rows(pair, times):
+    return [{"one_on_one": pair.id, "scheduled_for": at} for at in times]
+
+
+def _weeks_from(pair, first, now):
+    """``first`` and the cadence's times after it, until one lies at least four weeks
+    after ``now``."""
+    times = [first]
+    if first < now + HORIZON:
+        times += cadence_times(pair, first, first, now + HORIZON)
+    return times
+
+
+def _missing_times(pair, last, now):
+    """The meetings to plan after the pair's latest one (``last``: None if it has
+    none) so that one lies at least four weeks after ``now``."""
+    until = now + HORIZON
+    if last is None:
+        return _weeks_from(pair, first_meeting_time(pair, now), now)
+    if last.scheduled_for >= until:
+        return []
+    return cadence_times(pair, last.cadence_time, max(now, last.scheduled_for), until)
+
+
 def _latest_meeting(pair):
+    # Only what planning reads: a meeting's notes can be long.
     return (
-        Meeting.select()
+        Meeting.select(Meeting.scheduled_for, Meeting.moved_from)
         .where(Meeting.one_on_one == pair)
         .order_by(Meeting.scheduled_for.desc())
         .first()
     )
 
 
+def _latest_meetings(pair_ids):
+    """{pair id: its latest meeting, with what planning reads} in one query."""
+    newest = (
+        Meeting.select(Meeting.one_on_one, fn.MAX(Meeting.scheduled_for).alias("at"))
+        .where(Meeting.one_on_one.in_(pair_ids))
+        .group_by(Meeting.one_on_one)
+        .alias("newest")
+    )
+    latest = Meeting.select(Meeting.one_on_one, Meeting.scheduled_for, Meeting.moved_from).join(
+        newest,
+        on=(
+            (Meeting.one_on_one == newest.c.one_on_one_id) & (Meeting.scheduled_for == newest.c.at)
+        ),
+    )
+    return {meeting.one_on_one_id: meeting for meeting in latest}
+
+
 def plan_ahead(pair, now):
     """Plans the pair's meetings from its cadence until one lies at least four weeks
     after ``now`` (the pair's wall-clock time). Cheap when nothing is missing."""
-    until = now + HORIZON
-    last = _latest_meeting(pair)
-    if last is None:
-        last = _meeting_at(pair, first_meeting_time(pair, now))
-    if last.scheduled_for >= until:
-        return
-    for at in cadence_times(pair, last.cadence_time, max(now, last.scheduled_for), until):
-        _meeting_at(pair, at)
+    times = _missing_times(pair, _latest_meeting(pair), now)
+    if times:
+        _plan_meetings(pair, times)
 
 
 def keep_planned(pairs):
     """For pages and commands that may find a pair whose planned weeks ran out
-    (nobody completed a meeting for a while): plans those pairs ahead, each in a
-    transaction of its own, after one query that finds them."""
+    (nobody opened or completed a meeting for a while): plans those pairs ahead. One
+    query finds them; then one transaction holds their rows, reads their latest
+    meetings again and plans them all in one insert — the weekly digest plans every
+    pair nobody opened lately."""
     if not pairs:
         return
     latest = dict(
@@ -170,12 +205,28 @@ def keep_planned(pairs):
         .group_by(Meeting.one_on_one)
         .tuples()
     )
+    short = {}
     for pair in pairs:
         now = local_now(pair)
         last = Meeting.scheduled_for.python_value(latest.get(pair.id))
         if last is None or last < now + HORIZON:
-            with _changing_schedule(pair.id):
-                plan_ahead(pair, now)
+            short[pair.id] = (pair, now)
+    if not short:
+        return
+    with write_transaction():
+        # In id order, as two of these at once must take the rows in the same order.
+        list(
+            locked(
+                OneOnOne.select(OneOnOne.id)
+                .where(OneOnOne.id.in_(list(short)))
+                .order_by(OneOnOne.id)
+            )
+        )
+        latest_meetings = _latest_meetings(list(short))
+        rows = []
+        for pair_id, (pair, now) in short.items():
+            rows += _meeting_rows(pair, _missing_times(pair, latest_meetings.get(pair_id), now))
+        insert_rows(Meeting, rows, ignore_conflicts=True)
 
 
 def next_meeting_after(meeting, now):

@@ -181,18 +181,14 @@ HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
 )
 
 
-def compose(user, week_of, today, links):
-    """``user``'s digest for the week starting on Monday ``week_of``, or None when they
-    have no current one-on-one. Held meetings of the week are listed as held (the
-    command may run mid-week); skipped ones are left out. Items are overdue as of each
-    pair's own date, which can be a day off ``today`` for far-away pairs."""
-    pairs = meeting_queries.home_rows(access.current_one_on_ones_of(user, today), today)
-    if not pairs:
-        return None
+def compose(user, pairs, week_of, links):
+    """``user``'s digest for the week starting on Monday ``week_of``, of ``pairs``:
+    their current one-on-ones, from ``pmweb.access``. Held meetings of the week are
+    listed as held (the command may run mid-week); skipped ones are left out. Items
+    are overdue as of each pair's own date, which can be a day off the server's for
+    far-away pairs."""
     by_id = {pair.id: pair for pair in pairs}
-    today_of = meetings.local_dates(pairs)
-    overdue = meeting_queries.overdue_counts(today_of)
-    own = _own_counts(user, today_of)
+    counts_of = _action_counts(user, meetings.local_dates(pairs))
     start = midnight(week_of)
     # Only the columns the mail needs: the meeting's shared notes are not even loaded.
     week = (
@@ -216,14 +212,7 @@ def compose(user, week_of, today, links):
         for meeting in week
     ]
     counts = [
-        PairCounts(
-            other_name=pair.other(user).name,
-            open=pair.open_action_count,
-            overdue=overdue.get(pair.id, 0),
-            own_open=own.get(pair.id, (0, 0))[0],
-            own_overdue=own.get(pair.id, (0, 0))[1],
-        )
-        for pair in pairs
+        PairCounts(pair.other(user).name, *counts_of.get(pair.id, (0, 0, 0, 0))) for pair in pairs
     ]
     return Digest(
         user=user,
@@ -234,23 +223,28 @@ def compose(user, week_of, today, links):
     )
 
 
-def _own_counts(user, today_of):
-    """Per one-on-one: (open, overdue) action items that ``user`` owns."""
-    overdue = Case(None, [(meeting_queries.overdue_on(today_of), 1)], 0)
+def _action_counts(user, today_of):
+    """Per one-on-one, in one query: (open, overdue, open of ``user``'s own, overdue of
+    their own) action items."""
+
+    def how_many(condition):
+        return fn.SUM(Case(None, [(condition, 1)], 0))
+
+    overdue = meeting_queries.overdue_on(today_of)
+    own = ActionItem.owner == user.id
     rows = (
         ActionItem.select(
             ActionItem.one_on_one,
-            fn.COUNT(ActionItem.id).alias("open"),
-            fn.SUM(overdue).alias("overdue"),
+            fn.COUNT(ActionItem.id),
+            how_many(overdue),
+            how_many(own),
+            how_many(own & overdue),
         )
-        .where(
-            ActionItem.one_on_one.in_(list(today_of))
-            & ActionItem.done_at.is_null()
-            & (ActionItem.owner == user.id)
-        )
+        .where(ActionItem.one_on_one.in_(list(today_of)) & ActionItem.done_at.is_null())
         .group_by(ActionItem.one_on_one)
+        .tuples()
     )
-    return {row.one_on_one_id: (row.open, int(row.overdue or 0)) for row in rows}
+    return {pair_id: tuple(int(n or 0) for n in numbers) for pair_id, *numbers in rows}
 
 
 def message(digest, sender):
@@ -419,9 +413,8 @@ def send_digests(day, today, links, settings, force=False, dry_run=False):
                 # The week's meetings exist even if nobody opened the pair's pages
                 # lately.
                 meetings.keep_planned(pairs)
-                digest = compose(user, run.week_of, today, links)
-                if digest is not None:  # None if their reporting line ended meanwhile
-                    _send_one(run, mailer, digest, settings.sender, force)
+                digest = compose(user, pairs, run.week_of, links)
+                _send_one(run, mailer, digest, settings.sender, force)
     return run
 
 
