@@ -76,19 +76,35 @@ def issue_password_link(user, purpose, by_id, now=None):
             PasswordLink.update(expires_at=now).where(
                 (PasswordLink.user == user.id) & PasswordLink.used_at.is_null()
             ).execute()
-        PasswordLink.create(
-            user=user.id,
-            token_hash=_token_hash(token),
-            purpose=purpose,
-            created_by=by_id,
-            created_at=now,
-            expires_at=now + LINK_LIFETIME[purpose],
-        )
+        PasswordLink.create(**_link_row(user.id, token, purpose, by_id, now))
         if purpose == "reset":
             User.update(password_hash="").where(User.id == user.id).execute()
             end_sessions_of(user.id)
             record_event(user.id, by_id, "Reset your password; a link to choose a new one", now)
     return token
+
+
+def issue_welcome_links(users, by_id):
+    """A welcome link for each of ``users``, accounts just made, in a few statements:
+    {user id: token}."""
+    now = utcnow()
+    tokens = {user.id: secrets.token_urlsafe(32) for user in users}
+    insert_rows(
+        PasswordLink,
+        [_link_row(user_id, token, "welcome", by_id, now) for user_id, token in tokens.items()],
+    )
+    return tokens
+
+
+def _link_row(user_id, token, purpose, by_id, now):
+    return {
+        "user": user_id,
+        "token_hash": _token_hash(token),
+        "purpose": purpose,
+        "created_by": by_id,
+        "created_at": now,
+        "expires_at": now + LINK_LIFETIME[purpose],
+    }
 
 
 def password_link_mail(user, url, purpose, expires_at, sender):

@@ -14,7 +14,7 @@ import io
 from email_validator import EmailNotValidError, validate_email
 
 from pmweb import accounts
-from pmweb.db import write_transaction
+from pmweb.db import all_or_nothing
 from pmweb.models import ReportingLine, User
 from pmweb.org import service
 from pmweb.org.service import OrgError, normalise_email
@@ -253,24 +253,21 @@ def apply_import(plan, today, timezone, by=None, welcome_links=True):
     naming themselves someone's manager."""
     if not plan.is_valid:
         raise OrgError("Fix the errors in the file first.")
-    created = []
     by_id = by.id if by else None
-    with write_transaction():
-        users = {}
+    with all_or_nothing():
+        created = service.add_people(
+            [(row.email, row.name) for row in plan.rows if row.creates_account],
+            by,
+            welcome_links,
+        )
+        users = {user.email: user for user, _ in created}
         for row in plan.rows:
             if row.creates_account:
-                user = service.create_user(row.email, row.name)
-                accounts.record_event(user.id, by_id, "Created your account")
-                token = None
-                if welcome_links:
-                    token = accounts.issue_password_link(user, "welcome", by_id)
-                created.append((user, token))
-                users[row.email] = user
-            else:
-                if row.renames:
-                    User.update(name=row.name).where(User.id == row.user.id).execute()
-                    accounts.record_event(row.user.id, by_id, f"Renamed you to {row.name}")
-                users[row.email] = row.user
+                continue
+            if row.renames:
+                User.update(name=row.name).where(User.id == row.user.id).execute()
+                accounts.record_event(row.user.id, by_id, f"Renamed you to {row.name}")
+            users[row.email] = row.user
         for row in _managers_first(plan.rows):
             manager = users.get(row.manager_email) or User.get(User.email == row.manager_email)
             service.start_reporting_line(manager, users[row.email], today, timezone, by=by)
