@@ -4,6 +4,7 @@ them, so that no talking point is stranded on a meeting nobody holds or copied t
 Daylight-saving changes and month ends are covered."""
 
 import datetime
+import itertools
 
 import pytest
 
@@ -79,6 +80,40 @@ def test_completing_a_meeting_keeps_four_weeks_planned(pair):
     first = planned(pair)[0]
     service.complete_meeting(first, pair.manager_id, now=first.scheduled_for + WEEK)
     assert open_times(pair)[-1] >= first.scheduled_for + WEEK + HORIZON
+
+
+def test_every_pair_whose_weeks_ran_out_is_planned_at_once_and_the_others_are_left(app):
+    from playhouse.test_utils import count_queries
+
+    dana = make_user("Dana Reyes")
+
+    def pairs_opened(count, weeks_ago):
+        opened_at = NOW - weeks_ago * WEEK
+        return [
+            service.open_one_on_one(
+                dana, make_user(f"Report {n}", f"r{weeks_ago}-{n}@example.com"), "UTC", opened_at
+            )
+            for n in range(count)
+        ]
+
+    one_behind, three_behind = pairs_opened(1, 6), pairs_opened(3, 8)
+    current = service.open_one_on_one(dana, make_user("Kim Lee"), "UTC")
+    planned_for_current = open_times(current)
+    counts = []
+    for pairs in (one_behind, three_behind):
+        with count_queries(only_select=False) as counter:
+            service.keep_planned([*pairs, current])
+        counts.append(counter.count)
+    assert counts[0] == counts[1]  # however many pairs are short
+    for pair in one_behind + three_behind:
+        now = service.local_now(pair)
+        ahead = [at for at in open_times(pair) if at > now]
+        assert ahead[0] - now < WEEK and ahead[-1] >= now + HORIZON
+        assert all(later - earlier == WEEK for earlier, later in itertools.pairwise(ahead))
+    assert open_times(current) == planned_for_current
+    with count_queries(only_select=False) as counter:
+        service.keep_planned([*one_behind, *three_behind, current])
+    assert counter.count == 1  # nothing short: the one query that looks
 
 
 # --- skipping ----------------------------------------------------------------------

@@ -5,8 +5,19 @@ import datetime
 import re
 
 import pytest
+from playhouse.test_utils import count_queries
 
-from pmweb.models import Meeting, OneOnOne, ReportingLine, User, UserSession
+from pmweb import accounts
+from pmweb.db import all_or_nothing, write_transaction
+from pmweb.models import (
+    AccountEvent,
+    Meeting,
+    OneOnOne,
+    PasswordLink,
+    ReportingLine,
+    User,
+    UserSession,
+)
 from pmweb.org import csv_import, service
 from pmweb.org.service import OrgError
 from pmweb.passwords import verify_password
@@ -93,6 +104,59 @@ def test_an_email_has_one_account_whatever_its_case(actors, today):
     with pytest.raises(OrgError, match="already has an account"):
         service.add_person(" SAM@Example.com", "Sam Two", False, None, today, "UTC")
     assert User.select().where(User.email.contains("sam@")).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("people", "message"),
+    [
+        ([("kim@example.com", "Kim Lee"), (" Sam@example.com", "Sam")], "already has an account"),
+        ([("kim@example.com", "Kim Lee"), ("KIM@example.com", "Kim")], "given twice"),
+    ],
+)
+def test_people_added_at_once_are_added_all_or_none(actors, people, message):
+    accounts_before = User.select().count()
+    with pytest.raises(OrgError, match=message):
+        service.add_people(people)
+    assert User.select().count() == accounts_before
+    assert not PasswordLink.select().exists() and not AccountEvent.select().exists()
+
+
+def test_people_added_at_once_are_told_and_get_their_links_in_order(actors):
+    people = [(f"new{n}@example.com", f"New Person {n}") for n in range(70)]
+    added = service.add_people(people, by=actors.admin)
+    assert [user.email for user, _ in added] == [email for email, _ in people]
+    for user, token in added:
+        link = PasswordLink.get(PasswordLink.user == user.id)
+        assert link.purpose == "welcome" and link.created_by_id == actors.admin.id
+        assert accounts.usable_link(token).id == link.id
+        event = AccountEvent.get(AccountEvent.person == user.id)
+        assert event.what == "Created your account" and event.actor_id == actors.admin.id
+    without_links = service.add_people([("sso@example.com", "Signs In Elsewhere")], None, False)
+    assert without_links[0][1] is None
+    assert not PasswordLink.select().where(PasswordLink.user == without_links[0][0].id).exists()
+
+
+def test_an_all_or_nothing_transaction_joins_its_nested_rules_and_undoes_them(actors):
+    class Later(Exception):
+        pass
+
+    def savepoints(counter):
+        return [q for q in counter.get_queries() if "SAVEPOINT" in q.msg[0]]
+
+    with count_queries() as counter, pytest.raises(Later), all_or_nothing():
+        service.add_people([("kim@example.com", "Kim Lee")])  # its own write_transaction
+        raise Later
+    assert not User.select().where(User.email == "kim@example.com").exists()
+    assert savepoints(counter) == []
+    # Elsewhere a nested rule is a savepoint: when it fails, only its own writes go.
+    with count_queries() as counter, write_transaction():
+        service.add_people([("lee@example.com", "Lee Park")])
+        with pytest.raises(Later), write_transaction():
+            service.add_people([("ann@example.com", "Ann Berg")])
+            raise Later
+    assert User.select().where(User.email == "lee@example.com").exists()
+    assert not User.select().where(User.email == "ann@example.com").exists()
+    assert savepoints(counter) != []
 
 
 def test_a_person_cannot_deactivate_themselves(actors):
