@@ -2,11 +2,12 @@
 within a second, without a reload, and without disturbing what they are typing."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import HeldRequest
+from tests.browser.conftest import HeldRequest, HeldResponse
 from tests.browser.test_meeting_page import (
     add_talking_point,
     complete_meeting,
@@ -286,3 +287,21 @@ def test_a_page_that_loses_access_says_so(dana_and_sam, pair, server):
         org.end_reporting_line(line, datetime.date.today() - datetime.timedelta(days=1))
     expect(sam.get_by_text("This meeting is no longer open to you")).to_be_visible(timeout=5000)
     screenshot(sam, "live-access-ended")
+
+
+def test_a_late_answer_never_hides_what_was_added_after_it_was_read(sign_in, pair):
+    # On connecting, the page fetches the meeting again (what changed while it loaded).
+    # A point added before that answer arrives must stay on the page: the page's
+    # requests take turns, so the older answer is shown first, never last.
+    page = sign_in(pair.manager)
+    resync = HeldResponse(page, re.compile(r"/meetings/\d+\?part=meeting$"))
+    open_meeting(page, pair)
+    resync.wait()  # the server read the meeting before the point exists
+    page.get_by_label("New talking point").fill("Added meanwhile")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_timeout(1000)  # the point's own live update may come meanwhile
+    resync.release()
+    expect(talking_point(page, "Added meanwhile")).to_be_visible()
+    page.wait_for_timeout(1000)
+    expect(talking_point(page, "Added meanwhile")).to_be_visible()
+    expect_agenda(page, ["Added meanwhile"])
