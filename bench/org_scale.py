@@ -158,6 +158,11 @@ def seed(database_url, people):
             .order_by(Meeting.scheduled_for)
             .first()
         )
+        if not database_url.startswith("sqlite"):
+            # What autovacuum does within a minute of a bulk load: without it, PostgreSQL
+            # plans the pages' joins for the empty tables it last saw (a 35 ms agenda
+            # query instead of 0.1 ms).
+            db.execute_sql("ANALYZE")
         db.close()
     return {
         "manager": "person00001@example.com",

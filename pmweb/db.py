@@ -417,6 +417,13 @@ def insert_rows(model, rows, ignore_conflicts=False):
     )
 
 
+def in_groups(values, size=500):
+    """``values`` in lists of ``size``: an IN of each stays well within the parameters
+    SQLite takes in one statement."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _insert(model, rows, ignore_conflicts, returning):
     """Runs the insert of ``rows``; gives the new row's id with ``returning``, else how
     many rows it wrote."""

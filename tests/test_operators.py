@@ -80,11 +80,13 @@ def test_nor_through_a_new_account_or_the_import(admin, actors):
     )
     assert response.status_code == 422
     assert not User.select().where(User.email == "zoe@example.com").exists()
-    csv_text = f"email,name,manager_email\nsam@example.com,Sam Okafor,{actors.admin.email}\n"
-    response = admin.post("/admin/people/import/confirm", data={"csv_text": csv_text})
-    assert response.status_code == 422
-    assert "You cannot make yourself" in words_of(response)
-    assert not ReportingLine.select().where(ReportingLine.manager == actors.admin.id).exists()
+    for row in ("sam@example.com,Sam Okafor", "zoe@example.com,Zoe"):  # one new, one not
+        csv_text = f"email,name,manager_email\n{row},{actors.admin.email}\n"
+        response = admin.post("/admin/people/import/confirm", data={"csv_text": csv_text})
+        assert response.status_code == 422
+        assert "You cannot make yourself" in words_of(response)
+        assert not ReportingLine.select().where(ReportingLine.manager == actors.admin.id).exists()
+    assert not User.select().where(User.email == "zoe@example.com").exists()
 
 
 def test_another_administrator_or_the_command_line_may(actors, today):

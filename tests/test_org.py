@@ -11,6 +11,7 @@ from pmweb import accounts
 from pmweb.db import all_or_nothing, write_transaction
 from pmweb.models import (
     AccountEvent,
+    Handoff,
     Meeting,
     OneOnOne,
     PasswordLink,
@@ -157,6 +158,73 @@ def test_an_all_or_nothing_transaction_joins_its_nested_rules_and_undoes_them(ac
     assert User.select().where(User.email == "lee@example.com").exists()
     assert not User.select().where(User.email == "ann@example.com").exists()
     assert savepoints(counter) != []
+
+
+def test_newcomers_imported_at_once_start_as_one_added_alone_does(actors, today):
+    # Kim (one added alone) and the imported Lee, Ann under Lee, and Bo under Ann: each
+    # gets the same line, handoff, events and weeks of meetings.
+    kim, _ = service.add_person("kim@example.com", "Kim", False, actors.manager, today, "UTC")
+    csv_text = HEADER + "bo@example.com,Bo,ann@example.com\n"
+    csv_text += "ann@example.com,Ann,lee@example.com\nlee@example.com,Lee,dana@example.com\n"
+    plan = csv_import.plan_import(csv_text, today)
+    csv_import.apply_import(plan, today, "UTC")
+
+    def told(whom, what):
+        events = AccountEvent.select().where(
+            (AccountEvent.person == whom.id) & AccountEvent.what.startswith(what)
+        )
+        return [(event.what.split(" starts on ")[1], event.actor_id) for event in events]
+
+    def meeting_times(pair):
+        return [m.scheduled_for for m in pair.meetings.order_by(Meeting.scheduled_for)]
+
+    def how_it_started(person):
+        line = ReportingLine.get(ReportingLine.employee == person.id)
+        handoff = Handoff.get(Handoff.line == line.id)
+        pair = OneOnOne.get(OneOnOne.employee == person.id)
+        manager = line.manager
+        return {
+            "line": (line.starts_on, line.ends_on, pair.manager_id == manager.id),
+            "handoff": (
+                handoff.decided_at is not None,
+                handoff.content_since >= datetime.datetime.combine(today, datetime.time()),
+                handoff.carries_goals or handoff.carries_plan or handoff.carries_feedback,
+            ),
+            "told": [
+                told(person, "Your reporting line to"),
+                told(manager, f"{person.name}'s reporting line to you"),
+            ],
+            "meetings": [m - times[0] for times in [meeting_times(pair)] for m in times],
+        }
+
+    alone = how_it_started(kim)
+    for email in ("lee@example.com", "ann@example.com", "bo@example.com"):
+        assert how_it_started(User.get(User.email == email)) == alone, email
+    assert current_manager(User.get(User.email == "bo@example.com")).email == "ann@example.com"
+
+
+def test_first_lines_that_would_run_in_a_circle_are_refused_whole(actors, today):
+    circle = service.FirstLines(
+        {"lee@example.com": "ann@example.com", "ann@example.com": "lee@example.com"}, today, "UTC"
+    )
+    lines_before = ReportingLine.select().count()
+    with pytest.raises(OrgError, match="would report"):
+        service.add_people(
+            [("lee@example.com", "Lee"), ("ann@example.com", "Ann")], first_lines=circle
+        )
+    assert not User.select().where(User.email.in_(["lee@example.com", "ann@example.com"])).exists()
+    assert ReportingLine.select().count() == lines_before
+
+
+def test_an_import_of_newcomers_costs_a_few_statements_per_hundred(actors, today):
+    def statements_to_import(count, prefix):
+        rows = [f"{prefix}{n}@example.com,Person {n},dana@example.com" for n in range(count)]
+        plan = csv_import.plan_import(HEADER + "\n".join(rows) + "\n", today)
+        with count_queries() as counter:
+            csv_import.apply_import(plan, today, "UTC")
+        return counter.count
+
+    assert statements_to_import(100, "b") - statements_to_import(20, "a") < 40
 
 
 def test_a_person_cannot_deactivate_themselves(actors):

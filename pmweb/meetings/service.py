@@ -20,7 +20,7 @@ from peewee import fn
 
 from pmweb import formatting
 from pmweb.access import ReadOnly
-from pmweb.db import PreparedQuery, insert_rows, locked, write_transaction
+from pmweb.db import PreparedQuery, in_groups, insert_rows, locked, write_transaction
 from pmweb.meetings.schedule import (
     HORIZON,
     cadence_times,
@@ -125,6 +125,22 @@ def _meeting_at(pair, at):
     makes two concurrent callers end up with the same row."""
     Meeting.insert(one_on_one=pair, scheduled_for=at).on_conflict_ignore().execute()
     return Meeting.get((Meeting.one_on_one == pair) & (Meeting.scheduled_for == at))
+
+
+def open_first_one_on_ones(people, timezone):
+    """The one-on-ones of ``people``, (manager, employee) pairs of new people's first
+    lines — pairs that never met — each with its coming weeks' meetings, in a few
+    statements per hundred pairs."""
+    insert_rows(
+        OneOnOne,
+        [{"manager": m.id, "employee": e.id, "timezone": timezone} for m, e in people],
+    )
+    rows = []
+    for group in in_groups([employee.id for _, employee in people]):
+        for pair in OneOnOne.select().where(OneOnOne.employee.in_(group)):
+            now = local_now(pair)
+            rows += _meeting_rows(pair, _weeks_from(pair, first_meeting_time(pair, now), now))
+    insert_rows(Meeting, rows)
 
 
 def _plan_meetings(pair, times):

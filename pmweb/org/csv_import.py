@@ -254,21 +254,28 @@ def apply_import(plan, today, timezone, by=None, welcome_links=True):
     if not plan.is_valid:
         raise OrgError("Fix the errors in the file first.")
     by_id = by.id if by else None
+    newcomers = [row for row in plan.rows if row.creates_account]
+    others = [row for row in plan.rows if not row.creates_account]
     with all_or_nothing():
+        # The newcomers first, with their first lines: their managers' accounts then
+        # exist for the others' rows.
         created = service.add_people(
-            [(row.email, row.name) for row in plan.rows if row.creates_account],
+            [(row.email, row.name) for row in newcomers],
             by,
             welcome_links,
+            first_lines=service.FirstLines(
+                {row.email: row.manager_email for row in newcomers if row.manager_email},
+                today,
+                timezone,
+            ),
         )
         users = {user.email: user for user, _ in created}
-        for row in plan.rows:
-            if row.creates_account:
-                continue
+        for row in others:
             if row.renames:
                 User.update(name=row.name).where(User.id == row.user.id).execute()
                 accounts.record_event(row.user.id, by_id, f"Renamed you to {row.name}")
             users[row.email] = row.user
-        for row in _managers_first(plan.rows):
+        for row in _managers_first(others):
             manager = users.get(row.manager_email) or User.get(User.email == row.manager_email)
             service.start_reporting_line(manager, users[row.email], today, timezone, by=by)
     return created

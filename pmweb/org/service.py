@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from pmweb import accounts, formatting
-from pmweb.db import PreparedQuery, insert_rows, write_transaction
+from pmweb.db import PreparedQuery, in_groups, insert_rows, write_transaction
 from pmweb.meetings import service as meetings
 from pmweb.models import AdminAction, ReportingLine, User, utcnow
 from pmweb.passwords import hash_password
@@ -56,13 +56,25 @@ def _account_with_email(email: str):
     return User.select(User.id).where(User.email == email)
 
 
-def add_people(people, by=None, welcome_links=True, is_admin=False):
+@dataclass(frozen=True)
+class FirstLines:
+    """The reporting lines people added at once start with: ``managers`` maps the
+    email of one of them to their manager's email (an account's, or another of the
+    people's), every line from ``starts_on``, its one-on-one in ``timezone``."""
+
+    managers: dict
+    starts_on: datetime.date
+    timezone: str
+
+
+def add_people(people, by=None, welcome_links=True, is_admin=False, first_lines=None):
     """Creates an account for each ``(email, name)`` of ``people``, all or none, each
-    told "Created your account" and, with ``welcome_links``, given its welcome link —
-    in a few statements per hundred people: an import brings thousands. ``by`` is the
-    administrator (None: the command line). Returns [(user, token)] in order, each
-    token None without ``welcome_links`` (people sign in through the company's
-    identity provider and pmweb keeps no passwords)."""
+    told "Created your account" and, with ``welcome_links``, given its welcome link,
+    and starts their ``first_lines`` — in a few statements per hundred people: an
+    import brings thousands. ``by`` is the administrator (None: the command line).
+    Returns [(user, token)] in order, each token None without ``welcome_links``
+    (people sign in through the company's identity provider and pmweb keeps no
+    passwords)."""
     rows = [
         {
             "email": normalise_email(email),
@@ -76,23 +88,65 @@ def add_people(people, by=None, welcome_links=True, is_admin=False):
     with write_transaction():
         if len(set(emails)) < len(emails):
             raise OrgError("An email address is given twice.")
-        for group in _groups(emails):
+        for group in in_groups(emails):
             taken = _accounts_with(group).first()
             if taken is not None:
                 raise OrgError(f"{taken.email} already has an account.")
         insert_rows(User, rows)
-        made = {user.email: user for group in _groups(emails) for user in _accounts_with(group)}
+        made = {user.email: user for group in in_groups(emails) for user in _accounts_with(group)}
         users = [made[email] for email in emails]
         accounts.record_events([(user.id, "Created your account") for user in users], _id(by))
         tokens = accounts.issue_welcome_links(users, _id(by)) if welcome_links else {}
+        if first_lines is not None:
+            _start_first_lines(made, first_lines, by)
     return [(user, tokens.get(user.id)) for user in users]
 
 
-def _groups(emails, size=500):
-    """``emails`` in lists of ``size``: an IN of each stays well within the parameters
-    SQLite takes in one statement."""
-    for start in range(0, len(emails), size):
-        yield emails[start : start + size]
+def _start_first_lines(made, first_lines, by):
+    """What ``start_reporting_line`` does for each newcomer of ``made`` ({email:
+    account just made}) that ``first_lines`` gives a manager — the rules of who may
+    start it, the line, its handoff, both told, the pair's one-on-one with its coming
+    weeks — in a few statements per hundred lines. A newcomer has nothing from before
+    (the handoff has nothing to decide), no line, and no one reporting to them but
+    other newcomers, so a cycle can only run through the lines given here."""
+    managers = dict(made)
+    others = [email for email in first_lines.managers.values() if email not in made]
+    managers |= {user.email: user for group in in_groups(others) for user in _accounts_with(group)}
+    lines = []
+    for email, manager_email in first_lines.managers.items():
+        if manager_email not in managers:
+            raise OrgError(f"The manager {manager_email} has no account.")
+        lines.append((managers[manager_email], made[email]))
+    manager_of = {employee.id: manager for manager, employee in lines}
+    for manager, employee in lines:
+        _refuse_who_may_not_start(manager, employee, by)
+        boss, seen = manager, set()
+        while boss.id in manager_of and boss.id not in seen:
+            seen.add(boss.id)
+            boss = manager_of[boss.id]
+            if boss.id == employee.id:
+                raise OrgError(f"{manager.name} would report (directly or not) to {employee.name}.")
+    starts_on = first_lines.starts_on
+    insert_rows(
+        ReportingLine,
+        [{"manager": m.id, "employee": e.id, "starts_on": starts_on} for m, e in lines],
+    )
+    employee_ids = [employee.id for _, employee in lines]
+    line_ids = [
+        line_id
+        for group in in_groups(employee_ids)
+        for (line_id,) in ReportingLine.select(ReportingLine.id)
+        .where(ReportingLine.employee.in_(group))
+        .tuples()
+    ]
+    handoffs.open_first_handoffs(line_ids, starts_on, utcnow())
+    what = f"starts on {formatting.dated(starts_on)}"
+    accounts.record_events(
+        [told for manager, employee in lines for told in _told(manager, employee, what)],
+        _id(by),
+        via=_via(by),
+    )
+    meetings.open_first_one_on_ones(lines, first_lines.timezone)
 
 
 def _accounts_with(emails):
@@ -206,19 +260,7 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
     ``by`` is the administrator who asks (None: the command line or the import's own
     rows). An administrator never makes themselves anyone's manager: that would be a
     way into the employee's data that nobody else approved."""
-    if manager.id == employee.id:
-        raise OrgError("Someone cannot report to themselves.")
-    if by is not None and by.id is not None and by.id == manager.id:
-        raise OrgError(
-            "You cannot make yourself someone's manager. Another administrator, "
-            "or the command line, must start this reporting line."
-        )
-    if isinstance(by, Directory) and by.token_made_by == manager.id:
-        # The same rule through a token of one's own: its maker holds it as well.
-        raise OrgError(
-            f"{manager.name} made this SCIM token and cannot be made a manager through it. "
-            "Another administrator's token, or the command line, must start this line."
-        )
+    _refuse_who_may_not_start(manager, employee, by)
     with write_transaction():
         # Inside the transaction: two lines started at once must not build a cycle.
         # Someone who manages nobody is above nobody: most people, and every newcomer.
@@ -250,6 +292,22 @@ def start_reporting_line(manager, employee, starts_on, timezone, now=None, by=No
         _tell_both(line, by, f"starts on {formatting.dated(starts_on)}")
         meetings.open_one_on_one(manager, employee, timezone, now)
         return line
+
+
+def _refuse_who_may_not_start(manager, employee, by):
+    if manager.id == employee.id:
+        raise OrgError("Someone cannot report to themselves.")
+    if by is not None and by.id is not None and by.id == manager.id:
+        raise OrgError(
+            "You cannot make yourself someone's manager. Another administrator, "
+            "or the command line, must start this reporting line."
+        )
+    if isinstance(by, Directory) and by.token_made_by == manager.id:
+        # The same rule through a token of one's own: its maker holds it as well.
+        raise OrgError(
+            f"{manager.name} made this SCIM token and cannot be made a manager through it. "
+            "Another administrator's token, or the command line, must start this line."
+        )
 
 
 def _withdraw(line, by):
@@ -294,15 +352,14 @@ def end_reporting_line(line, ends_on, by=None):
 
 def _tell_both(line, by, what_happened):
     """Both people of a reporting line are told of every change to it, and by whom."""
-    manager, employee = line.manager, line.employee
-    accounts.record_events(
-        [
-            (employee.id, f"Your reporting line to {manager.name} {what_happened}"),
-            (manager.id, f"{employee.name}'s reporting line to you {what_happened}"),
-        ],
-        _id(by),
-        via=_via(by),
-    )
+    accounts.record_events(_told(line.manager, line.employee, what_happened), _id(by), _via(by))
+
+
+def _told(manager, employee, what_happened):
+    return [
+        (employee.id, f"Your reporting line to {manager.name} {what_happened}"),
+        (manager.id, f"{employee.name}'s reporting line to you {what_happened}"),
+    ]
 
 
 def _is_above(boss, person, day):

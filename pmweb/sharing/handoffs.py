@@ -10,7 +10,7 @@ import operator
 from peewee import SQL, Select, fn
 
 from pmweb import accounts
-from pmweb.db import PreparedQuery, db, write_transaction
+from pmweb.db import PreparedQuery, db, insert_rows, write_transaction
 from pmweb.models import (
     DevelopmentPlan,
     Feedback,
@@ -32,12 +32,30 @@ class HandoffRefused(Exception):
 def open_handoff(line, now):
     """The handoff of a new reporting line. With nothing from before to carry over (a
     new person's first line), there is nothing to decide either."""
-    content_since = max(datetime.datetime.combine(line.starts_on, datetime.time()), now)
+    content_since = _content_since(line.starts_on, now)
     return Handoff.create(
         line=line.id,
         content_since=content_since,
         decided_at=None if has_earlier_content(line.employee_id, content_since) else now,
     )
+
+
+def open_first_handoffs(line_ids, starts_on, now):
+    """The handoffs of new people's first lines, all from ``starts_on``: with nothing
+    from before, there is nothing to decide."""
+    content_since = _content_since(starts_on, now)
+    insert_rows(
+        Handoff,
+        [
+            {"line": line_id, "content_since": content_since, "decided_at": now}
+            for line_id in line_ids
+        ],
+    )
+
+
+def _content_since(starts_on, now):
+    # A line entered with a past start does not open the months before it.
+    return max(datetime.datetime.combine(starts_on, datetime.time()), now)
 
 
 # Every new reporting line asks this, a directory sync thousands of times in a row:
