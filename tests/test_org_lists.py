@@ -62,6 +62,19 @@ def test_people_come_a_hundred_at_a_time_with_their_count(admin, actors, today):
     assert not set(row_ids(first, "person")) & set(row_ids(second, "person"))
 
 
+def test_people_of_one_name_are_paged_in_a_fixed_order(admin, actors):
+    insert_rows(
+        User,
+        [
+            {"email": f"twin{n}@example.com", "name": "Lee Twin", "password_hash": ""}
+            for n in range(130)
+        ],
+    )
+    twins = [str(u.id) for u in User.select().where(User.name == "Lee Twin").order_by(User.id)]
+    pages = [text_of(admin.get(f"/admin/people?q=twin&page={n}")) for n in (1, 2)]
+    assert row_ids(pages[0], "person") + row_ids(pages[1], "person") == twins
+
+
 def test_people_filters_show_active_deactivated_administrators_and_managers(admin, actors, today):
     service.deactivate(actors.hr, by=actors.admin)
 

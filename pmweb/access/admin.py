@@ -19,7 +19,7 @@ def require_administrator(user):
 
 def people_visible_to_administrator():
     """Accounts and reporting lines only: an administrator's view has no 1:1 content."""
-    return User.select().order_by(fn.LOWER(User.name))
+    return User.select().order_by(fn.LOWER(User.name), User.id)
 
 
 def reporting_lines_visible_to_administrator():

@@ -24,12 +24,9 @@ PEOPLE_SHOWN = {
 }
 
 
-def people_with_managers(people, day, search="", show="everyone"):
-    """``people`` (a User query) with each one's current manager and number of
-    current reports, only those whose name or email contains ``search`` and who are
-    what ``show`` (a key of PEOPLE_SHOWN) names."""
-    reports_now = (Report.manager == User.id) & _current(Report, day)
-    reports = Report.select(fn.COUNT(Report.id)).where(reports_now)
+def people_shown(people, day, search="", show="everyone"):
+    """``people`` (a User query) who are what ``show`` (a key of PEOPLE_SHOWN) names
+    and whose name or email contains ``search``."""
     if show == "active":
         people = people.where(User.deactivated_at.is_null())
     elif show == "deactivated":
@@ -37,7 +34,21 @@ def people_with_managers(people, day, search="", show="everyone"):
     elif show == "admins":
         people = people.where(User.is_admin)
     elif show == "managers":
-        people = people.where(fn.EXISTS(Report.select(Report.id).where(reports_now)))
+        people = people.where(fn.EXISTS(Report.select(Report.id).where(_reports_now(day))))
+    if search:
+        people = people.where(named_like(User, search))
+    return people
+
+
+def _reports_now(day):
+    return (Report.manager == User.id) & _current(Report, day)
+
+
+def page_with_managers(people, day, page, per_page):
+    """Page ``page`` of ``people`` (``people_shown``), each with their current manager
+    and number of current reports — read for the people of the page alone, however
+    many there are."""
+    reports = Report.select(fn.COUNT(Report.id)).where(_reports_now(day))
     query = (
         people.select_extend(
             Manager.name.alias("manager_name"),
@@ -54,10 +65,14 @@ def people_with_managers(people, day, search="", show="everyone"):
             ReportingLine, Manager, JOIN.LEFT_OUTER, on=(ReportingLine.manager == Manager.id)
         )
     )
-    if search:
-        query = query.where(named_like(User, search))
     # Every selected column lands on the User row itself (person.manager_name).
-    return query.objects()
+    return page_of(query, User, page, per_page).objects()
+
+
+def page_of(query, model, page, per_page):
+    """Page ``page`` of ``query`` (rows of ``model``, in its order): the page's ids are
+    sorted out first, on their own, so only the page's rows are read whole."""
+    return query.where(model.id.in_(query.select(model.id).paginate(page, per_page)))
 
 
 def named_like(person, search):
@@ -90,6 +105,10 @@ def reporting_lines(lines, day, ended, search=""):
     if search:
         lines = lines.where(named_like(Manager, search) | named_like(Employee, search))
     return lines
+
+
+def page_of_lines(lines, page, per_page):
+    return page_of(lines, ReportingLine, page, per_page)
 
 
 def teams(day, search=""):

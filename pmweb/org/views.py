@@ -56,14 +56,12 @@ def _people_page(form=None, status=200):
     if show not in queries.PEOPLE_SHOWN:
         show = "everyone"
     page = ids.page_from_query(PER_PAGE)
-    people = queries.people_with_managers(
-        access.people_visible_to_administrator(), today, search, show
-    )
+    people = queries.people_shown(access.people_visible_to_administrator(), today, search, show)
     total = people.count()
     return (
         render_template(
             "org/people.html",
-            people=people.paginate(page, PER_PAGE),
+            people=queries.page_with_managers(people, today, page, PER_PAGE),
             search=search,
             show=show,
             shown=queries.PEOPLE_SHOWN,
@@ -223,7 +221,7 @@ def _reporting_lines_page(form=None, status=200):
     return (
         render_template(
             "org/reporting_lines.html",
-            lines=lines.paginate(page, PER_PAGE),
+            lines=queries.page_of_lines(lines, page, PER_PAGE),
             ended=ended,
             total=total,
             current_total=other_total if ended else total,
