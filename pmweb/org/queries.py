@@ -1,7 +1,7 @@
 """Reads of the administration pages: accounts, reporting lines, numbers about how
 often teams meet, and the administrators' own audit trail — never 1:1 content."""
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from pmweb.access.common import Employee, Manager
 from pmweb.models import ActionItem, AdminAction, Meeting, OneOnOne, ReportingLine, User
@@ -100,8 +100,24 @@ def reporting_lines(lines, day, ended, search=""):
     """The lines among ``lines`` (joined to their Manager and Employee) that are still
     current or starting later — or, with ``ended``, that ended before ``day`` — whose
     manager or employee matches ``search``."""
-    still_on = ReportingLine.ends_on.is_null() | (ReportingLine.ends_on >= day)
-    lines = lines.where(~still_on if ended else still_on)
+    return _matching(lines, search).where(~_still_on(day) if ended else _still_on(day))
+
+
+def line_counts(lines, day, search=""):
+    """(still current or starting later, ended) of the lines that ``reporting_lines``
+    lists, both in one query."""
+    ended = fn.SUM(Case(None, [(_still_on(day), 0)], 1))
+    every, ended = (
+        _matching(lines, search).select(fn.COUNT(ReportingLine.id), ended).order_by().tuples().get()
+    )
+    return every - (ended or 0), ended or 0
+
+
+def _still_on(day):
+    return ReportingLine.ends_on.is_null() | (ReportingLine.ends_on >= day)
+
+
+def _matching(lines, search):
     if search:
         lines = lines.where(named_like(Manager, search) | named_like(Employee, search))
     return lines

@@ -216,16 +216,16 @@ def _reporting_lines_page(form=None, status=200):
     page = ids.page_from_query(PER_PAGE)
     every_line = access.reporting_lines_visible_to_administrator()
     lines = queries.reporting_lines(every_line, today, ended, search)
-    total = lines.count()
-    other_total = queries.reporting_lines(every_line, today, not ended, search).count()
+    current_total, ended_total = queries.line_counts(every_line, today, search)
+    total = ended_total if ended else current_total
     return (
         render_template(
             "org/reporting_lines.html",
             lines=queries.page_of_lines(lines, page, PER_PAGE),
             ended=ended,
             total=total,
-            current_total=other_total if ended else total,
-            ended_total=total if ended else other_total,
+            current_total=current_total,
+            ended_total=ended_total,
             search=search,
             page=page,
             pages=_pages(total),
