@@ -60,6 +60,8 @@ def test_people_come_a_hundred_at_a_time_with_their_count(admin, actors, today):
     second = text_of(admin.get("/admin/people?page=2"))
     assert len(row_ids(second, "person")) == 56
     assert not set(row_ids(first, "person")) & set(row_ids(second, "person"))
+    past_the_end = text_of(admin.get("/admin/people?page=3"))
+    assert row_ids(past_the_end, "person") == [] and "156" in past_the_end
 
 
 def test_people_of_one_name_are_paged_in_a_fixed_order(admin, actors):

@@ -44,10 +44,14 @@ def _reports_now(day):
     return (Report.manager == User.id) & _current(Report, day)
 
 
-def page_with_managers(people, day, page, per_page):
+def people_page(people, day, page, per_page):
     """Page ``page`` of ``people`` (``people_shown``), each with their current manager
-    and number of current reports — read for the people of the page alone, however
-    many there are."""
+    and number of current reports, and how many ``people`` there are. One pass over
+    them finds the page's ids with the count (a window over all of them); only the
+    page's people are read whole."""
+    found = list(people.select(User.id, fn.COUNT(User.id).over()).paginate(page, per_page).tuples())
+    if not found:  # a page past the end
+        return [], people.count()
     reports = Report.select(fn.COUNT(Report.id)).where(_reports_now(day))
     query = (
         people.select_extend(
@@ -64,9 +68,10 @@ def page_with_managers(people, day, page, per_page):
         .join_from(
             ReportingLine, Manager, JOIN.LEFT_OUTER, on=(ReportingLine.manager == Manager.id)
         )
+        .where(User.id.in_([person_id for person_id, _ in found]))
     )
     # Every selected column lands on the User row itself (person.manager_name).
-    return page_of(query, User, page, per_page).objects()
+    return list(query.objects()), found[0][1]
 
 
 def page_of(query, model, page, per_page):

@@ -57,11 +57,11 @@ def _people_page(form=None, status=200):
         show = "everyone"
     page = ids.page_from_query(PER_PAGE)
     people = queries.people_shown(access.people_visible_to_administrator(), today, search, show)
-    total = people.count()
+    people_on_page, total = queries.people_page(people, today, page, PER_PAGE)
     return (
         render_template(
             "org/people.html",
-            people=queries.page_with_managers(people, today, page, PER_PAGE),
+            people=people_on_page,
             search=search,
             show=show,
             shown=queries.PEOPLE_SHOWN,
