@@ -216,6 +216,27 @@ def test_first_lines_that_would_run_in_a_circle_are_refused_whole(actors, today)
     assert ReportingLine.select().count() == lines_before
 
 
+@pytest.mark.parametrize(
+    ("managers", "message"),
+    [
+        ({"nobody@example.com": "dana@example.com"}, "not among the people added"),
+        ({"lee@example.com": "ghost@example.com"}, "ghost@example.com has no account"),
+    ],
+)
+def test_first_lines_name_people_who_are_there(actors, today, managers, message):
+    with pytest.raises(OrgError, match=message):
+        service.add_people(
+            [("lee@example.com", "Lee")], first_lines=service.FirstLines(managers, today, "UTC")
+        )
+    assert not User.select().where(User.email == "lee@example.com").exists()
+
+
+def test_first_lines_take_emails_whatever_their_case(actors, today):
+    lines = service.FirstLines({" Lee@Example.com": "DANA@example.com "}, today, "UTC")
+    [(lee, _)] = service.add_people([("lee@example.com", "Lee")], first_lines=lines)
+    assert current_manager(lee).id == actors.manager.id
+
+
 def test_an_import_of_newcomers_costs_a_few_statements_per_hundred(actors, today):
     def statements_to_import(count, prefix):
         rows = [f"{prefix}{n}@example.com,Person {n},dana@example.com" for n in range(count)]

@@ -109,11 +109,17 @@ def _start_first_lines(made, first_lines, by):
     weeks — in a few statements per hundred lines. A newcomer has nothing from before
     (the handoff has nothing to decide), no line, and no one reporting to them but
     other newcomers, so a cycle can only run through the lines given here."""
+    wanted = {
+        normalise_email(email): normalise_email(manager_email)
+        for email, manager_email in first_lines.managers.items()
+    }
     managers = dict(made)
-    others = [email for email in first_lines.managers.values() if email not in made]
+    others = [email for email in wanted.values() if email not in made]
     managers |= {user.email: user for group in in_groups(others) for user in _accounts_with(group)}
     lines = []
-    for email, manager_email in first_lines.managers.items():
+    for email, manager_email in wanted.items():
+        if email not in made:
+            raise OrgError(f"{email} is not among the people added.")
         if manager_email not in managers:
             raise OrgError(f"The manager {manager_email} has no account.")
         lines.append((managers[manager_email], made[email]))
