@@ -79,7 +79,7 @@ def open_one_on_one(manager, employee, timezone, now=None):
         if created:
             # Opened by someone else meanwhile (PostgreSQL), theirs is the pair's: the
             # unique (manager, employee) index keeps one, with no savepoint to undo.
-            row = {"manager": manager.id, "employee": employee.id, "timezone": timezone}
+            row = _pair_row(manager, employee, timezone)
             created = insert_rows(OneOnOne, [row], ignore_conflicts=True) == 1
             pair = _pair_of.first(manager.id, employee.id)
         now = now or local_now(pair)
@@ -131,16 +131,17 @@ def open_first_one_on_ones(people, timezone):
     """The one-on-ones of ``people``, (manager, employee) pairs of new people's first
     lines — pairs that never met — each with its coming weeks' meetings, in a few
     statements per hundred pairs."""
-    insert_rows(
-        OneOnOne,
-        [{"manager": m.id, "employee": e.id, "timezone": timezone} for m, e in people],
-    )
+    insert_rows(OneOnOne, [_pair_row(manager, employee, timezone) for manager, employee in people])
     rows = []
     for group in in_groups([employee.id for _, employee in people]):
         for pair in OneOnOne.select().where(OneOnOne.employee.in_(group)):
             now = local_now(pair)
             rows += _meeting_rows(pair, _weeks_from(pair, first_meeting_time(pair, now), now))
     insert_rows(Meeting, rows)
+
+
+def _pair_row(manager, employee, timezone):
+    return {"manager": manager.id, "employee": employee.id, "timezone": timezone}
 
 
 def _plan_meetings(pair, times):

@@ -74,12 +74,6 @@ def people_page(people, day, page, per_page):
     return list(query.objects()), found[0][1]
 
 
-def page_of(query, model, page, per_page):
-    """Page ``page`` of ``query`` (rows of ``model``, in its order): the page's ids are
-    sorted out first, on their own, so only the page's rows are read whole."""
-    return query.where(model.id.in_(query.select(model.id).paginate(page, per_page)))
-
-
 def named_like(person, search):
     """People (``person``: User or an alias of it) whose name or email contains
     ``search``, its ``%`` and ``_`` taken as they are."""
@@ -129,7 +123,10 @@ def _matching(lines, search):
 
 
 def page_of_lines(lines, page, per_page):
-    return page_of(lines, ReportingLine, page, per_page)
+    """Page ``page`` of ``lines``, in their order: the page's ids are sorted out first,
+    on their own, so only the page's lines are read whole."""
+    on_page = lines.select(ReportingLine.id).paginate(page, per_page)
+    return lines.where(ReportingLine.id.in_(on_page))
 
 
 def teams(day, search=""):

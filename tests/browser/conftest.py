@@ -159,33 +159,6 @@ def sign_in(browser, server):
         context.close()
 
 
-class HeldResponse:
-    """Holds the answer to the first request of a page to a URL pattern: the server
-    has answered it, the page has not had the answer yet."""
-
-    def __init__(self, page, url_pattern):
-        self.page = page
-        self.held = []
-        page.route(url_pattern, self._hold_the_first)
-
-    def _hold_the_first(self, route):
-        if self.held:
-            route.continue_()
-        else:
-            self.held.append((route, route.fetch()))
-
-    def wait(self):
-        for _ in range(50):  # route handlers run only while the page is being waited on
-            if self.held:
-                return
-            self.page.wait_for_timeout(100)
-        raise AssertionError("the request never left the page")
-
-    def release(self):
-        route, response = self.held[0]
-        route.fulfill(response=response)
-
-
 class HeldRequest:
     """Holds the first request of a page to a URL pattern on its way, so what the
     person does next happens while it is pending; later ones go through."""
@@ -199,7 +172,10 @@ class HeldRequest:
         if self.held:
             route.continue_()
         else:
-            self.held.append(route)
+            self.held.append(self._hold(route))
+
+    def _hold(self, route):
+        return route
 
     def wait(self):
         for _ in range(50):  # route handlers run only while the page is being waited on
@@ -210,3 +186,15 @@ class HeldRequest:
 
     def release(self):
         self.held[0].continue_()
+
+
+class HeldResponse(HeldRequest):
+    """Holds the answer to the first request of a page to a URL pattern: the server
+    has answered it, the page has not had the answer yet."""
+
+    def _hold(self, route):
+        return route, route.fetch()
+
+    def release(self):
+        route, response = self.held[0]
+        route.fulfill(response=response)
