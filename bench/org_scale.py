@@ -286,6 +286,8 @@ ADMIN_PAGES = [
     "/admin/people?page=50",
     "/admin/reporting-lines",
     "/admin/reporting-lines?q=person%2000001",
+    "/admin/reporting-lines?q=okafor",
+    "/admin/overview?q=okafor",
     "/admin/overview",
     "/admin/people/choices?field=manager&manager=person%20001",
 ]

@@ -101,7 +101,13 @@ def test_a_search_for_percent_or_underscore_matches_them_literally(admin, actors
     odd = make_user("Kim_Lee", "kim_lee@example.com")
     make_user("Kimxlee", "kimxlee@example.com")
     percent = make_user("Ana 100% Ops", "ana@example.com")
-    for search, expected in (("m_l", {odd.id}), ("%", {percent.id}), ("0%", {percent.id})):
+    backslash = make_user("Dev\\Ops Lee", "devops@example.com")
+    for search, expected in (
+        ("m_l", {odd.id}),
+        ("%", {percent.id}),
+        ("0%", {percent.id}),
+        ("\\", {backslash.id}),
+    ):
         page = text_of(admin.get("/admin/people", query_string={"q": search}))
         assert {int(i) for i in row_ids(page, "person")} == expected, search
 
@@ -127,6 +133,43 @@ def test_reporting_lines_are_paged_searched_and_split_into_current_and_ended(adm
     assert len(row_ids(theirs, "line")) == 100 and "Page 1 of 2" in theirs
     rest = text_of(admin.get("/admin/reporting-lines?q=natarajan&page=2"))
     assert len(row_ids(rest, "line")) == 11
+
+
+def test_a_reporting_lines_search_finds_either_person_by_name_or_email_literally(
+    admin, actors, today
+):
+    odd = make_user("Kim_Lee", "kim_lee@corp.example")
+    lookalike = make_user("Kimxlee", "kimxlee@corp.example")
+    line = ReportingLine.create(manager=actors.other_manager, employee=odd, starts_on=today)
+    ReportingLine.create(manager=actors.other_manager, employee=lookalike, starts_on=today)
+    theirs = {
+        str(each.id)
+        for each in ReportingLine.select().where(ReportingLine.manager == actors.other_manager)
+    }
+
+    def found(search):
+        page = text_of(admin.get("/admin/reporting-lines", query_string={"q": search}))
+        return set(row_ids(page, "line"))
+
+    assert found("m_l") == {str(line.id)}
+    assert found("kim_lee@corp") == {str(line.id)}
+    assert found("KIM_LEE") == {str(line.id)}
+    # The manager's email finds all their lines; a line's two people match it once.
+    assert found(actors.other_manager.email.split("@")[0]) == theirs
+    assert found("%") == set()
+
+
+def test_reporting_lines_of_one_name_are_paged_in_a_fixed_order(admin, actors, today):
+    twins = add_team(actors.other_manager, 130, today, prefix="Twin")
+    User.update(name="Lee Twin").where(User.id.in_([t.id for t in twins])).execute()
+    lines = [
+        str(line.id)
+        for line in ReportingLine.select()
+        .where(ReportingLine.employee.in_([t.id for t in twins]))
+        .order_by(ReportingLine.id)
+    ]
+    pages = [text_of(admin.get(f"/admin/reporting-lines?q=twin&page={n}")) for n in (1, 2)]
+    assert row_ids(pages[0], "line") + row_ids(pages[1], "line") == lines
 
 
 def test_teams_are_paged_and_searched(admin, actors, today):

@@ -28,7 +28,10 @@ def reporting_lines_visible_to_administrator():
         .join_from(ReportingLine, Manager, on=(ReportingLine.manager == Manager.id))
         .join_from(ReportingLine, Employee, on=(ReportingLine.employee == Employee.id))
         .order_by(
-            ReportingLine.ends_on.is_null(False), fn.LOWER(Manager.name), fn.LOWER(Employee.name)
+            ReportingLine.ends_on.is_null(False),
+            fn.LOWER(Manager.name),
+            fn.LOWER(Employee.name),
+            ReportingLine.id,
         )
     )
 

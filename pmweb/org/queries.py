@@ -3,7 +3,7 @@ often teams meet, and the administrators' own audit trail — never 1:1 content.
 
 from peewee import JOIN, Case, fn
 
-from pmweb.access.common import Employee, Manager
+from pmweb.access.common import Manager
 from pmweb.models import ActionItem, AdminAction, Meeting, OneOnOne, ReportingLine, User
 from pmweb.org.service import normalise_email
 
@@ -118,15 +118,27 @@ def _still_on(day):
 
 def _matching(lines, search):
     if search:
-        lines = lines.where(named_like(Manager, search) | named_like(Employee, search))
+        # The matching people found once, on their own (by their trigram indexes on
+        # PostgreSQL), rather than each line's two people compared in turn. Kept as a
+        # table: as a subquery PostgreSQL plans it for its first row, and scans.
+        people = (
+            User.select(User.id)
+            .where(named_like(User, search))
+            .cte("matching_people", materialized=True)
+        )
+        lines = lines.with_cte(people).where(
+            ReportingLine.manager.in_(people.select(people.c.id))
+            | ReportingLine.employee.in_(people.select(people.c.id))
+        )
     return lines
 
 
-def page_of_lines(lines, page, per_page):
-    """Page ``page`` of ``lines``, in their order: the page's ids are sorted out first,
-    on their own, so only the page's lines are read whole."""
+def page_of_lines(every_line, lines, page, per_page):
+    """Page ``page`` of ``lines`` (those of ``every_line`` that ``reporting_lines``
+    chose, in the same order): the page's ids are sorted out first, on their own, so
+    only the page's lines are read whole, and without the search made again."""
     on_page = lines.select(ReportingLine.id).paginate(page, per_page)
-    return lines.where(ReportingLine.id.in_(on_page))
+    return every_line.where(ReportingLine.id.in_(on_page))
 
 
 def teams(day, search=""):

@@ -221,7 +221,7 @@ def _reporting_lines_page(form=None, status=200):
     return (
         render_template(
             "org/reporting_lines.html",
-            lines=queries.page_of_lines(lines, page, PER_PAGE),
+            lines=queries.page_of_lines(every_line, lines, page, PER_PAGE),
             ended=ended,
             total=total,
             current_total=current_total,
