@@ -12,9 +12,13 @@ def up(migrator, db):
     if not isinstance(db, PostgresqlDatabase):
         return
     db.execute_sql('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    # Without fastupdate each new person is indexed as they are written. With it they
+    # would wait in a list every search reads through until the next vacuum: 10,000
+    # imported people made a search 7.5 ms instead of 1.3 ms.
     for index, column in INDEXED.items():
         db.execute_sql(
-            f'CREATE INDEX IF NOT EXISTS "{index}" ON "user" USING gin ("{column}" gin_trgm_ops)'
+            f'CREATE INDEX IF NOT EXISTS "{index}" ON "user" '
+            f'USING gin ("{column}" gin_trgm_ops) WITH (fastupdate = off)'
         )
 
 
