@@ -2,7 +2,7 @@
 one-on-one content — no meeting, note, goal, plan or feedback — through any route."""
 
 from flask import abort
-from peewee import fn
+from peewee import JOIN, fn
 
 from pmweb.access.common import Employee, Manager, first_or_404
 from pmweb.models import ReportingLine, User
@@ -25,8 +25,14 @@ def people_visible_to_administrator():
 def reporting_lines_visible_to_administrator():
     return (
         ReportingLine.select(ReportingLine, Manager, Employee)
-        .join_from(ReportingLine, Manager, on=(ReportingLine.manager == Manager.id))
-        .join_from(ReportingLine, Employee, on=(ReportingLine.employee == Employee.id))
+        # Every line has both people; joined as outer joins, a count of lines (which
+        # reads neither) leaves them out.
+        .join_from(
+            ReportingLine, Manager, JOIN.LEFT_OUTER, on=(ReportingLine.manager == Manager.id)
+        )
+        .join_from(
+            ReportingLine, Employee, JOIN.LEFT_OUTER, on=(ReportingLine.employee == Employee.id)
+        )
         .order_by(
             ReportingLine.ends_on.is_null(False),
             fn.LOWER(Manager.name),

@@ -152,7 +152,8 @@ def teams(day, search=""):
         .order_by(fn.LOWER(Manager.name), Manager.id)
     )
     if search:
-        managers = managers.where(named_like(Manager, search))
+        # Each manager compared once, not once for each of their reports.
+        managers = managers.having(named_like(Manager, search))
     return managers.dicts()
 
 
