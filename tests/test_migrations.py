@@ -34,7 +34,9 @@ def test_migrations_on_an_empty_database_match_the_models(app):
 
 
 def test_a_search_of_part_of_a_name_can_read_an_index_on_postgresql(app):
-    if is_sqlite():
+    if is_sqlite():  # 0013 leaves SQLite as it was: it has no such index
+        names = {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master")}
+        assert not names & POSTGRESQL_SEARCH_INDEXES
         return
     db.execute_sql("SET enable_seqscan = off")  # a test's few rows would be scanned anyway
     for column in ("name", "email"):

@@ -227,5 +227,7 @@ def test_a_deactivated_person_cannot_be_picked(admin, actors, today):
 @pytest.mark.parametrize("path", ["/admin/people", "/admin/reporting-lines", "/admin/overview"])
 def test_a_page_far_past_the_end_is_empty_and_a_made_up_one_refused(admin, actors, path):
     assert admin.get(f"{path}?page=1000000&q=a").status_code == 200
+    assert admin.get(f"{path}?q=a%00b").status_code == 400
+    assert admin.get(f"{path}?q=" + "%25_" * 5000).status_code == 200
     for page in ("0", "-3", "two", "9" * 30):
         assert admin.get(f"{path}?page={page}").status_code == 400
